@@ -1,0 +1,72 @@
+import { createSessionEngine, type SessionEngine } from '../core/session-engine'
+import type { Session } from '../core/types'
+import { installAuthInterceptor } from './auth-interceptor'
+import { normalizeOptions, DEFAULTS, type NormalizedOptions, type UniAuthOptions } from './options'
+import { withMarker } from './request-marker'
+import { postForGrant } from './request-exchange'
+import { globalUni } from './uni-like'
+import { createUniPlatform } from './uni-platform'
+import { createUniStorage } from './uni-storage'
+
+/** The session engine wired to uni-app: platform, storage, exchange and interceptors. */
+export interface UniSession {
+  readonly engine: SessionEngine
+  readonly options: NormalizedOptions
+  /** Ends the session locally at once and tells the backend (best effort) when `logoutUrl` is set. */
+  logout(): void
+  /** Removes the interceptors; the engine stays usable. */
+  uninstall(): void
+}
+
+export function createUniSession(options: UniAuthOptions): UniSession {
+  const normalized = normalizeOptions(options, options.uni ?? globalUni())
+  const { uniApi, loginUrl, refreshUrl, logoutUrl, loginTimeoutMs, report } = normalized
+  const platform = createUniPlatform(uniApi, { provider: options.provider })
+  if (options.getCode) platform.getCode = options.getCode
+  const exchange =
+    options.exchange ?? ((code: string) => postForGrant({ uniApi, url: loginUrl!, body: { code }, timeoutMs: loginTimeoutMs }))
+  const refresh =
+    options.refresh ??
+    (refreshUrl
+      ? (refreshToken: string) => postForGrant({ uniApi, url: refreshUrl, body: { refreshToken }, timeoutMs: loginTimeoutMs })
+      : undefined)
+  const engine = createSessionEngine({
+    platform,
+    exchange,
+    refresh,
+    storage: options.storage ?? createUniStorage(uniApi),
+    storageKey: options.storageKey ?? DEFAULTS.storageKey,
+    clock: options.clock,
+    loginTimeoutMs,
+    expirySkewMs: options.expirySkewMs,
+    recheckAfterBackgroundMs: options.recheckAfterBackgroundMs,
+    backoff: options.backoff,
+  })
+  engine.on('status', (status) => report('status', status))
+  engine.on('error', (error) => report('error', error))
+  const uninstall = installAuthInterceptor({ ...normalized, engine, methods: normalized.intercept })
+
+  function notifyBackend(previous: Session | null): void {
+    if (!logoutUrl || !previous) return
+    uniApi.request(
+      withMarker(
+        {
+          url: logoutUrl,
+          method: 'POST',
+          data: { refreshToken: previous.refreshToken },
+          header: { [normalized.tokenHeader]: normalized.formatToken(previous.token) },
+          // The local logout already happened; a failed revoke is only worth a debug line.
+          fail: (error: unknown) => report('logout-notify-failed', error),
+        },
+        { kind: 'bypass' },
+      ),
+    )
+  }
+
+  return {
+    engine,
+    options: normalized,
+    logout: () => notifyBackend(engine.logout()),
+    uninstall,
+  }
+}

@@ -1,0 +1,46 @@
+import { computed, getCurrentInstance, inject, type ComputedRef } from 'vue'
+import { AuthError } from '../core/errors'
+import type { AuthStatus, AuthUser, Session } from '../core/types'
+import { AUTH_CONTEXT_KEY, getActiveAuthContext, type AuthContext } from './auth-context'
+
+export interface UseAuthReturn {
+  status: ComputedRef<AuthStatus>
+  isLoggedIn: ComputedRef<boolean>
+  token: ComputedRef<string | null>
+  user: ComputedRef<AuthUser | null>
+  error: ComputedRef<AuthError | null>
+  /** Resolves with a usable session; concurrent callers share one login. */
+  ensureSession(): Promise<Session>
+  /** Forces a fresh `uni.login` + exchange (shared with any attempt already running). */
+  relogin(): Promise<Session>
+  /** Ends the session now; pending logins reject with `LOGGED_OUT`. */
+  logout(): void
+}
+
+/** The session for components and for code outside them (after `app.use(createUniAuth(...))`). */
+export function useAuth(): UseAuthReturn {
+  const { session, store } = resolveContext()
+  const { engine } = session
+  return {
+    status: computed(() => store.status),
+    isLoggedIn: computed(() => store.isLoggedIn),
+    token: computed(() => store.token),
+    user: computed(() => store.user),
+    error: computed(() => store.error),
+    ensureSession: () => engine.ensureSession(),
+    relogin: () => engine.relogin(),
+    logout: () => session.logout(),
+  }
+}
+
+export function resolveContext(): AuthContext {
+  const injected = getCurrentInstance() ? inject(AUTH_CONTEXT_KEY, null) : null
+  const context = injected ?? getActiveAuthContext()
+  if (!context) {
+    throw new AuthError(
+      'INVALID_OPTIONS',
+      'useAuth() was called before app.use(createUniAuth(...)); install the plugin in main.ts first',
+    )
+  }
+  return context
+}

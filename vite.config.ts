@@ -1,0 +1,34 @@
+import { fileURLToPath } from 'node:url'
+import { defineConfig, type PluginOption } from 'vite'
+
+const root = fileURLToPath(new URL('.', import.meta.url))
+const isVitest = Boolean(process.env.VITEST)
+
+/**
+ * One config for the uni CLI and for vitest. vitest cannot load the uni() plugin (it fails to
+ * resolve vue/compiler-sfc), so tests compile SFCs with @vitejs/plugin-vue instead.
+ */
+async function plugins(): Promise<PluginOption[]> {
+  if (isVitest) {
+    const vue = (await import('@vitejs/plugin-vue')).default
+    return [vue()]
+  }
+  const uni = (await import('@dcloudio/vite-plugin-uni')).default
+  return [(uni as unknown as { default?: typeof uni }).default?.() ?? uni()]
+}
+
+export default defineConfig(async () => ({
+  plugins: await plugins(),
+  resolve: isVitest
+    ? {
+        // @dcloudio/uni-app needs uni's own vue runtime (injectHook); unit tests use a small shim.
+        alias: { '@dcloudio/uni-app': `${root}tests/support/uni-app-shim.ts` },
+      }
+    : undefined,
+  test: {
+    include: ['tests/**/*.test.ts'],
+    exclude: ['tests/mp-host/**', 'tests/e2e/**', 'node_modules/**'],
+    environment: 'node',
+    restoreMocks: true,
+  },
+}))
