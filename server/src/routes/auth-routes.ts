@@ -1,0 +1,55 @@
+import type { FastifyInstance } from 'fastify';
+import { issueSession } from '../auth/issue-session.js';
+import { authenticatedUserId, requireUser } from '../auth/require-user.js';
+import { AuthError } from '../errors.js';
+import type { Services } from '../services.js';
+import { hashRefreshToken, newFamilyId } from '../tokens/refresh-tokens.js';
+import {
+  codeBodySchema,
+  logoutBodySchema,
+  refreshBodySchema,
+  type CodeBody,
+  type LogoutBody,
+  type RefreshBody,
+} from './schemas.js';
+
+// A wx.login code lives 5 minutes at WeChat; remembering it twice as long covers clock skew.
+const CODE_GUARD_TTL_MS = 10 * 60_000;
+
+export function registerAuthRoutes(app: FastifyInstance, services: Services): void {
+  const { store, wechat, accessTokens } = services;
+
+  app.post<{ Body: CodeBody }>('/auth/login', { schema: { body: codeBodySchema } }, async (request) => {
+    const { code } = request.body;
+    // Claimed before calling WeChat so a replayed code never costs an upstream call, on any instance.
+    if (!(await store.claimCode(code, CODE_GUARD_TTL_MS))) {
+      throw new AuthError('WX_CODE_USED', 'The login code has already been used; call wx.login again');
+    }
+    const session = await wechat.code2Session(code);
+    const user = await store.upsertUser({ openid: session.openid, unionid: session.unionid });
+    await store.saveSessionKey(session.openid, session.sessionKey);
+    return issueSession(services, user, newFamilyId());
+  });
+
+  app.post<{ Body: RefreshBody }>('/auth/refresh', { schema: { body: refreshBodySchema } }, async (request) => {
+    const result = await store.consumeRefreshToken(hashRefreshToken(request.body.refreshToken));
+    if (result.status === 'reused') {
+      request.log.warn({ familyId: result.familyId }, 'rotated refresh token replayed; family revoked');
+    }
+    if (result.status !== 'ok') throw new AuthError('AUTH_REFRESH_INVALID', 'Refresh token invalid, expired or revoked');
+    const user = await store.getUserById(result.userId);
+    if (!user) throw new AuthError('AUTH_REFRESH_INVALID', 'Refresh token invalid, expired or revoked');
+    return issueSession(services, user, result.familyId);
+  });
+
+  app.post<{ Body: LogoutBody | null }>(
+    '/auth/logout',
+    { schema: { body: logoutBodySchema }, preHandler: requireUser(accessTokens) },
+    async (request, reply) => {
+      authenticatedUserId(request);
+      const refreshToken = request.body?.refreshToken;
+      if (refreshToken) await store.revokeRefreshFamilyOf(hashRefreshToken(refreshToken));
+      return reply.status(204).send();
+    },
+  );
+}

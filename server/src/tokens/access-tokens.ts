@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
+import { systemClock, type Clock } from '../clock.js';
+import { AuthError } from '../errors.js';
+
+export interface AccessTokensOptions {
+  secret: string;
+  issuer: string;
+  audience: string;
+  ttlSeconds: number;
+  now?: Clock;
+  /** Adds an `ep` claim so the dev endpoint can expire every token issued so far. @default false */
+  revocableForDev?: boolean;
+}
+
+export interface IssuedAccessToken {
+  token: string;
+  /** Seconds until expiry. */
+  expiresIn: number;
+}
+
+// Pinned: never let the token's own header pick the algorithm (no `none`, no RS/HS confusion).
+const ALGORITHM = 'HS256';
+
+/**
+ * Short-lived stateless JWTs: any instance holding the secret verifies them without a store
+ * round trip, which is what lets the backend scale out.
+ */
+export class AccessTokens {
+  private readonly key: Uint8Array;
+  private readonly now: Clock;
+  // Dev-only generation counter: a token from an older generation counts as expired. A counter
+  // rather than a timestamp because `iat` has one-second resolution and a token issued in the
+  // same second right after the expiry call must stay valid.
+  private epoch = 0;
+
+  constructor(private readonly options: AccessTokensOptions) {
+    this.key = new TextEncoder().encode(options.secret);
+    this.now = options.now ?? systemClock;
+  }
+
+  async issue(userId: string): Promise<IssuedAccessToken> {
+    const issuedAt = Math.floor(this.now() / 1000);
+    const claims = this.options.revocableForDev ? { ep: this.epoch } : {};
+    const token = await new SignJWT(claims)
+      .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
+      .setSubject(userId)
+      .setIssuer(this.options.issuer)
+      .setAudience(this.options.audience)
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(issuedAt + this.options.ttlSeconds)
+      .setJti(randomUUID())
+      .sign(this.key);
+    return { token, expiresIn: this.options.ttlSeconds };
+  }
+
+  /** Resolves the user id of a valid token; every other outcome is a 401 AuthError. */
+  async verify(token: string): Promise<string> {
+    let payload;
+    try {
+      ({ payload } = await jwtVerify(token, this.key, {
+        algorithms: [ALGORITHM],
+        issuer: this.options.issuer,
+        audience: this.options.audience,
+        currentDate: new Date(this.now()),
+        requiredClaims: ['exp', 'iat', 'sub'],
+      }));
+    } catch (error) {
+      if (error instanceof joseErrors.JWTExpired) throw new AuthError('AUTH_TOKEN_EXPIRED', 'Access token expired');
+      throw new AuthError('AUTH_TOKEN_INVALID', 'Access token invalid');
+    }
+    if (this.options.revocableForDev && (typeof payload.ep !== 'number' || payload.ep < this.epoch)) {
+      throw new AuthError('AUTH_TOKEN_EXPIRED', 'Access token expired');
+    }
+    if (!payload.sub) throw new AuthError('AUTH_TOKEN_INVALID', 'Access token invalid');
+    return payload.sub;
+  }
+
+  /** Dev only: every token issued before this call is rejected as expired from now on. */
+  expireAllIssued(): void {
+    this.epoch += 1;
+  }
+}

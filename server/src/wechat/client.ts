@@ -1,0 +1,105 @@
+import type { TokenEndpoint } from '../config.js';
+import { AuthError } from '../errors.js';
+import { wxErrorFor } from './errcodes.js';
+import { wxFetchJson, type WxEnvelope } from './fetch-json.js';
+
+export interface WechatClientOptions {
+  appId: string;
+  secret: string;
+  apiBase: string;
+  tokenEndpoint: TokenEndpoint;
+  timeoutMs: number;
+}
+
+export interface Code2SessionResult {
+  openid: string;
+  sessionKey: string;
+  unionid?: string;
+}
+
+export interface FetchedAccessToken {
+  accessToken: string;
+  /** Seconds, as WeChat reports it. */
+  expiresIn: number;
+}
+
+export interface PhoneInfo {
+  phoneNumber: string;
+  purePhoneNumber: string;
+  countryCode: string;
+}
+
+interface Code2SessionBody extends WxEnvelope {
+  openid?: string;
+  session_key?: string;
+  unionid?: string;
+}
+
+interface AccessTokenBody extends WxEnvelope {
+  access_token?: string;
+  expires_in?: number;
+}
+
+interface PhoneBody extends WxEnvelope {
+  phone_info?: PhoneInfo & { watermark?: { appid?: string } };
+}
+
+function failIfErrcode(body: WxEnvelope): void {
+  if (body.errcode !== undefined && body.errcode !== 0) throw wxErrorFor(body.errcode);
+}
+
+/** Thin typed wrapper over the three WeChat server APIs the login flow needs. */
+export class WechatClient {
+  constructor(private readonly options: WechatClientOptions) {}
+
+  async code2Session(code: string): Promise<Code2SessionResult> {
+    const { apiBase, appId, secret, timeoutMs } = this.options;
+    const query = new URLSearchParams({ appid: appId, secret, js_code: code, grant_type: 'authorization_code' });
+    const body = await wxFetchJson<Code2SessionBody>(`${apiBase}/sns/jscode2session?${query}`, {
+      timeoutMs,
+      label: 'code2Session',
+    });
+    failIfErrcode(body);
+    if (!body.openid || !body.session_key) {
+      throw new AuthError('WX_ERROR', 'WeChat code2Session answered without openid/session_key');
+    }
+    return { openid: body.openid, sessionKey: body.session_key, ...(body.unionid ? { unionid: body.unionid } : {}) };
+  }
+
+  /** `forceRefresh` asks stable_token for a new token after WeChat rejected the cached one. */
+  async fetchAccessToken(forceRefresh = false): Promise<FetchedAccessToken> {
+    const { apiBase, appId, secret, timeoutMs, tokenEndpoint } = this.options;
+    const body =
+      tokenEndpoint === 'stable'
+        ? await wxFetchJson<AccessTokenBody>(`${apiBase}/cgi-bin/stable_token`, {
+            method: 'POST',
+            body: { grant_type: 'client_credential', appid: appId, secret, force_refresh: forceRefresh },
+            timeoutMs,
+            label: 'stable_token',
+          })
+        : await wxFetchJson<AccessTokenBody>(
+            `${apiBase}/cgi-bin/token?${new URLSearchParams({ grant_type: 'client_credential', appid: appId, secret })}`,
+            { timeoutMs, label: 'token' },
+          );
+    failIfErrcode(body);
+    if (!body.access_token || typeof body.expires_in !== 'number') {
+      throw new AuthError('WX_ERROR', 'WeChat token endpoint answered without access_token');
+    }
+    return { accessToken: body.access_token, expiresIn: body.expires_in };
+  }
+
+  async getPhoneNumber(accessToken: string, code: string): Promise<PhoneInfo> {
+    const { apiBase, appId, timeoutMs } = this.options;
+    const body = await wxFetchJson<PhoneBody>(
+      `${apiBase}/wxa/business/getuserphonenumber?${new URLSearchParams({ access_token: accessToken })}`,
+      { method: 'POST', body: { code }, timeoutMs, label: 'getuserphonenumber' },
+    );
+    failIfErrcode(body);
+    const info = body.phone_info;
+    if (!info?.purePhoneNumber) throw new AuthError('WX_ERROR', 'WeChat getuserphonenumber answered without phone_info');
+    if (info.watermark?.appid !== undefined && info.watermark.appid !== appId) {
+      throw new AuthError('WX_ERROR', 'Phone number watermark belongs to another app');
+    }
+    return { phoneNumber: info.phoneNumber, purePhoneNumber: info.purePhoneNumber, countryCode: info.countryCode };
+  }
+}
