@@ -61,7 +61,7 @@ export class WechatClient {
     });
     failIfErrcode(body);
     if (!body.openid || !body.session_key) {
-      throw new AuthError('WX_ERROR', 'WeChat code2Session answered without openid/session_key');
+      throw new AuthError('WX_ERROR', 'WeChat code2Session answered an incomplete session');
     }
     return { openid: body.openid, sessionKey: body.session_key, ...(body.unionid ? { unionid: body.unionid } : {}) };
   }
