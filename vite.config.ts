@@ -26,9 +26,27 @@ export default defineConfig(async () => ({
       }
     : undefined,
   test: {
-    include: ['tests/**/*.test.ts'],
-    exclude: ['tests/mp-host/**', 'tests/e2e/**', 'node_modules/**'],
-    environment: 'node',
     restoreMocks: true,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['tests/core/**/*.test.ts', 'tests/vue/**/*.test.ts', 'tests/model/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        extends: true,
+        // uni-app's real mp-weixin API layer needs uni's own Vue runtime (injectHook) as `vue`.
+        resolve: { alias: { vue: `${root}node_modules/@dcloudio/uni-mp-vue/dist/vue.runtime.esm.js` } },
+        test: {
+          name: 'uni-runtime',
+          include: ['tests/uni/**/*.test.ts'],
+          environment: 'node',
+          server: { deps: { inline: [/@dcloudio\/uni-mp-weixin/, /@dcloudio\/uni-mp-vue/] } },
+        },
+      },
+    ],
   },
 }))

@@ -1,0 +1,39 @@
+import { createUniSession, type UniSession } from '../../src/uni/create-uni-session'
+import type { UniAuthOptions } from '../../src/uni/options'
+import type { UniLike } from '../../src/uni/uni-like'
+import { API, installFakeBackend, type FakeBackend } from './fake-backend'
+import type { FakeWx } from './fake-wx'
+import { clearInterceptors, loadRealUni } from './real-uni'
+
+export interface UniHarness {
+  uni: UniLike
+  wx: FakeWx
+  backend: FakeBackend
+  auth: UniSession
+  count(api: string): number
+}
+
+let loaded: Promise<{ uni: UniLike; wx: FakeWx }> | null = null
+
+/**
+ * The plugin wired to uni's real API layer over a fake wx and a fake backend. Call in beforeEach:
+ * it clears all interceptors and fake state, so each test starts from a cold app.
+ */
+export async function setupUni(
+  options: Partial<UniAuthOptions> = {},
+  before?: (uni: UniLike) => void,
+): Promise<UniHarness> {
+  loaded ??= loadRealUni()
+  const { uni, wx } = await loaded
+  clearInterceptors(uni)
+  wx.reset()
+  const backend = installFakeBackend(wx)
+  before?.(uni)
+  const auth = createUniSession({ uni, baseUrl: API, loginUrl: '/auth/login', ...options })
+  return { uni, wx, backend, auth, count: (api) => wx.calls.filter((c) => c.api === api).length }
+}
+
+/** Requests as the backend saw them, without the login call. */
+export function businessRequests(backend: FakeBackend) {
+  return backend.seen.filter((r) => !r.url.endsWith('/auth/login'))
+}
