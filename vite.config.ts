@@ -1,3 +1,4 @@
+/// <reference types="vitest/config" />
 import { fileURLToPath } from 'node:url'
 import { defineConfig, type PluginOption } from 'vite'
 
@@ -17,7 +18,7 @@ async function plugins(): Promise<PluginOption[]> {
   return [(uni as unknown as { default?: typeof uni }).default?.() ?? uni()]
 }
 
-export default defineConfig(async () => ({
+export default defineConfig({
   plugins: await plugins(),
   resolve: isVitest
     ? {
@@ -49,4 +50,4 @@ export default defineConfig(async () => ({
       },
     ],
   },
-}))
+})

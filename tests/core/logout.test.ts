@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { deferred } from '../support/deferred'
-import { createHarness } from '../support/engine-harness'
+import { createHarness, createMemoryStorage } from '../support/engine-harness'
 
 // Invariant 9: logout wins over an in-flight login.
 describe('invariant 9: logout wins', () => {
   it('logout during the exchange rejects every waiter with LOGGED_OUT and discards the late token', async () => {
     const gate = deferred<{ token: string }>()
-    const { engine, storage } = createHarness({ exchange: () => gate.promise, storageKey: 'k' })
+    const storage = createMemoryStorage()
+    const { engine } = createHarness({ exchange: () => gate.promise, storageKey: 'k', storage })
     const waiters = Array.from({ length: 5 }, () => engine.ensureSession())
     await Promise.resolve()
     engine.logout()
@@ -31,7 +32,8 @@ describe('invariant 9: logout wins', () => {
   })
 
   it('logout clears storage, and the next call logs in afresh', async () => {
-    const { engine, storage, counts } = createHarness({ storageKey: 'k' })
+    const storage = createMemoryStorage()
+    const { engine, counts } = createHarness({ storageKey: 'k', storage })
     const first = await engine.ensureSession()
     expect(storage.data.has('k')).toBe(true)
     expect(engine.logout()).toEqual(first)

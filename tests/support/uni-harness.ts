@@ -33,6 +33,18 @@ export async function setupUni(
   return { uni, wx, backend, auth, count: (api) => wx.calls.filter((c) => c.api === api).length }
 }
 
+/**
+ * The same app launched again: fresh plugin and interceptors, but the wx storage and the backend's
+ * accepted tokens survive, like a phone that kept its storage between launches.
+ */
+export function restart(h: UniHarness, options: Partial<UniAuthOptions> = {}): UniHarness {
+  clearInterceptors(h.uni)
+  h.wx.calls.length = 0
+  h.backend.seen.length = 0
+  const auth = createUniSession({ uni: h.uni, baseUrl: API, loginUrl: '/auth/login', ...options })
+  return { ...h, auth }
+}
+
 /** Requests as the backend saw them, without the login call. */
 export function businessRequests(backend: FakeBackend) {
   return backend.seen.filter((r) => !r.url.endsWith('/auth/login'))

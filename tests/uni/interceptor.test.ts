@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { isAuthError } from '../../src/core/errors'
 import { flush } from '../support/deferred'
 import { API } from '../support/fake-backend'
-import { respond, type WxRequestOptions, type WxResponse } from '../support/fake-wx'
-import { businessRequests, setupUni, type UniHarness } from '../support/uni-harness'
+import { fail, respond, type WxRequestOptions, type WxResponse } from '../support/fake-wx'
+import { businessRequests, restart, setupUni, type UniHarness } from '../support/uni-harness'
 
 type Outcome = { kind: 'success' | 'fail' | 'complete'; value: unknown }
 
@@ -262,7 +262,7 @@ describe('login failures reach the request as typed errors (never hang)', () => 
       exchange: (code) => uniRef!.request({ url: '/my-login', method: 'POST', data: { code } }) as never,
     })
     uniRef = h.uni
-    const res = h.uni.request({ url: '/orders' }).then(
+    const res = (h.uni.request({ url: '/orders' }) as Promise<unknown>).then(
       () => 'resolved',
       (e: unknown) => (isAuthError(e) ? e.code : 'other'),
     )
@@ -289,5 +289,36 @@ describe('uploadFile and downloadFile', () => {
     const res = (await h.uni.downloadFile!({ url: '/files/report.pdf' })) as WxResponse
     expect(res.statusCode).toBe(200)
     expect(h.wx.calls.filter((c) => c.api === 'downloadFile')).toHaveLength(2)
+  })
+})
+
+describe('relaunch (invariant 5 through the interceptor)', () => {
+  it('a stored valid token and a passing checkSession → zero logins', async () => {
+    const first = await setupUni()
+    await first.auth.engine.ensureSession()
+    const app = restart(first)
+    await Promise.all(Array.from({ length: 10 }, () => app.uni.request({ url: '/orders' })))
+    expect(app.count('login')).toBe(0)
+    expect(app.count('checkSession')).toBe(1)
+  })
+
+  it('a failing checkSession → exactly one login, shared by all waiting requests', async () => {
+    const first = await setupUni()
+    await first.auth.engine.ensureSession()
+    first.wx.handlers.checkSession = (o) => fail(o, 'checkSession:fail session time out')
+    const app = restart(first)
+    const results = (await Promise.all(Array.from({ length: 10 }, () => app.uni.request({ url: '/orders' })))) as WxResponse[]
+    expect(app.count('login')).toBe(1)
+    expect(results.every((r) => r.statusCode === 200)).toBe(true)
+    expect(businessRequests(app.backend).every((r) => r.auth === 'Bearer tok-2')).toBe(true)
+  })
+
+  it('a platform without checkSession support ("not supported") keeps the stored token', async () => {
+    const first = await setupUni()
+    await first.auth.engine.ensureSession()
+    first.wx.handlers.checkSession = (o) => fail(o, 'checkSession:fail not supported')
+    const app = restart(first)
+    await app.uni.request({ url: '/orders' })
+    expect(app.count('login')).toBe(0)
   })
 })

@@ -1,0 +1,146 @@
+// @vitest-environment happy-dom
+import { mount } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createApp, defineComponent, h, nextTick } from 'vue'
+import { createUniAuth, useAuth, useAuthLifecycle, useAuthStore } from '../../src'
+import { setActiveAuthContext } from '../../src/vue/auth-context'
+import { createMemoryStorage } from '../support/engine-harness'
+import { deferred, flush } from '../support/deferred'
+import { fireLifecycle, resetLifecycle } from '../support/uni-app-shim'
+import { createFakeUni } from '../support/fake-uni'
+
+const Status = defineComponent({
+  setup() {
+    const auth = useAuth()
+    return () =>
+      h('div', [
+        h('span', { id: 'status' }, auth.status.value),
+        h('span', { id: 'who' }, auth.isLoggedIn.value ? `in:${String(auth.user.value?.id)}` : 'out'),
+        h('button', { id: 'logout', onClick: () => auth.logout() }),
+      ])
+  },
+})
+
+function mountWithAuth(options: Parameters<typeof createUniAuth>[0]) {
+  const pinia = createPinia()
+  const plugin = createUniAuth(options)
+  const wrapper = mount(Status, { global: { plugins: [pinia, plugin] } })
+  return { wrapper, plugin, pinia }
+}
+
+describe('useAuth() in a component', () => {
+  beforeEach(() => {
+    setActiveAuthContext(null)
+    resetLifecycle()
+  })
+  afterEach(() => setActiveAuthContext(null))
+
+  it('re-renders on login and on logout', async () => {
+    const fake = createFakeUni()
+    const gate = deferred<{ token: string; user: { id: string } }>()
+    const { wrapper } = mountWithAuth({ uni: fake.uni, exchange: () => gate.promise, storage: createMemoryStorage() })
+    expect(wrapper.get('#who').text()).toBe('out')
+    const pending = useAuth().ensureSession()
+    await flush()
+    await nextTick()
+    expect(wrapper.get('#status').text()).toBe('logging-in')
+    gate.resolve({ token: 't1', user: { id: 'u7' } })
+    await pending
+    await nextTick()
+    expect(wrapper.get('#who').text()).toBe('in:u7')
+    expect(wrapper.get('#status').text()).toBe('authenticated')
+    await wrapper.get('#logout').trigger('click')
+    expect(wrapper.get('#who').text()).toBe('out')
+    expect(wrapper.get('#status').text()).toBe('logged-out')
+  })
+
+  it('shows a stored session at once after a restart (restored into the store)', async () => {
+    const storage = createMemoryStorage()
+    const first = mountWithAuth({ uni: createFakeUni().uni, exchange: async () => ({ token: 't', user: { id: 'u1' } }), storage })
+    await useAuth().ensureSession()
+    first.wrapper.unmount()
+    const { wrapper } = mountWithAuth({ uni: createFakeUni().uni, exchange: async () => ({ token: 'never' }), storage })
+    expect(wrapper.get('#who').text()).toBe('in:u1')
+  })
+
+  it('puts a failed login into store.error with its code', async () => {
+    const { pinia } = mountWithAuth({ uni: createFakeUni().uni, exchange: () => Promise.reject(new Error('500')), storage: createMemoryStorage() })
+    await useAuth().ensureSession().catch(() => {})
+    const store = useAuthStore(pinia)
+    expect(store.error?.code).toBe('LOGIN_EXCHANGE_FAILED')
+    expect(store.status).toBe('failed')
+  })
+
+  it('app.use(createUniAuth()) before Pinia fails with a message saying how to fix it', () => {
+    const app = createApp({ render: () => null })
+    expect(() => app.use(createUniAuth({ uni: createFakeUni().uni, loginUrl: '/login' }))).toThrow(/app\.use\(createPinia\(\)\) before/)
+  })
+
+  it('useAuth() before the plugin is installed fails with a typed error', () => {
+    expect(() => useAuth()).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }))
+  })
+
+  it('works outside components once installed (request helpers, guards)', async () => {
+    setActivePinia(createPinia())
+    mountWithAuth({ uni: createFakeUni().uni, exchange: async () => ({ token: 'outside' }), storage: createMemoryStorage() })
+    const session = await useAuth().ensureSession()
+    expect(session.token).toBe('outside')
+  })
+
+  it('installs the uni interceptors for request, uploadFile and downloadFile', () => {
+    const fake = createFakeUni()
+    mountWithAuth({ uni: fake.uni, loginUrl: '/login', storage: createMemoryStorage() })
+    expect([...fake.interceptors.keys()].sort()).toEqual(['downloadFile', 'request', 'uploadFile'])
+  })
+
+  it.each([
+    [{}, /loginUrl/],
+    [{ loginUrl: '' }, /loginUrl/],
+    [{ loginUrl: '/l', maxReplays: -1 }, /maxReplays/],
+    [{ loginUrl: '/l', loginTimeoutMs: 0 }, /loginTimeoutMs/],
+    [{ loginUrl: '/l', intercept: ['connectSocket'] }, /intercept/],
+    [{ loginUrl: '/l', skip: 'nope' }, /skip/],
+  ])('bad options %j are refused with INVALID_OPTIONS', (options, message) => {
+    const app = createApp({ render: () => null })
+    app.use(createPinia())
+    const install = () => app.use(createUniAuth({ uni: createFakeUni().uni, ...(options as object) }))
+    expect(install).toThrow(message)
+    expect(install).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }))
+  })
+})
+
+describe('useAuthLifecycle()', () => {
+  beforeEach(() => resetLifecycle())
+
+  it('checks the session on launch, and a failed start-up login lands in the store instead of throwing', async () => {
+    let calls = 0
+    const App = defineComponent({
+      setup() {
+        useAuthLifecycle()
+        return () => null
+      },
+    })
+    const pinia = createPinia()
+    mount(App, {
+      global: {
+        plugins: [
+          pinia,
+          createUniAuth({
+            uni: createFakeUni().uni,
+            storage: createMemoryStorage(),
+            exchange: async () => {
+              calls++
+              throw new Error('backend down')
+            },
+          }),
+        ],
+      },
+    })
+    expect(calls).toBe(0)
+    fireLifecycle('onLaunch')
+    await flush()
+    expect(calls).toBe(1)
+    expect(useAuthStore(pinia).error?.code).toBe('LOGIN_EXCHANGE_FAILED')
+  })
+})
