@@ -1,4 +1,4 @@
-import { afterEach, vi } from 'vitest'
+import { vi } from 'vitest'
 import { createMpHost, type MpHost, type MpHostOptions, type WxCall } from '../index'
 import { DIST_DIR } from './paths'
 
@@ -7,10 +7,11 @@ export const SESSION_KEY = 'uni-mp-auth:session'
 
 const hosts: MpHost[] = []
 
-afterEach(() => {
+/** Registered per test file by setup.ts (a setup file runs for every file, even without isolation). */
+export function disposeHosts(): void {
   while (hosts.length) hosts.pop()!.dispose()
   vi.useRealTimers()
-})
+}
 
 /**
  * A host on the demo build, disposed after the test. With `fakeTimers` (the default) time only
@@ -19,6 +20,7 @@ afterEach(() => {
 export function startHost(options: Partial<MpHostOptions> & { fakeTimers?: boolean } = {}): MpHost {
   const { fakeTimers = true, ...rest } = options
   if (fakeTimers && !vi.isFakeTimers()) vi.useFakeTimers()
+  if (!fakeTimers && vi.isFakeTimers()) vi.useRealTimers()
   const host = createMpHost({
     distDir: DIST_DIR,
     ...(fakeTimers ? { advance: (ms: number) => vi.advanceTimersByTimeAsync(ms) } : {}),

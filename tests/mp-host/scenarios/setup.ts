@@ -1,0 +1,4 @@
+import { afterEach } from 'vitest'
+import { disposeHosts } from './support'
+
+afterEach(disposeHosts)
