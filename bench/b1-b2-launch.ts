@@ -1,0 +1,121 @@
+/**
+ * B1 (cold start: N concurrent requests at launch), B1r (the same on a relaunch with a stored token)
+ * and B2 (a storm of 401s), run for ours / article / limit over uni-app's real API layer and the
+ * simulated wx on real timers. Contenders are interleaved round by round; figures are medians.
+ */
+import { performance } from 'node:perf_hooks'
+import { createApp, CONTENDERS, seedStoredSession, type AppContext, type Contender } from './contenders/apps'
+import { clearInterceptors, loadRealUni } from './lib/real-uni'
+import type { Rtts, SimCounts } from './lib/sim-wx'
+import { interleave, median, settle } from './lib/stats'
+
+export const RTTS: Rtts = { login: 50, checkSession: 50, exchange: 50, request: 50 }
+
+export interface Trial {
+  wallMs: number
+  counts: SimCounts
+  /** Requests whose caller finally saw HTTP 200. */
+  ok: number
+  /** Requests whose caller finally saw HTTP 401 (or a failure). */
+  failed: number
+  /** Timers the contender left pending after every request had settled (pollers). */
+  leftPolling: number
+}
+
+export interface Summary {
+  wallMs: number
+  wallMsMin: number
+  wallMsMax: number
+  logins: number
+  checkSessions: number
+  exchanges: number
+  requests: number
+  withoutToken: number
+  unauthorized: number
+  ok: number
+  failed: number
+  leftPolling: number
+  rounds: number
+}
+
+function summarize(trials: Trial[]): Summary {
+  const m = (pick: (t: Trial) => number) => median(trials.map(pick))
+  const walls = trials.map((t) => t.wallMs)
+  return {
+    wallMs: m((t) => t.wallMs),
+    wallMsMin: Math.min(...walls),
+    wallMsMax: Math.max(...walls),
+    logins: m((t) => t.counts.logins),
+    checkSessions: m((t) => t.counts.checkSessions),
+    exchanges: m((t) => t.counts.exchanges),
+    requests: m((t) => t.counts.requests),
+    withoutToken: m((t) => t.counts.withoutToken),
+    unauthorized: m((t) => t.counts.unauthorized),
+    ok: m((t) => t.ok),
+    failed: m((t) => t.failed),
+    leftPolling: m((t) => t.leftPolling),
+    rounds: trials.length,
+  }
+}
+
+async function launchTrial(contender: Contender, ctx: AppContext, n: number, relaunch: boolean): Promise<Trial> {
+  const { uni, sim } = ctx
+  clearInterceptors(uni)
+  sim.reset(RTTS)
+  if (relaunch) seedStoredSession(contender, ctx)
+  const app = createApp(contender, ctx)
+  const t0 = performance.now()
+  app.launch()
+  const statuses = await Promise.all(Array.from({ length: n }, (_, i) => app.request(`/orders/${i}`)))
+  const wallMs = performance.now() - t0
+  const counts = { ...sim.counts }
+  const leftPolling = app.dispose()
+  await settle()
+  return { wallMs, counts, ok: statuses.filter((s) => s === 200).length, failed: statuses.filter((s) => s !== 200).length, leftPolling }
+}
+
+async function stormTrial(contender: Contender, ctx: AppContext, n: number): Promise<Trial> {
+  const { uni, sim } = ctx
+  clearInterceptors(uni)
+  sim.reset(RTTS)
+  const app = createApp(contender, ctx)
+  // Warm-up, untimed: launch, let the login finish, then one request (the article's first request
+  // after launch is where its checkSession runs). Every contender then holds a valid, checked token.
+  app.launch()
+  await settle(3 * RTTS.login + 50)
+  await app.request('/warm-up')
+  sim.zeroCounts()
+  sim.revokeAll()
+  const t0 = performance.now()
+  const statuses = await Promise.all(Array.from({ length: n }, (_, i) => app.request(`/orders/${i}`)))
+  const wallMs = performance.now() - t0
+  const counts = { ...sim.counts }
+  const leftPolling = app.dispose()
+  await settle()
+  return { wallMs, counts, ok: statuses.filter((s) => s === 200).length, failed: statuses.filter((s) => s !== 200).length, leftPolling }
+}
+
+export interface LaunchResults {
+  b1: Record<string, Record<Contender, Summary>>
+  b1Relaunch: Record<string, Record<Contender, Summary>>
+  b2: Record<Contender, Summary>
+}
+
+export async function runLaunchBenchmarks({ rounds, sizes, stormSize }: { rounds: number; sizes: number[]; stormSize: number }): Promise<LaunchResults> {
+  const ctx = await loadRealUni()
+  // One untimed pass of everything first: JIT warm-up for all contenders alike.
+  for (const c of CONTENDERS) await launchTrial(c, ctx, 10, false)
+  const b1: LaunchResults['b1'] = {}
+  const b1Relaunch: LaunchResults['b1Relaunch'] = {}
+  for (const n of sizes) {
+    const cold = await interleave(CONTENDERS, rounds, (c) => launchTrial(c, ctx, n, false))
+    b1[n] = Object.fromEntries(CONTENDERS.map((c) => [c, summarize(cold[c])])) as Record<Contender, Summary>
+    const warm = await interleave(CONTENDERS, rounds, (c) => launchTrial(c, ctx, n, true))
+    b1Relaunch[n] = Object.fromEntries(CONTENDERS.map((c) => [c, summarize(warm[c])])) as Record<Contender, Summary>
+    console.log(`  B1 N=${n}: ours ${b1[n].ours.wallMs.toFixed(1)} ms, article ${b1[n].article.wallMs.toFixed(1)} ms, limit ${b1[n].limit.wallMs.toFixed(1)} ms`)
+  }
+  const storm = await interleave(CONTENDERS, rounds, (c) => stormTrial(c, ctx, stormSize))
+  const b2 = Object.fromEntries(CONTENDERS.map((c) => [c, summarize(storm[c])])) as Record<Contender, Summary>
+  console.log(`  B2: ours ${b2.ours.wallMs.toFixed(1)} ms, article ${b2.article.wallMs.toFixed(1)} ms, limit ${b2.limit.wallMs.toFixed(1)} ms`)
+  return { b1, b1Relaunch, b2 }
+}

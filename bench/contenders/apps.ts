@@ -1,0 +1,132 @@
+import { serializeSession } from '../../src/core/persisted-session'
+import { createUniSession } from '../../src/uni/create-uni-session'
+import { DEFAULTS } from '../../src/uni/options'
+import type { UniLike } from '../../src/uni/uni-like'
+import { API, LOGIN_PATH, type SimWx } from '../lib/sim-wx'
+import { createArticleClient, type TaroLike } from './article'
+
+/**
+ * One app run of each contender over the same `uni` (uni-app's real API layer over the simulated
+ * wx): `launch()` is what App.onLaunch does, `request()` what a page does, resolving with the HTTP
+ * status (0 for a failure). `dispose()` ends the run and returns how many timers it left pending.
+ */
+export interface BenchApp {
+  launch(): void
+  request(path: string): Promise<number>
+  dispose(): number
+}
+
+export type Contender = 'ours' | 'article' | 'limit'
+export const CONTENDERS: readonly Contender[] = ['ours', 'article', 'limit']
+
+export interface AppContext {
+  uni: UniLike
+  sim: SimWx
+}
+
+/** A stored session from an earlier run, in each contender's own storage format. */
+export function seedStoredSession(contender: Contender, { sim }: AppContext): string {
+  const token = sim.issueToken()
+  if (contender === 'ours') {
+    const session = { token, expiresAt: null, renewAt: null, generation: 1, refreshToken: null, user: null }
+    sim.storage.set(DEFAULTS.storageKey, serializeSession(session))
+  } else {
+    sim.storage.set('token', token)
+  }
+  return token
+}
+
+export function createApp(contender: Contender, ctx: AppContext): BenchApp {
+  if (contender === 'ours') return oursApp(ctx)
+  if (contender === 'article') return articleApp(ctx)
+  return limitApp(ctx)
+}
+
+function uniRequest(uni: UniLike, options: Record<string, unknown>): Promise<number> {
+  return new Promise((resolve) => {
+    uni.request({
+      ...options,
+      success: (res: { statusCode: number }) => resolve(res.statusCode),
+      fail: () => resolve(0),
+    })
+  })
+}
+
+/** The plugin as users install it: createUniSession (what createUniAuth's install() calls) + onLaunch. */
+function oursApp({ uni }: AppContext): BenchApp {
+  const auth = createUniSession({ uni, baseUrl: API, loginUrl: LOGIN_PATH })
+  return {
+    // useAuthLifecycle(): `onLaunch(() => engine.ensureSession().catch(() => {}))`
+    launch: () => void auth.engine.ensureSession().catch(() => {}),
+    request: (path) => uniRequest(uni, { url: path }),
+    dispose() {
+      auth.uninstall()
+      return 0
+    },
+  }
+}
+
+/** The article's client; launch runs its checkSession (the article: check once at app start). */
+function articleApp({ uni }: AppContext): BenchApp {
+  const timers = new Set<ReturnType<typeof setTimeout>>()
+  const client = createArticleClient({
+    taro: uni as unknown as TaroLike,
+    baseUrl: API,
+    loginUrl: LOGIN_PATH,
+    setTimeout: (callback, ms) => {
+      const handle = setTimeout(() => {
+        timers.delete(handle)
+        callback()
+      }, ms)
+      timers.add(handle)
+      return handle
+    },
+  })
+  return {
+    launch: () => void client.checkSession().catch(() => {}),
+    request: (path) => client.fetch(path).then((res: { statusCode: number }) => res.statusCode, () => 0),
+    dispose() {
+      // The article's reLogin waiters poll forever once a login has succeeded: stop them here.
+      const leaked = timers.size
+      for (const handle of timers) clearTimeout(handle)
+      timers.clear()
+      return leaked
+    },
+  }
+}
+
+/**
+ * The physical floor: one wx.login + one exchange, shared by every request; requests carry the
+ * token; a 401 triggers one shared relogin per token and one replay. No checks, no bookkeeping.
+ */
+function limitApp({ uni, sim }: AppContext): BenchApp {
+  const stored = sim.storage.get('token')
+  let token: Promise<string> | null = typeof stored === 'string' ? Promise.resolve(stored) : null
+  const login = () =>
+    new Promise<string>((resolve, reject) => {
+      uni.login!({
+        success: ({ code }: { code: string }) =>
+          uni.request({
+            url: API + LOGIN_PATH,
+            method: 'POST',
+            data: { code },
+            success: (res: { data: { token: string } }) => resolve(res.data.token),
+            fail: reject,
+          }),
+        fail: reject,
+      })
+    })
+  const current = () => (token ??= login())
+  return {
+    launch: () => void current(),
+    async request(path) {
+      const used = current()
+      const send = async (value: string) => uniRequest(uni, { url: API + path, header: { Authorization: `Bearer ${value}` } })
+      const status = await send(await used)
+      if (status !== 401) return status
+      if (token === used) token = login()
+      return send(await token!)
+    },
+    dispose: () => 0,
+  }
+}
