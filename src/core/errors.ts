@@ -15,6 +15,10 @@ export type AuthErrorCode =
   | 'LOGGED_OUT'
   /** The exchange's own request went through the auth interceptor and would wait for itself. */
   | 'LOGIN_DEADLOCK'
+  /** The call needs a session and there is none (and it must not start a login itself). */
+  | 'NOT_AUTHENTICATED'
+  /** The backend refused to bind the phone number (bad or expired code, WeChat error). */
+  | 'PHONE_BIND_FAILED'
   /** The plugin was configured or used wrongly; the message says how to fix it. */
   | 'INVALID_OPTIONS'
 

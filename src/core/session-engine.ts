@@ -6,6 +6,7 @@ import { parseSession, serializeSession } from './persisted-session'
 import { assertTokenGrant } from './token-grant'
 import type {
   AuthStatus,
+  AuthUser,
   Clock,
   CodeExchange,
   LoginPlatform,
@@ -61,6 +62,8 @@ export interface SessionEngine {
   relogin(): Promise<Session>
   /** Call when the backend rejected the token of `generation`; renews it at most once per generation. */
   recover(generation: number): Promise<Session>
+  /** Replaces the user of the current session (after a profile change such as phone binding). */
+  updateUser(user: AuthUser | null): void
   /** Ends the session: waiters reject with `LOGGED_OUT`, storage is cleared. Returns what was cleared. */
   logout(): Session | null
   /** App lifecycle: lets a long stay in the background trigger one new session check. */
@@ -313,6 +316,13 @@ export function createSessionEngine(options: SessionEngineOptions): SessionEngin
     return startFlight('recover')
   }
 
+  function updateUser(user: AuthUser | null): void {
+    if (!usable(session)) return
+    session = { ...session, user }
+    persist(session)
+    events.emit('session', session)
+  }
+
   function logout(): Session | null {
     const previous = session
     const flight = inflight
@@ -349,6 +359,7 @@ export function createSessionEngine(options: SessionEngineOptions): SessionEngin
     ensureSession,
     relogin,
     recover,
+    updateUser,
     logout,
     markBackground() {
       backgroundSince = clock.now()

@@ -1,5 +1,6 @@
 import { createSessionEngine, type SessionEngine } from '../core/session-engine'
-import type { Session } from '../core/types'
+import type { AuthUser, Session } from '../core/types'
+import { bindPhone } from './bind-phone'
 import { installAuthInterceptor } from './auth-interceptor'
 import { normalizeOptions, DEFAULTS, type NormalizedOptions, type UniAuthOptions } from './options'
 import { withMarker } from './request-marker'
@@ -14,6 +15,8 @@ export interface UniSession {
   readonly options: NormalizedOptions
   /** Ends the session locally at once and tells the backend (best effort) when `logoutUrl` is set. */
   logout(): void
+  /** Binds the phone number from a `getPhoneNumber` button's `detail.code`; never logs in on the way. */
+  bindPhone(code: string): Promise<AuthUser>
   /** Removes the interceptors; the engine stays usable. */
   uninstall(): void
 }
@@ -67,6 +70,7 @@ export function createUniSession(options: UniAuthOptions): UniSession {
     engine,
     options: normalized,
     logout: () => notifyBackend(engine.logout()),
+    bindPhone: (code) => bindPhone(engine, normalized, code),
     uninstall,
   }
 }

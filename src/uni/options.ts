@@ -35,6 +35,12 @@ export interface UniAuthOptions {
    */
   logoutUrl?: string
   /**
+   * Endpoint for `useAuth().bindPhone(code)`: POSTs `{ code }` (the `getPhoneNumber` button's
+   * `detail.code`) with the token and expects `{ user }`. Relative to `baseUrl`.
+   * @default undefined
+   */
+  phoneUrl?: string
+  /**
    * Prefixed to relative request URLs. With it, only requests to this base get the token.
    * @example 'https://api.example.com'
    */
@@ -92,6 +98,7 @@ export interface NormalizedOptions {
   loginUrl: string | undefined
   refreshUrl: string | undefined
   logoutUrl: string | undefined
+  phoneUrl: string | undefined
   tokenHeader: string
   formatToken: (token: string) => string
   isAuthFailure: (response: AuthResponse) => boolean
@@ -119,11 +126,11 @@ export function normalizeOptions(options: UniAuthOptions, uniApi: UniLike | unde
   }
   if (typeof options !== 'object' || options === null) invalid('createUniAuth() needs an options object')
   if (!uniApi) invalid('no `uni` object found: run inside a uni-app app or pass `uni` in the options')
-  const { loginUrl, exchange, baseUrl, refreshUrl, logoutUrl, skip = [] } = options
+  const { loginUrl, exchange, baseUrl, refreshUrl, logoutUrl, phoneUrl, skip = [] } = options
   if (!loginUrl && typeof exchange !== 'function') {
     invalid('set `loginUrl` (your backend login endpoint) or `exchange` (a code → token function)')
   }
-  for (const [name, value] of Object.entries({ loginUrl, baseUrl, refreshUrl, logoutUrl })) {
+  for (const [name, value] of Object.entries({ loginUrl, baseUrl, refreshUrl, logoutUrl, phoneUrl })) {
     if (value !== undefined && (typeof value !== 'string' || value === '')) invalid(`\`${name}\` must be a non-empty string`)
   }
   const maxReplays = options.maxReplays ?? DEFAULTS.maxReplays
@@ -141,6 +148,7 @@ export function normalizeOptions(options: UniAuthOptions, uniApi: UniLike | unde
     loginUrl: loginUrl && resolve(baseUrl, loginUrl),
     refreshUrl: refreshUrl && resolve(baseUrl, refreshUrl),
     logoutUrl: logoutUrl && resolve(baseUrl, logoutUrl),
+    phoneUrl: phoneUrl && resolve(baseUrl, phoneUrl),
     tokenHeader: options.tokenHeader ?? DEFAULTS.tokenHeader,
     formatToken: options.formatToken ?? DEFAULTS.formatToken,
     isAuthFailure: options.isAuthFailure ?? DEFAULTS.isAuthFailure,

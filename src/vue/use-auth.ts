@@ -9,12 +9,16 @@ export interface UseAuthReturn {
   token: ComputedRef<string | null>
   user: ComputedRef<AuthUser | null>
   error: ComputedRef<AuthError | null>
+  /** Whether the backend reports a bound phone number (`user.phoneBound === true`). */
+  phoneBound: ComputedRef<boolean>
   /** Resolves with a usable session; concurrent callers share one login. */
   ensureSession(): Promise<Session>
   /** Forces a fresh `uni.login` + exchange (shared with any attempt already running). */
   relogin(): Promise<Session>
   /** Ends the session now; pending logins reject with `LOGGED_OUT`. */
   logout(): void
+  /** Binds the phone from `<button open-type="getPhoneNumber">`'s `detail.code`; needs `phoneUrl`. */
+  bindPhone(code: string): Promise<AuthUser>
 }
 
 /** The session for components and for code outside them (after `app.use(createUniAuth(...))`). */
@@ -27,9 +31,11 @@ export function useAuth(): UseAuthReturn {
     token: computed(() => store.token),
     user: computed(() => store.user),
     error: computed(() => store.error),
+    phoneBound: computed(() => store.phoneBound),
     ensureSession: () => engine.ensureSession(),
     relogin: () => engine.relogin(),
     logout: () => session.logout(),
+    bindPhone: (code) => session.bindPhone(code),
   }
 }
 

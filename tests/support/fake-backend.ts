@@ -44,7 +44,11 @@ export function installFakeBackend(wx: FakeWx): FakeBackend {
       }
       const token = auth?.replace(/^Bearer /, '')
       const ok = token !== undefined && backend.valid.has(token)
-      respond(options, ok ? { statusCode: 200, data: { url: options.url, token } } : { statusCode: 401, data: { code: 'AUTH_TOKEN_EXPIRED' } }, api)
+      if (!ok) return respond(options, { statusCode: 401, data: { code: 'AUTH_TOKEN_EXPIRED' } }, api)
+      if (options.url === `${API}/auth/phone`) {
+        return respond(options, { statusCode: 200, data: { user: { id: 'u1', phoneBound: true, code: (options.data as { code?: string })?.code } } }, api)
+      }
+      respond(options, { statusCode: 200, data: { url: options.url, token } }, api)
     })
   }
   wx.handlers.request = handle('request')
