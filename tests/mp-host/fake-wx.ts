@@ -98,14 +98,23 @@ export function createFakeWx({ backend, storage = new Map(), behaviour = {} }: F
   let pending = 0
   let downloads = 0
 
-  /** Calls back later, the way WeChat always does (never synchronously). */
-  function later(api: string, options: CallbackOptions, outcome: 'success' | 'fail', result: Record<string, unknown>): void {
+  /** Calls back later, the way WeChat always does (never synchronously). Returns a canceller. */
+  function later(api: string, options: CallbackOptions, outcome: 'success' | 'fail', result: Record<string, unknown>): () => boolean {
     pending += 1
-    setTimeout(() => {
+    let delivered = false
+    const timer = setTimeout(() => {
+      delivered = true
       pending -= 1
       options[outcome]?.(result)
       options.complete?.(result)
     }, settings.latency[api] ?? settings.latencyMs)
+    return () => {
+      if (delivered) return false
+      clearTimeout(timer)
+      pending -= 1
+      delivered = true
+      return true
+    }
   }
 
   function callbackApi(api: string, run: (options: CallbackOptions) => void): WxFunction {
@@ -122,10 +131,16 @@ export function createFakeWx({ backend, storage = new Map(), behaviour = {} }: F
     else later(api, options, 'success', { ...ok, errMsg: `${api}:ok` })
   }
 
-  function createTask(api: string, options: CallbackOptions) {
+  /** The RequestTask / UploadTask: `abort()` before the answer arrives turns it into a `fail`. */
+  function createTask(api: string, options: CallbackOptions, cancel: () => boolean) {
     const noop = () => {}
+    let aborted = false
     return {
-      abort: () => later(api, options, 'fail', { errMsg: `${api}:fail abort` }),
+      abort: () => {
+        if (aborted || !cancel()) return
+        aborted = true
+        later(api, options, 'fail', { errMsg: `${api}:fail abort` })
+      },
       onHeadersReceived: noop,
       offHeadersReceived: noop,
       onChunkReceived: noop,
@@ -141,10 +156,12 @@ export function createFakeWx({ backend, storage = new Map(), behaviour = {} }: F
     const request = { api, method, url, header: stringHeaders(options.header), data }
     const outcome: HttpOutcome | undefined =
       settings.http?.(request) ?? (backend.owns(url) ? backend.handle(request) : 'network-fail')
-    if (outcome === 'hang') return createTask(api, options)
-    if (outcome === 'network-fail') later(api, options, 'fail', { errMsg: `${api}:fail url not in domain list` })
-    else later(api, options, 'success', shape(outcome))
-    return createTask(api, options)
+    if (outcome === 'hang') return createTask(api, options, () => true)
+    const cancel =
+      outcome === 'network-fail'
+        ? later(api, options, 'fail', { errMsg: `${api}:fail url not in domain list` })
+        : later(api, options, 'success', shape(outcome))
+    return createTask(api, options, cancel)
   }
 
   const wx: WxObject = {

@@ -51,7 +51,7 @@ export interface MpRuntime {
   hide(): void
   /** Back to the foreground: App onShow, then page onShow. */
   show(options: LaunchOptions): void
-  /** patches per route, in order */
+  /** The setData patches a page received, in order. */
   patchesOf(page: MpPageInstance): readonly SetDataPatch[]
 }
 

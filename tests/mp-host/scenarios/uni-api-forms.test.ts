@@ -31,3 +31,20 @@ describe('uni API forms through the compiled interceptor', () => {
     expect(callsTo(host, '/me', 'downloadFile').map(authOf)).toEqual([bearer(host.backend.issued[0]!.token)])
   })
 })
+
+describe('RequestTask.abort() on the fast path', () => {
+  it('reaches wx: the caller hears one fail "abort" and no success', async () => {
+    const host = startHost()
+    await launchAndLoad(host)
+    const heard: string[] = []
+    const task = host.uni.request({
+      url: '/me',
+      success: () => heard.push('success'),
+      fail: (error: { errMsg: string }) => heard.push(error.errMsg),
+      complete: () => heard.push('complete'),
+    }) as { abort(): void }
+    task.abort()
+    await host.advance(100)
+    expect(heard).toEqual(['request:fail abort', 'complete'])
+  })
+})
