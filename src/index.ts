@@ -18,3 +18,4 @@ export type {
 export { DEFAULTS, type UniAuthOptions, type SkipRule } from './uni/options'
 export type { AuthResponse, InterceptedMethod } from './uni/auth-interceptor'
 export type { UniLike } from './uni/uni-like'
+export { pagesNeedingLogin, type GuardOptions, type NavigationMethod } from './uni/navigation-guard'

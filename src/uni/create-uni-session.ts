@@ -1,6 +1,7 @@
 import { createSessionEngine, type SessionEngine } from '../core/session-engine'
 import type { AuthUser, Session } from '../core/types'
 import { bindPhone } from './bind-phone'
+import { installNavigationGuard, type NavigationGuard } from './navigation-guard'
 import { installAuthInterceptor } from './auth-interceptor'
 import { normalizeOptions, DEFAULTS, type NormalizedOptions, type UniAuthOptions } from './options'
 import { withMarker } from './request-marker'
@@ -13,6 +14,8 @@ import { createUniStorage } from './uni-storage'
 export interface UniSession {
   readonly engine: SessionEngine
   readonly options: NormalizedOptions
+  /** The navigation guard, when `guard` was configured. */
+  readonly guard: NavigationGuard | null
   /** Ends the session locally at once and tells the backend (best effort) when `logoutUrl` is set. */
   logout(): void
   /** Binds the phone number from a `getPhoneNumber` button's `detail.code`; never logs in on the way. */
@@ -47,7 +50,8 @@ export function createUniSession(options: UniAuthOptions): UniSession {
   })
   engine.on('status', (status) => report('status', status))
   engine.on('error', (error) => report('error', error))
-  const uninstall = installAuthInterceptor({ ...normalized, engine, methods: normalized.intercept })
+  const uninstallInterceptor = installAuthInterceptor({ ...normalized, engine, methods: normalized.intercept })
+  const guard = options.guard ? installNavigationGuard(uniApi, engine, options.guard) : null
 
   function notifyBackend(previous: Session | null): void {
     if (!logoutUrl || !previous) return
@@ -69,8 +73,12 @@ export function createUniSession(options: UniAuthOptions): UniSession {
   return {
     engine,
     options: normalized,
+    guard,
     logout: () => notifyBackend(engine.logout()),
     bindPhone: (code) => bindPhone(engine, normalized, code),
-    uninstall,
+    uninstall() {
+      uninstallInterceptor()
+      guard?.uninstall()
+    },
   }
 }

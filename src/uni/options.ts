@@ -2,6 +2,7 @@ import type { BackoffOptions } from '../core/backoff'
 import { AuthError } from '../core/errors'
 import type { Clock, StorageLike, TokenGrant } from '../core/types'
 import type { AuthResponse, InterceptedMethod } from './auth-interceptor'
+import type { GuardOptions } from './navigation-guard'
 import type { UniLike, UniOptions } from './uni-like'
 import { resolveUrl as resolve, samePath } from './url'
 
@@ -61,6 +62,13 @@ export interface UniAuthOptions {
    * @default []
    */
   skip?: SkipRule[] | ((options: UniOptions) => boolean)
+  /**
+   * Navigation guard: pages that need a logged-in (optionally phone-bound) user, and the login page
+   * to show instead. The diverted navigation resumes by itself once the user is authorized.
+   * @default undefined (no guard)
+   * @example guard: { pages: pagesNeedingLogin(pagesJson), loginPage: '/pages/login/index' }
+   */
+  guard?: GuardOptions
   /** The uni APIs that get the token and the 401 replay. @default ['request', 'uploadFile', 'downloadFile'] */
   intercept?: InterceptedMethod[]
   /** How many times one request is replayed after a 401. @default 1 */
@@ -140,6 +148,12 @@ export function normalizeOptions(options: UniAuthOptions, uniApi: UniLike | unde
   const intercept = options.intercept ?? DEFAULTS.intercept
   if (!Array.isArray(intercept) || intercept.some((m) => !DEFAULTS.intercept.includes(m))) {
     invalid(`\`intercept\` may only list ${DEFAULTS.intercept.join(', ')}`)
+  }
+  const { guard } = options
+  if (guard !== undefined) {
+    if (typeof guard !== 'object' || guard === null) invalid('`guard` must be an object { pages, loginPage }')
+    if (typeof guard.loginPage !== 'string' || guard.loginPage === '') invalid('`guard.loginPage` must be a page path')
+    if (!Array.isArray(guard.pages) && typeof guard.pages !== 'function') invalid('`guard.pages` must be an array of page paths or a function')
   }
   const ownUrls = [loginUrl, refreshUrl, logoutUrl].filter((url): url is string => !!url).map((url) => resolve(baseUrl, url))
   return {

@@ -24,6 +24,10 @@ export interface UniLike {
   uploadFile?: UniMethod
   downloadFile?: UniMethod
   login?: UniMethod
+  navigateTo?: UniMethod
+  redirectTo?: UniMethod
+  reLaunch?: UniMethod
+  switchTab?: UniMethod
   checkSession?: UniMethod
   getStorageSync(key: string): unknown
   setStorageSync(key: string, value: unknown): void

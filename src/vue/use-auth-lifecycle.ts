@@ -14,8 +14,10 @@ export interface UseAuthLifecycleOptions {
 export function useAuthLifecycle({ ensureOnLaunch = true }: UseAuthLifecycleOptions = {}): void {
   const { session } = resolveContext()
   const { engine } = session
-  onLaunch(() => {
+  onLaunch((launch?: { path?: string; query?: Record<string, string> }) => {
     if (ensureOnLaunch) engine.ensureSession().catch(() => {})
+    // The first page is opened by the platform, not by a navigation API the guard intercepts.
+    if (session.guard && launch?.path) session.guard.checkLaunch(launch.path, launch.query)
   })
   onShow(() => engine.markForeground())
   onHide(() => engine.markBackground())

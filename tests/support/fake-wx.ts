@@ -34,7 +34,10 @@ export interface FakeTask {
 export type WxHandler = (options: WxRequestOptions) => void
 
 export interface FakeWx {
-  handlers: Record<'login' | 'checkSession' | 'request' | 'uploadFile' | 'downloadFile', WxHandler>
+  handlers: Record<
+    'login' | 'checkSession' | 'request' | 'uploadFile' | 'downloadFile' | 'navigateTo' | 'redirectTo' | 'reLaunch' | 'switchTab',
+    WxHandler
+  >
   storage: Map<string, unknown>
   /** Every call, in order, with the options it received. */
   calls: Array<{ api: string; options: WxRequestOptions }>
@@ -71,6 +74,10 @@ export function createFakeWx(): FakeWx {
     request: (options) => respond(options, { statusCode: 200, data: {} }),
     uploadFile: (options) => respond(options, { statusCode: 200, data: '{}' }, 'uploadFile'),
     downloadFile: (options) => respond(options, { statusCode: 200, data: undefined }, 'downloadFile'),
+    navigateTo: (options) => succeed(options, { errMsg: 'navigateTo:ok' }),
+    redirectTo: (options) => succeed(options, { errMsg: 'redirectTo:ok' }),
+    reLaunch: (options) => succeed(options, { errMsg: 'reLaunch:ok' }),
+    switchTab: (options) => succeed(options, { errMsg: 'switchTab:ok' }),
   })
   const handlers = defaults()
   const taskApi = (api: keyof FakeWx['handlers']) => (options: WxRequestOptions) => {
@@ -97,6 +104,10 @@ export function createFakeWx(): FakeWx {
     request: taskApi('request'),
     uploadFile: taskApi('uploadFile'),
     downloadFile: taskApi('downloadFile'),
+    navigateTo: plainApi('navigateTo'),
+    redirectTo: plainApi('redirectTo'),
+    reLaunch: plainApi('reLaunch'),
+    switchTab: plainApi('switchTab'),
     getStorageSync: (key: string) => (storage.has(key) ? storage.get(key) : ''),
     setStorageSync: (key: string, value: unknown) => void storage.set(key, value),
     removeStorageSync: (key: string) => void storage.delete(key),

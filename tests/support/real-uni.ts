@@ -15,5 +15,7 @@ export async function loadRealUni(): Promise<{ uni: UniLike; wx: FakeWx }> {
 
 /** Removes every interceptor, ours and the tests' own, between tests. */
 export function clearInterceptors(uniApi: UniLike): void {
-  for (const method of ['request', 'uploadFile', 'downloadFile']) uniApi.removeInterceptor(method)
+  for (const method of ['request', 'uploadFile', 'downloadFile', 'navigateTo', 'redirectTo', 'reLaunch', 'switchTab']) {
+    uniApi.removeInterceptor(method)
+  }
 }
