@@ -4,6 +4,7 @@ import { createUniAuth } from './src'
 import App from './App.vue'
 import { API_BASE, LOGIN_TIMEOUT_MS } from './demo/config'
 import { mockWechatCode } from './demo/dev-code-provider'
+import { h5Uni } from './demo/h5-uni'
 
 export function createApp() {
   const app = createSSRApp(App)
@@ -17,6 +18,7 @@ export function createApp() {
       loginTimeoutMs: LOGIN_TIMEOUT_MS,
       // #ifdef H5
       getCode: mockWechatCode,
+      uni: h5Uni(),
       // #endif
     }),
   )
