@@ -10,6 +10,7 @@ import type {
   Clock,
   CodeExchange,
   LoginPlatform,
+  PlatformSessionState,
   RefreshExchange,
   Session,
   StorageLike,
@@ -29,6 +30,12 @@ export interface SessionEngineOptions {
   clock?: Clock
   /** One deadline for a whole attempt: session check, code and exchange together. @default 10000 */
   loginTimeoutMs?: number
+  /**
+   * A `checkSession` that has not answered by then counts as "unknown" (keep the token, let a 401
+   * decide) instead of holding every request until the login deadline. Capped at half of
+   * `loginTimeoutMs`. @default 3000
+   */
+  checkSessionTimeoutMs?: number
   /** A token this close to its expiry is renewed before use rather than sent. @default 30000 */
   expirySkewMs?: number
   backoff?: BackoffOptions
@@ -94,6 +101,7 @@ export function createSessionEngine(options: SessionEngineOptions): SessionEngin
     storageKey = 'uni-mp-auth:session',
     clock = systemClock,
     loginTimeoutMs = 10_000,
+    checkSessionTimeoutMs = 3000,
     expirySkewMs = 30_000,
     backoff,
     recheckAfterBackgroundMs = 300_000,
@@ -192,7 +200,7 @@ export function createSessionEngine(options: SessionEngineOptions): SessionEngin
     const current = () => inflight === flight
     if (kind === 'ensure' && usable(session) && fresh(session) && !checked) {
       setStatus('checking')
-      const state = await platform.checkSession().catch(() => 'unknown' as const)
+      const state = await checkSessionWithin(Math.min(checkSessionTimeoutMs, loginTimeoutMs / 2))
       if (!current()) return { kind: 'kept' }
       // Anything but a definite "expired" keeps the token: the 401 path catches the rest.
       if (state !== 'expired') {
@@ -234,6 +242,22 @@ export function createSessionEngine(options: SessionEngineOptions): SessionEngin
     } catch (error) {
       throw toAuthError(error, 'LOGIN_EXCHANGE_FAILED', 'the code exchange failed')
     }
+  }
+
+  /** A throwing, failing or silent checkSession is "unknown", never a reason to hang or log in. */
+  function checkSessionWithin(ms: number): Promise<PlatformSessionState> {
+    return new Promise((resolve) => {
+      const timer = clock.setTimeout(() => resolve('unknown'), ms)
+      const done = (state: PlatformSessionState) => {
+        clock.clearTimeout(timer)
+        resolve(state)
+      }
+      try {
+        platform.checkSession().then(done, () => done('unknown'))
+      } catch {
+        done('unknown')
+      }
+    })
   }
 
   function settle(flight: Flight): boolean {

@@ -44,6 +44,7 @@ export function createUniSession(options: UniAuthOptions): UniSession {
     storageKey: options.storageKey ?? DEFAULTS.storageKey,
     clock: options.clock,
     loginTimeoutMs,
+    checkSessionTimeoutMs: options.checkSessionTimeoutMs,
     expirySkewMs: options.expirySkewMs,
     recheckAfterBackgroundMs: options.recheckAfterBackgroundMs,
     backoff: options.backoff,

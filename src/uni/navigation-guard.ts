@@ -95,7 +95,10 @@ export function installNavigationGuard(uniApi: UniLike, engine: SessionEngine, g
     checkLaunch(path, query = {}) {
       const normalized = pathOf(path)
       if (normalized === loginPath || !needsAuth(normalized) || authorized()) return
-      const search = new URLSearchParams(query).toString()
+      // Mini-program runtimes have no URLSearchParams.
+      const search = Object.entries(query)
+        .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`)
+        .join('&')
       decide({ method: 'reLaunch', url: `/${normalized}${search ? `?${search}` : ''}` })
     },
     uninstall() {

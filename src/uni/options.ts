@@ -75,6 +75,8 @@ export interface UniAuthOptions {
   maxReplays?: number
   /** One deadline for a whole login attempt (session check + code + exchange). @default 10000 */
   loginTimeoutMs?: number
+  /** A `uni.checkSession` silent for this long counts as "unknown": the stored token is used. @default 3000 */
+  checkSessionTimeoutMs?: number
   /** Renew a token this long before it expires instead of sending it. @default 30000 */
   expirySkewMs?: number
   /** After this long in the background, `uni.checkSession` runs once more. @default 300000 */

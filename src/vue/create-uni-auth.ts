@@ -5,7 +5,7 @@ import type { Session } from '../core/types'
 import { createUniSession, type UniSession } from '../uni/create-uni-session'
 import type { UniAuthOptions } from '../uni/options'
 import { AUTH_CONTEXT_KEY, setActiveAuthContext, type AuthContext } from './auth-context'
-import { useAuthStore, type AuthStore } from './auth-store'
+import { useAuthStore, type AuthState, type AuthStore } from './auth-store'
 
 export interface UniAuthPlugin {
   install(app: App): void
@@ -43,7 +43,7 @@ export function createUniAuth(options: UniAuthOptions): UniAuthPlugin {
 
 function bindStore({ engine }: UniSession, store: AuthStore): void {
   const mirror = (current: Session | null) =>
-    store.$patch((state) => {
+    store.$patch((state: AuthState) => {
       state.token = current?.token ?? null
       state.user = current?.user ?? null
       state.expiresAt = current?.expiresAt ?? null

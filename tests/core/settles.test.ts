@@ -37,11 +37,30 @@ describe('invariant 2: everything settles', () => {
     await expectTimeout(engine.ensureSession(), 5000)
   })
 
-  it('a hanging checkSession is bounded by the same deadline', async () => {
+  it('a hanging checkSession counts as unknown after checkSessionTimeoutMs: the stored token is used, no login', async () => {
     const { storage } = createHarness()
     await createHarness({ storage }).engine.ensureSession()
-    const { engine } = createHarness({ storage, checkSession: never, loginTimeoutMs: 2000 })
-    await expectTimeout(engine.ensureSession(), 2000)
+    const { engine, counts } = createHarness({ storage, checkSession: never, loginTimeoutMs: 10_000, checkSessionTimeoutMs: 3000 })
+    let session: unknown = null
+    void engine.ensureSession().then((s) => (session = s))
+    await vi.advanceTimersByTimeAsync(2999)
+    expect(session).toBeNull()
+    await vi.advanceTimersByTimeAsync(1)
+    expect(session).toMatchObject({ generation: 1 })
+    expect(counts.getCode).toBe(0)
+    // Once answered "unknown", the run does not ask again.
+    await engine.ensureSession()
+    expect(counts.checkSession).toBe(1)
+  })
+
+  it('the check wait is capped at half the login deadline', async () => {
+    const { storage } = createHarness()
+    await createHarness({ storage }).engine.ensureSession()
+    const { engine } = createHarness({ storage, checkSession: never, loginTimeoutMs: 2000, checkSessionTimeoutMs: 60_000 })
+    let settled = false
+    void engine.ensureSession().then(() => (settled = true))
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(settled).toBe(true)
   })
 
   it('relogin() is bounded too, and a late answer after the deadline is ignored', async () => {

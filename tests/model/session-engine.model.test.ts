@@ -14,6 +14,7 @@ import { createMemoryStorage } from '../support/engine-harness'
  */
 const RUNS = Number(process.env.FC_RUNS) || 1000
 const TIMEOUT = 5000
+const CHECK_TIMEOUT = 1000
 const KEY = 'session'
 const CODES: AuthErrorCode[] = ['LOGIN_PLATFORM_FAILED', 'LOGIN_EXCHANGE_FAILED', 'LOGIN_TIMEOUT', 'LOGIN_BACKOFF', 'LOGGED_OUT']
 
@@ -93,10 +94,17 @@ async function runSchedule(actions: Action[]) {
     storage,
     storageKey: KEY,
     loginTimeoutMs: TIMEOUT,
+    checkSessionTimeoutMs: CHECK_TIMEOUT,
     backoff: { baseMs: 100, maxMs: 1000 },
     platform: {
       getCode: () => op('getCode', () => `code-${pending.length}`),
-      checkSession: () => op<PlatformSessionState>('check', () => 'valid'),
+      checkSession: () => {
+        const check = op<PlatformSessionState>('check', () => 'valid')
+        // The engine stops waiting for a silent check after CHECK_TIMEOUT: from then on it is stale.
+        const entry = pending.at(-1)!
+        clock.setTimeout(() => (entry.epoch = -1), CHECK_TIMEOUT)
+        return check
+      },
     },
     exchange: () => {
       const at = logouts
