@@ -17,7 +17,8 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
 rmSync(lib, { recursive: true, force: true })
 const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.lib.json'], {
   cwd: root,
-  stdio: 'inherit',
+  // stdout stays clean for `npm pack --json`, which runs this as its prepack step.
+  stdio: ['ignore', 2, 2],
 })
 if (tsc.status !== 0) process.exit(tsc.status ?? 1)
 
@@ -54,7 +55,7 @@ writeFileSync(
             Vue: { vue2: 'n', vue3: 'y' },
             App: { 'app-vue': 'n', 'app-nvue': 'n' },
             H5: { 'H5-mobile': 'y', 'H5-pc': 'y' },
-            小程序: { 微信: 'y', 阿里: 'y', 百度: 'y', 字节跳动: 'y', QQ: 'y', 钉钉: 'u', 快手: 'u', 飞书: 'u', 京东: 'u' },
+            小程序: { 微信: 'y', 阿里: 'u', 百度: 'u', 字节跳动: 'u', QQ: 'u', 钉钉: 'u', 快手: 'u', 飞书: 'u', 京东: 'u' },
           },
         },
       },
@@ -66,4 +67,4 @@ writeFileSync(
 )
 cpSync(join(root, 'README.zh-CN.md'), join(plugin, 'readme.md'))
 cpSync(join(root, 'CHANGELOG.md'), join(plugin, 'changelog.md'))
-console.log(`built ${lib} and ${plugin}`)
+console.error(`built ${lib} and ${plugin}`)

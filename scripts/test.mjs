@@ -64,6 +64,7 @@ const steps = [
   ['build: mp-weixin', () => run('node', ['scripts/uni.mjs', 'build', '-p', 'mp-weixin'])],
   ['build: H5', () => run('node', ['scripts/uni.mjs', 'build'])],
   ['compiled mini-program scenarios', () => vitest('mp-host', ['--config', 'tests/mp-host/vitest.config.ts'])],
+  ['package: npm pack into a scratch app; mp-alipay and mp-toutiao builds', () => vitest('package', ['--config', 'tests/package/vitest.config.ts'])],
   ['server: backend, mock WeChat, SQLite and Redis stores', () => vitest('server', ['--root', 'server'])],
   ['end to end: H5 demo in Chromium', () => vitest('e2e', ['--config', 'tests/e2e/vitest.config.ts'])],
 ]

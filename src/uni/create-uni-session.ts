@@ -1,6 +1,7 @@
 import { createSessionEngine, type SessionEngine } from '../core/session-engine'
 import type { AuthUser, Session } from '../core/types'
 import { bindPhone } from './bind-phone'
+import { loginProviderForBuild } from './login-provider'
 import { installNavigationGuard, type NavigationGuard } from './navigation-guard'
 import { installAuthInterceptor } from './auth-interceptor'
 import { normalizeOptions, DEFAULTS, type NormalizedOptions, type UniAuthOptions } from './options'
@@ -27,7 +28,7 @@ export interface UniSession {
 export function createUniSession(options: UniAuthOptions): UniSession {
   const normalized = normalizeOptions(options, options.uni ?? globalUni())
   const { uniApi, loginUrl, refreshUrl, logoutUrl, loginTimeoutMs, report } = normalized
-  const platform = createUniPlatform(uniApi, { provider: options.provider })
+  const platform = createUniPlatform(uniApi, { provider: options.provider ?? loginProviderForBuild() })
   if (options.getCode) platform.getCode = options.getCode
   const exchange =
     options.exchange ?? ((code: string) => postForGrant({ uniApi, url: loginUrl!, body: { code }, timeoutMs: loginTimeoutMs }))

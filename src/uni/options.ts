@@ -85,7 +85,7 @@ export interface UniAuthOptions {
   backoff?: BackoffOptions
   /** Storage key of the persisted session. @default 'uni-mp-auth:session' */
   storageKey?: string
-  /** `uni.login({ provider })`. @default undefined (uni-app's default for the platform) */
+  /** `uni.login({ provider })`. @default the build target's provider (`weixin`, `alipay`, `toutiao`, `qq`, `baidu`, `kuaishou`) */
   provider?: string
   /**
    * Where login codes come from. Defaults to `uni.login`; H5 has none, so pass a provider there.
