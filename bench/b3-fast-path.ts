@@ -1,0 +1,81 @@
+/**
+ * B3: the fast path. (a) Requests per second through the compiled mp-weixin runtime with the plugin
+ * installed and a valid session, against the same minimal app without it (and with only an empty
+ * interceptor, to separate uni's own interceptor machinery from the plugin's work). Each sample is a
+ * fresh child process; builds alternate round by round. (b) tinybench of ensureSession()'s fast path.
+ */
+import { spawnSync } from 'node:child_process'
+import { join } from 'node:path'
+import { Bench } from 'tinybench'
+import { createUniSession } from '../src/uni/create-uni-session'
+import { distOf, ROOT, type SizeVariant } from './b4-size'
+import { clearInterceptors, loadRealUni } from './lib/real-uni'
+import { API, LOGIN_PATH } from './lib/sim-wx'
+import { interleave, median } from './lib/stats'
+
+export const RUNTIME_VARIANTS = ['base', 'ours', 'base-noop-interceptor'] as const satisfies readonly SizeVariant[]
+type RuntimeVariant = (typeof RUNTIME_VARIANTS)[number]
+
+interface ChildResult {
+  reqPerSec: number
+  counts: { login: number; checkSession: number; request: number; withToken: number }
+}
+
+function runChild(variant: RuntimeVariant, perSample: number, samples: number): Promise<ChildResult> {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/b3-runtime-child.ts'), distOf(variant), String(perSample), String(samples)], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  })
+  if (result.status !== 0) throw new Error(`B3 child for ${variant} failed:\n${result.stderr}`)
+  return Promise.resolve(JSON.parse(result.stdout.trim().split('\n').at(-1)!) as ChildResult)
+}
+
+export interface RuntimeResults {
+  reqPerSec: Record<RuntimeVariant, number>
+  samples: Record<RuntimeVariant, number[]>
+  /** Sanity: the plugin build sent every request with a token and logged in 0 times. */
+  counts: Record<RuntimeVariant, ChildResult['counts']>
+}
+
+export async function runRuntimeBenchmark(rounds: number, perSample = 20000, samplesPerChild = 5): Promise<RuntimeResults> {
+  const runs = await interleave(RUNTIME_VARIANTS, rounds, (variant) => runChild(variant, perSample, samplesPerChild))
+  const pick = <T>(f: (v: RuntimeVariant) => T) => Object.fromEntries(RUNTIME_VARIANTS.map((v) => [v, f(v)])) as Record<RuntimeVariant, T>
+  return {
+    reqPerSec: pick((v) => median(runs[v].map((r) => r.reqPerSec))),
+    samples: pick((v) => runs[v].map((r) => r.reqPerSec)),
+    counts: pick((v) => runs[v].at(-1)!.counts),
+  }
+}
+
+export interface MicroResult {
+  name: string
+  opsPerSec: number
+  latencyNs: number
+  samples: number
+}
+
+/** tinybench: ensureSession() with a valid, checked session (the path every request takes). */
+export async function runMicroBenchmark(): Promise<MicroResult[]> {
+  const { uni, sim } = await loadRealUni()
+  clearInterceptors(uni)
+  sim.reset({ login: 0, checkSession: 0, exchange: 0, request: 0 })
+  const auth = createUniSession({ uni, baseUrl: API, loginUrl: LOGIN_PATH })
+  await auth.engine.ensureSession()
+  const { engine } = auth
+  const bench = new Bench({ time: 1000, warmupTime: 300 })
+  bench
+    .add('ensureSession() fast path (awaited)', async () => {
+      await engine.ensureSession()
+    })
+    .add('peek() (what the interceptor calls)', () => {
+      engine.peek()
+    })
+  await bench.run()
+  auth.uninstall()
+  return bench.tasks.map((task) => {
+    const result = task.result as unknown as { throughput?: { median?: number; mean?: number }; latency?: { median?: number; mean?: number; samplesCount?: number }; samples?: unknown[] }
+    const ops = result.throughput?.median ?? result.throughput?.mean ?? Number.NaN
+    const lat = result.latency?.median ?? result.latency?.mean ?? Number.NaN
+    return { name: task.name, opsPerSec: ops, latencyNs: lat * 1e6, samples: result.latency?.samplesCount ?? 0 }
+  })
+}

@@ -1,0 +1,189 @@
+/** Renders bench results as the Markdown table (latest.md) and the B1 chart (SVG, no library). */
+import type { Summary } from './b1-b2-launch'
+import type { Contender } from './contenders/apps'
+
+type Results = Record<string, any>
+const f = (v: number, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : '–')
+const x = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : '–')
+const verdict = (ok: boolean, detail: string) => `${ok ? '**met**' : '**missed**'} (${detail})`
+
+export function renderMarkdown(r: Results): string {
+  const lines: string[] = []
+  const push = (...l: string[]) => lines.push(...l)
+  push(
+    '# uni-mp-auth benchmarks (latest run)',
+    '',
+    `Machine: ${r.machine.cores} cores (${r.machine.cpu}), Node ${r.machine.node}, ${r.machine.platform}. Generated ${r.generatedAt}; \`npm run bench\` took ${r.durationS} s.`,
+    '',
+    `${r.method} The machine is shared and noisy: compare ratios within one run, not absolute figures across runs.`,
+    '',
+  )
+
+  // B1
+  const rt = r.b1.rttsMs
+  push(
+    `## B1 cold start: N concurrent requests at launch (first launch, empty storage; RTTs: login ${rt.login} ms, exchange ${rt.exchange} ms, request ${rt.request} ms, real timers)`,
+    '',
+    '| N | contender | wall ms (median) | min–max | wx.login | exchanges | requests sent | left without token | caller saw 200 | left polling | vs limit | article / ours |',
+    '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  )
+  let b1Met = true
+  const b1Notes: string[] = []
+  for (const [n, row] of Object.entries(r.b1.cold as Record<string, Record<Contender, Summary>>)) {
+    for (const c of ['ours', 'article', 'limit'] as Contender[]) {
+      const s = row[c]
+      push(
+        `| ${n} | ${c} | ${f(s.wallMs)} | ${f(s.wallMsMin)}–${f(s.wallMsMax)} | ${s.logins} | ${s.exchanges} | ${s.requests} | ${s.withoutToken} | ${s.ok} | ${s.leftPolling} | ${x(s.wallMs / row.limit.wallMs)} | ${c === 'article' ? x(s.wallMs / row.ours.wallMs) : ''} |`,
+      )
+    }
+    const q = row.ours.wallMs / row.limit.wallMs
+    if (q > 1.05 || row.ours.logins !== 1) {
+      b1Met = false
+      b1Notes.push(`N=${n}: ours ${x(q)} limit (${f(row.ours.wallMs - row.limit.wallMs)} ms over), ${row.ours.logins} login(s)`)
+    }
+  }
+  push(
+    '',
+    `Target ours ≤ 1.05 × limit with exactly one login at every N: ${verdict(b1Met, b1Met ? 'every N' : b1Notes.join('; '))}.`,
+    'The article is "faster" only because its requests leave at once without a token (its checkSession resolves `UNAUTH` before the login ends) and all come back 401; none of its callers gets data, and its reLogin waiters keep polling every 500 ms forever ("left polling").',
+    '',
+    '![B1 wall time vs N](b1-cold-start.svg)',
+    '',
+    '### B1r relaunch with a valid stored token (checkSession RTT 50 ms; no target, for the record)',
+    '',
+    '| N | ours ms | article ms | limit ms | ours / limit | article / ours | ours checkSession | article logins | article left polling |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  )
+  for (const [n, row] of Object.entries(r.b1.relaunch as Record<string, Record<Contender, Summary>>)) {
+    push(
+      `| ${n} | ${f(row.ours.wallMs)} | ${f(row.article.wallMs)} | ${f(row.limit.wallMs)} | ${x(row.ours.wallMs / row.limit.wallMs)} | ${x(row.article.wallMs / row.ours.wallMs)} | ${row.ours.checkSessions} | ${row.article.logins} | ${row.article.leftPolling} |`,
+    )
+  }
+  push(
+    '',
+    'Ours holds every request until `wx.checkSession` answers (one RTT) even though the stored backend token is valid; the floor sends at once and relies on the 401 path. The article adds its 500 ms poll to every request but the first, then logs in again for nothing.',
+    '',
+  )
+
+  // B2
+  const b2 = r.b2 as Record<Contender, Summary>
+  const floor = rt.login + rt.exchange + 2 * rt.request
+  const b2ok = b2.ours.logins === 1 && b2.ours.wallMs <= 1.05 * floor
+  push(
+    '## B2 401 storm: 100 concurrent requests, every token revoked server-side (each request answered 401 once)',
+    '',
+    '| contender | wall ms (median) | min–max | relogins (wx.login) | exchanges | replays | caller saw 200 | caller saw 401 | left polling | vs limit |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  )
+  for (const c of ['ours', 'article', 'limit'] as Contender[]) {
+    const s = b2[c]
+    push(`| ${c} | ${f(s.wallMs)} | ${f(s.wallMsMin)}–${f(s.wallMsMax)} | ${s.logins} | ${s.exchanges} | ${s.requests - 100} | ${s.ok} | ${s.failed} | ${s.leftPolling} | ${x(s.wallMs / b2.limit.wallMs)} |`)
+  }
+  push(
+    '',
+    `Target 1 relogin and ≤ 1.05 × (relogin + 2 request RTTs) = ${f(1.05 * floor)} ms: ${verdict(b2ok, `${b2.ours.logins} relogin, ${f(b2.ours.wallMs)} ms = ${x(b2.ours.wallMs / floor)} the ${floor} ms floor, ${x(b2.ours.wallMs / b2.limit.wallMs)} the measured limit`)}.`,
+    'The article has no 401 handling: every caller gets the 401.',
+    '',
+  )
+
+  // B3
+  const b3 = r.b3.runtime
+  const q3 = b3.reqPerSec.ours / b3.reqPerSec.base
+  push(
+    '## B3 fast path',
+    '',
+    'Sequential `uni.request` calls through the compiled mp-weixin runtime (minified vendor.js of the B4 scratch apps, fake `wx` answering on the next microtask), valid session, already checked.',
+    '',
+    '| build | req/s (median) | vs no plugin |',
+    '| --- | ---: | ---: |',
+    `| without the plugin | ${f(b3.reqPerSec.base, 0)} | 1.00× |`,
+    `| with an empty \`invoke\` interceptor only (uni's own cost) | ${f(b3.reqPerSec['base-noop-interceptor'], 0)} | ${x(b3.reqPerSec['base-noop-interceptor'] / b3.reqPerSec.base)} |`,
+    `| with the plugin | ${f(b3.reqPerSec.ours, 0)} | ${x(q3)} |`,
+    '',
+    `Target ≥ 0.9: ${verdict(q3 >= 0.9, `${x(q3)}; per request ${f(1e6 / b3.reqPerSec.ours - 1e6 / b3.reqPerSec.base, 2)} µs added, of which ${f(1e6 / b3.reqPerSec['base-noop-interceptor'] - 1e6 / b3.reqPerSec.base, 2)} µs is uni's interceptor machinery`)}.`,
+    `Sanity (last child): plugin build sent ${b3.counts.ours.withToken} of ${b3.counts.ours.request} requests with a token, ${b3.counts.ours.login} wx.login, ${b3.counts.ours.checkSession} checkSession.`,
+    '',
+    '| micro-benchmark (tinybench, Node, real uni API layer) | ops/s (median) | latency ns (median) |',
+    '| --- | ---: | ---: |',
+    ...r.b3.micro.map((m: any) => `| ${m.name} | ${f(m.opsPerSec, 0)} | ${f(m.latencyNs, 0)} |`),
+    '',
+  )
+
+  // B4
+  const s4 = r.b4
+  const add = (v: string, base = 'base') => ({ raw: s4[v].raw - s4[base].raw, gzip: s4[v].gzip - s4[base].gzip })
+  push(
+    '## B4 size added to the minified mp-weixin build of one minimal app',
+    '',
+    'Bytes of every output file (raw, and gzip -9 per file summed) minus the same app without any request layer. Base app: ' +
+      `${s4.base.raw} B raw, ${s4.base.gzip} B gzip.`,
+    '',
+    '| contender | added raw B | added gzip B |',
+    '| --- | ---: | ---: |',
+    `| limit | 0 | 0 |`,
+    `| ours (createUniAuth + useAuthLifecycle, incl. Pinia it needs) | ${add('ours').raw} | ${add('ours').gzip} |`,
+    `| ours, app already using Pinia (vs base + Pinia) | ${add('ours', 'base-pinia').raw} | ${add('ours', 'base-pinia').gzip} |`,
+    `| Pinia alone | ${add('base-pinia').raw} | ${add('base-pinia').gzip} |`,
+    `| article (port as written) | ${add('article').raw} | ${add('article').gzip} |`,
+    `| alova + @alova/adapter-uniapp (client token authentication) | ${add('alova').raw} | ${add('alova').gzip} |`,
+    `| luch-request (+ minimal login-on-missing-token interceptor) | ${add('luch-request').raw} | ${add('luch-request').gzip} |`,
+    '',
+    `Target ours ≤ 3 KB (3072 B) gzip: ${verdict(add('ours', 'base-pinia').gzip <= 3072, `${add('ours', 'base-pinia').gzip} B over an app with Pinia, ${add('ours').gzip} B including Pinia`)}.`,
+    '',
+  )
+
+  // B5
+  const b5 = r.b5
+  const row5 = (name: string, v: any) => `| ${name} | ${f(v.reqPerSec, 0)} | ${v.p50Ms} | ${v.p99Ms} | ${v.non2xx} | ${v.errors} |`
+  push(
+    '## B5 reference backend (autocannon, 100 connections, 4 s per run; mock WeChat at zero latency; SQLite file store; separate processes)',
+    '',
+    '| endpoint | req/s (median) | p50 ms | p99 ms | non-2xx | errors |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    row5('POST /auth/login (fresh code each)', b5.login),
+    row5('mock GET /sns/jscode2session alone', b5.mockCode2Session),
+    row5('GET /me (LOG_LEVEL=info, as `npm start`)', b5.me),
+    row5('GET /me (LOG_LEVEL=warn)', b5.meLogWarn),
+    '',
+    `Sequential, one keep-alive connection, p50: login ${f(b5.sequentialP50Ms.login, 3)} ms, mock code2Session alone ${f(b5.sequentialP50Ms.mockCode2Session, 3)} ms → login overhead ${f(b5.sequentialP50Ms.overhead, 3)} ms.`,
+    '',
+    `Target login overhead ≤ 1 ms p50: ${verdict(b5.sequentialP50Ms.overhead <= 1, `${f(b5.sequentialP50Ms.overhead, 2)} ms`)}. Target GET /me ≥ 20k req/s on one core: ${verdict(Math.max(b5.me.reqPerSec, b5.meLogWarn.reqPerSec) >= 20000, `${f(b5.me.reqPerSec, 0)} req/s (info logging), ${f(b5.meLogWarn.reqPerSec, 0)} req/s (warn); the load generator shares the 2 cores`)}.`,
+    '',
+  )
+  return lines.join('\n') + '\n'
+}
+
+/** B1 wall time vs N (log scale) for ours / article / limit, as a self-contained SVG. */
+export function renderSvg(cold: Record<string, Record<Contender, Summary>>): string {
+  const ns = Object.keys(cold).map(Number).sort((a, b) => a - b)
+  const W = 640, H = 380, L = 60, R = 130, T = 40, B = 50
+  const maxY = Math.max(...ns.flatMap((n) => (['ours', 'article', 'limit'] as Contender[]).map((c) => cold[n]![c].wallMs))) * 1.15
+  const px = (i: number) => L + (i / Math.max(1, ns.length - 1)) * (W - L - R)
+  const py = (v: number) => T + (1 - v / maxY) * (H - T - B)
+  const colors: Record<Contender, string> = { ours: '#1f77b4', article: '#d62728', limit: '#2ca02c' }
+  const dash: Record<Contender, string> = { ours: '', article: ' stroke-dasharray="6 4"', limit: ' stroke-dasharray="2 3"' }
+  const parts: string[] = []
+  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`)
+  parts.push(`<rect width="${W}" height="${H}" fill="#fff"/>`)
+  parts.push(`<text x="${W / 2}" y="20" text-anchor="middle" font-size="14">B1 cold start: wall time until all N requests settled (median)</text>`)
+  const step = maxY > 400 ? 100 : 50
+  for (let v = 0; v <= maxY; v += step) {
+    parts.push(`<line x1="${L}" x2="${W - R}" y1="${py(v)}" y2="${py(v)}" stroke="#eee"/>`)
+    parts.push(`<text x="${L - 6}" y="${py(v) + 4}" text-anchor="end">${v}</text>`)
+  }
+  ns.forEach((n, i) => parts.push(`<text x="${px(i)}" y="${H - B + 18}" text-anchor="middle">${n}</text>`))
+  parts.push(`<text x="${(L + W - R) / 2}" y="${H - 12}" text-anchor="middle">N concurrent requests at launch (log scale)</text>`)
+  parts.push(`<text transform="translate(16 ${(T + H - B) / 2}) rotate(-90)" text-anchor="middle">ms</text>`)
+  parts.push(`<line x1="${L}" x2="${L}" y1="${T}" y2="${H - B}" stroke="#333"/><line x1="${L}" x2="${W - R}" y1="${H - B}" y2="${H - B}" stroke="#333"/>`)
+  ;(['limit', 'ours', 'article'] as Contender[]).forEach((c, k) => {
+    const pts = ns.map((n, i) => `${px(i).toFixed(1)},${py(cold[n]![c].wallMs).toFixed(1)}`).join(' ')
+    parts.push(`<polyline fill="none" stroke="${colors[c]}" stroke-width="2"${dash[c]} points="${pts}"/>`)
+    ns.forEach((n, i) => parts.push(`<circle cx="${px(i).toFixed(1)}" cy="${py(cold[n]![c].wallMs).toFixed(1)}" r="3" fill="${colors[c]}"/>`))
+    const ly = T + 10 + k * 18
+    parts.push(`<line x1="${W - R + 12}" x2="${W - R + 36}" y1="${ly}" y2="${ly}" stroke="${colors[c]}" stroke-width="2"${dash[c]}/>`)
+    parts.push(`<text x="${W - R + 42}" y="${ly + 4}">${c}</text>`)
+  })
+  parts.push(`<text x="${W - R + 12}" y="${T + 76}" font-size="10" fill="#555"><tspan x="${W - R + 12}">article: all requests</tspan><tspan x="${W - R + 12}" dy="12">leave without a token</tspan><tspan x="${W - R + 12}" dy="12">and get 401</tspan></text>`)
+  parts.push('</svg>')
+  return parts.join('\n') + '\n'
+}
