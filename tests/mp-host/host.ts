@@ -95,8 +95,8 @@ export function createMpHost(options: MpHostOptions): MpHost {
     loader = createFreshLoader(distDir)
     loader.require('app.js')
     const vendor = loader.require('common/vendor.js') as { index?: CompiledUni }
-    if (!vendor.index) throw new Error('mp-host: common/vendor.js exports no `index` (uni)')
-    uniApi = vendor.index
+    // vendor.js exports `index` (uni) only when some app module uses `uni` itself.
+    uniApi = vendor.index ?? null
     for (const route of appJson.pages) runtime.register(route, () => loader!.require(`${route}.js`))
     runtime.launch(launchOptions)
     const instance = runtime.openPage(launchOptions.path, launchOptions.query)
@@ -111,7 +111,8 @@ export function createMpHost(options: MpHostOptions): MpHost {
     storage: fake.storage,
     runtime,
     get uni() {
-      if (!uniApi) throw new Error('mp-host: call launch() first')
+      if (!scope) throw new Error('mp-host: call launch() first')
+      if (!uniApi) throw new Error('mp-host: this build\'s common/vendor.js exports no `index` (no app module uses `uni`)')
       return uniApi
     },
     get page() {
