@@ -4,7 +4,7 @@ import type { Clock, StorageLike, TokenGrant } from '../core/types'
 import type { AuthResponse, InterceptedMethod } from './auth-interceptor'
 import type { GuardOptions } from './navigation-guard'
 import type { UniLike, UniOptions } from './uni-like'
-import { resolveUrl as resolve, samePath } from './url'
+import { pathKey, resolveUrl as resolve } from './url'
 
 /** A URL path (exact, query ignored) or a pattern tested against the request URL. */
 export type SkipRule = string | RegExp
@@ -182,16 +182,20 @@ function buildSkip(
   baseUrl: string | undefined,
   invalid: (message: string) => never,
 ): (options: UniOptions) => boolean {
-  const isOwn = (url: string) => ownUrls.some((own) => samePath(own, url))
+  // Computed once here: this predicate runs on every intercepted request.
+  const own = new Set(ownUrls.map(pathKey))
   if (typeof skip === 'function') {
-    return (options) => isOwn(urlOf(options)) || skip(options)
+    return (options) => own.has(pathKey(urlOf(options))) || skip(options)
   }
   if (!Array.isArray(skip)) return invalid('`skip` must be an array of paths/RegExps or a function')
-  const paths = skip.filter((rule): rule is string => typeof rule === 'string').map((path) => resolve(baseUrl, path))
+  const skipped = new Set([
+    ...own,
+    ...skip.filter((rule): rule is string => typeof rule === 'string').map((path) => pathKey(resolve(baseUrl, path))),
+  ])
   const patterns = skip.filter((rule): rule is RegExp => rule instanceof RegExp)
   return (options) => {
     const url = urlOf(options)
-    return isOwn(url) || paths.some((path) => samePath(path, url)) || patterns.some((re) => re.test(url))
+    return skipped.has(pathKey(url)) || patterns.some((re) => re.test(url))
   }
 }
 

@@ -10,8 +10,8 @@ export function resolveUrl(baseUrl: string | undefined, url: string): string {
   return `${baseUrl.replace(/\/+$/, '')}/${url.replace(/^\/+/, '')}`
 }
 
-/** Same URL ignoring query and hash, so `/auth/login?x=1` still matches the login URL. */
-export function samePath(a: string, b: string): boolean {
-  const strip = (url: string) => url.split(/[?#]/, 1)[0]!.replace(/\/+$/, '')
-  return strip(a) === strip(b)
+/** The URL without query, hash and trailing slashes, so `/auth/login?x=1` matches `/auth/login`. */
+export function pathKey(url: string): string {
+  const end = url.search(/[?#]/)
+  return (end === -1 ? url : url.slice(0, end)).replace(/\/+$/, '')
 }

@@ -22,7 +22,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }))
 
 const requestsTo = (host: MpHost, path: string) =>
   host.fake.calls.of('request').filter((c) => String((c.args[0] as { url: string }).url).endsWith(path))
-const authOf = (call: { args: unknown[] }) => (call.args[0] as { header?: Record<string, string> }).header?.Authorization
+const authOf = (call: { args: readonly unknown[] }) => (call.args[0] as { header?: Record<string, string> }).header?.Authorization
 
 // Request libraries users already have, unchanged, in the compiled mini-program.
 describe.each([
