@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createSecretKey, randomUUID, type KeyObject } from 'node:crypto';
 import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
 import { systemClock, type Clock } from '../clock.js';
 import { AuthError } from '../errors.js';
@@ -27,7 +27,7 @@ const ALGORITHM = 'HS256';
  * round trip, which is what lets the backend scale out.
  */
 export class AccessTokens {
-  private readonly key: Uint8Array;
+  private readonly key: KeyObject;
   private readonly now: Clock;
   // Dev-only generation counter: a token from an older generation counts as expired. A counter
   // rather than a timestamp because `iat` has one-second resolution and a token issued in the
@@ -35,7 +35,8 @@ export class AccessTokens {
   private epoch = 0;
 
   constructor(private readonly options: AccessTokensOptions) {
-    this.key = new TextEncoder().encode(options.secret);
+    // A KeyObject once, rather than raw bytes that jose would import into WebCrypto on every call.
+    this.key = createSecretKey(Buffer.from(options.secret, 'utf8'));
     this.now = options.now ?? systemClock;
   }
 
