@@ -144,3 +144,33 @@ describe('useAuthLifecycle()', () => {
     expect(useAuthStore(pinia).error?.code).toBe('LOGIN_EXCHANGE_FAILED')
   })
 })
+
+describe('useAuthLifecycle() with a navigation guard', () => {
+  beforeEach(() => resetLifecycle())
+
+  it('diverts a guarded first page to the login page when the launch login fails', async () => {
+    const fake = createFakeUni()
+    const App = defineComponent({
+      setup() {
+        useAuthLifecycle()
+        return () => null
+      },
+    })
+    mount(App, {
+      global: {
+        plugins: [
+          createPinia(),
+          createUniAuth({
+            uni: fake.uni,
+            storage: createMemoryStorage(),
+            exchange: () => Promise.reject(new Error('backend down')),
+            guard: { pages: ['pages/orders/index'], loginPage: '/pages/login/index' },
+          }),
+        ],
+      },
+    })
+    fireLifecycle('onLaunch', { path: 'pages/orders/index', query: { id: '3' } })
+    await flush(20)
+    expect(fake.navigations).toEqual(['reLaunch /pages/login/index'])
+  })
+})
