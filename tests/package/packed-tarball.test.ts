@@ -53,7 +53,11 @@ describe('the packed package', () => {
   it('has no runtime dependencies beyond its peers', () => {
     expect(manifest.dependencies ?? {}).toEqual({})
     expect(Object.keys(manifest.peerDependencies as object).sort()).toEqual(['@dcloudio/uni-app', 'pinia', 'vue'])
-    expect(manifest.exports).toMatchObject({ '.': { types: './dist/lib/index.d.ts', import: './dist/lib/index.js' } })
+    expect(manifest.exports).toMatchObject({
+      '.': { types: './dist/lib/index.d.ts', import: './dist/lib/index.js' },
+      './testing': { types: './dist/lib/testing/index.d.ts', import: './dist/lib/testing/index.js' },
+    })
+    expect(packed.files.map((f) => f.path)).toContain('dist/lib/testing/index.js')
   })
 
   it('installed into a scratch uni-app, builds for mp-weixin and logs in once in the mini-program host', async () => {

@@ -1,0 +1,1 @@
+export { createTestingAuth, type TestingAuthOptions, type TestingAuthPlugin } from './create-testing-auth'
