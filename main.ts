@@ -4,7 +4,6 @@ import { createUniAuth } from './src'
 import App from './App.vue'
 import { API_BASE, LOGIN_TIMEOUT_MS } from './demo/config'
 import { mockWechatCode } from './demo/dev-code-provider'
-import { h5Uni } from './demo/h5-uni'
 
 export function createApp() {
   const app = createSSRApp(App)
@@ -18,7 +17,6 @@ export function createApp() {
       loginTimeoutMs: LOGIN_TIMEOUT_MS,
       // #ifdef H5
       getCode: mockWechatCode,
-      uni: h5Uni(),
       // #endif
     }),
   )

@@ -136,6 +136,9 @@ export function normalizeOptions(options: UniAuthOptions, uniApi: UniLike | unde
   }
   if (typeof options !== 'object' || options === null) invalid('createUniAuth() needs an options object')
   if (!uniApi) invalid('no `uni` object found: run inside a uni-app app or pass `uni` in the options')
+  for (const api of ['request', 'addInterceptor', 'removeInterceptor', 'getStorageSync'] as const) {
+    if (typeof uniApi?.[api] !== 'function') invalid(`the \`uni\` object has no ${api}(): pass a complete \`uni\` in the options`)
+  }
   const { loginUrl, exchange, baseUrl, refreshUrl, logoutUrl, phoneUrl, skip = [] } = options
   if (!loginUrl && typeof exchange !== 'function') {
     invalid('set `loginUrl` (your backend login endpoint) or `exchange` (a code → token function)')

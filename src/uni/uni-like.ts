@@ -36,7 +36,28 @@ export interface UniLike {
   removeInterceptor(method: string, interceptor?: UniInterceptor): void
 }
 
-/** The app's `uni`, looked up lazily so the plugin can be imported where `uni` does not exist yet. */
+/**
+ * The app's `uni`, looked up lazily so the plugin can be imported where `uni` does not exist yet.
+ * Every API is named explicitly: uni-app's H5 production build tree-shakes its API, leaving the
+ * global as an empty object and compiling each written `uni.xxx` into an import of that function.
+ * An API missing on the platform (e.g. `login` on H5) stays `undefined`.
+ */
 export function globalUni(): UniLike | undefined {
-  return typeof uni === 'undefined' ? undefined : (uni as unknown as UniLike)
+  if (typeof uni === 'undefined') return undefined
+  return {
+    request: uni.request,
+    uploadFile: uni.uploadFile,
+    downloadFile: uni.downloadFile,
+    login: uni.login,
+    checkSession: uni.checkSession,
+    navigateTo: uni.navigateTo,
+    redirectTo: uni.redirectTo,
+    reLaunch: uni.reLaunch,
+    switchTab: uni.switchTab,
+    getStorageSync: uni.getStorageSync,
+    setStorageSync: uni.setStorageSync,
+    removeStorageSync: uni.removeStorageSync,
+    addInterceptor: uni.addInterceptor,
+    removeInterceptor: uni.removeInterceptor,
+  } as unknown as UniLike
 }

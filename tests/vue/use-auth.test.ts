@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createApp, defineComponent, h, nextTick } from 'vue'
 import { createUniAuth, useAuth, useAuthLifecycle, useAuthStore } from '../../src'
 import { setActiveAuthContext } from '../../src/vue/auth-context'
@@ -172,5 +172,27 @@ describe('useAuthLifecycle() with a navigation guard', () => {
     fireLifecycle('onLaunch', { path: 'pages/orders/index', query: { id: '3' } })
     await flush(20)
     expect(fake.navigations).toEqual(['reLaunch /pages/login/index'])
+  })
+})
+
+describe('the global uni of an H5 production build', () => {
+  afterEach(() => vi.unstubAllGlobals())
+
+  it('an empty global uni (H5 tree-shaking) is refused with INVALID_OPTIONS, not a TypeError', () => {
+    vi.stubGlobal('uni', {})
+    const app = createApp({ render: () => null })
+    app.use(createPinia())
+    const install = () => app.use(createUniAuth({ loginUrl: '/auth/login' }))
+    expect(install).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }))
+    expect(install).toThrow(/no request\(\)/)
+  })
+
+  it('reads each API from the global by name, so a complete global works without the `uni` option', () => {
+    const fake = createFakeUni()
+    vi.stubGlobal('uni', fake.uni)
+    const app = createApp({ render: () => null })
+    app.use(createPinia())
+    app.use(createUniAuth({ loginUrl: '/auth/login', storage: createMemoryStorage() }))
+    expect([...fake.interceptors.keys()].sort()).toEqual(['downloadFile', 'request', 'uploadFile'])
   })
 })
