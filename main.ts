@@ -14,6 +14,7 @@ export function createApp() {
       loginUrl: '/auth/login',
       refreshUrl: '/auth/refresh',
       logoutUrl: '/auth/logout',
+      phoneUrl: '/auth/phone',
       loginTimeoutMs: LOGIN_TIMEOUT_MS,
       // #ifdef H5
       getCode: mockWechatCode,

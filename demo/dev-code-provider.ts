@@ -31,3 +31,23 @@ function browserOpenid(): string {
   }
   return openid
 }
+
+/**
+ * H5 has no `getPhoneNumber` button either: the mock WeChat API mints the phone code the button
+ * would hand over on a phone (`detail.code`).
+ */
+export function mockPhoneCode(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    uni.request({
+      url: `${WECHAT_MOCK_BASE}/dev/phone-code`,
+      method: 'POST',
+      data: {},
+      success: (res) => {
+        const code = (res.data as { code?: unknown } | null)?.code
+        if (res.statusCode === 200 && typeof code === 'string') resolve(code)
+        else reject(new Error(`mock WeChat answered HTTP ${res.statusCode}`))
+      },
+      fail: reject,
+    })
+  })
+}

@@ -162,4 +162,22 @@ describe('the H5 demo in chromium', () => {
       await demo.close()
     }
   })
+
+  it('"Bind phone" binds the number with the current token and never logs in again', async () => {
+    const demo = await openDemo(browser, env)
+    try {
+      await waitForText(demo, '#status', 'status: authenticated')
+      const mark = demo.calls.length
+      await demo.page.click('#phone-button')
+      await expect.poll(() => demo.text('#phone')).toMatch(/^phone: \d{3}\*{4}\d{4}$/)
+      await demo.settle()
+      const binds = demo.apiCalls('POST', '/auth/phone', mark)
+      expect(binds.map((c) => c.status)).toEqual([200])
+      expect(binds[0]?.authorization).toMatch(/^Bearer /)
+      expect(demo.apiCalls('POST', '/auth/login', mark)).toHaveLength(0)
+      await demo.screenshot('06-phone-bound')
+    } finally {
+      await demo.close()
+    }
+  })
 })
