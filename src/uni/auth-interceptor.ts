@@ -19,6 +19,7 @@ export interface AuthInterceptorConfig {
   uniApi: UniLike
   engine: SessionEngine
   methods: readonly InterceptedMethod[]
+  /** Without trailing slashes (see normalizeBaseUrl). */
   baseUrl: string | undefined
   tokenHeader: string
   formatToken: (token: string) => string
@@ -138,8 +139,9 @@ function shouldAuthenticate(options: UniOptions, { baseUrl, shouldSkip }: AuthIn
   const url = typeof options.url === 'string' ? options.url : ''
   // Never hand the token to another host: with a baseUrl, only its own URLs get it.
   if (baseUrl && isAbsoluteUrl(url)) {
-    const root = baseUrl.replace(/\/+$/, '')
-    return url === root || url.startsWith(`${root}/`) || url.startsWith(`${root}?`)
+    if (!url.startsWith(baseUrl)) return false
+    const next = url.charAt(baseUrl.length)
+    return next === '' || next === '/' || next === '?'
   }
   return true
 }

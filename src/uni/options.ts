@@ -4,7 +4,7 @@ import type { Clock, StorageLike, TokenGrant } from '../core/types'
 import type { AuthResponse, InterceptedMethod } from './auth-interceptor'
 import type { GuardOptions } from './navigation-guard'
 import type { UniLike, UniOptions } from './uni-like'
-import { pathKey, resolveUrl as resolve } from './url'
+import { normalizeBaseUrl, pathKey, resolveUrl as resolve } from './url'
 
 /** A URL path (exact, query ignored) or a pattern tested against the request URL. */
 export type SkipRule = string | RegExp
@@ -139,13 +139,14 @@ export function normalizeOptions(options: UniAuthOptions, uniApi: UniLike | unde
   for (const api of ['request', 'addInterceptor', 'removeInterceptor', 'getStorageSync'] as const) {
     if (typeof uniApi?.[api] !== 'function') invalid(`the \`uni\` object has no ${api}(): pass a complete \`uni\` in the options`)
   }
-  const { loginUrl, exchange, baseUrl, refreshUrl, logoutUrl, phoneUrl, skip = [] } = options
+  const { loginUrl, exchange, refreshUrl, logoutUrl, phoneUrl, skip = [] } = options
   if (!loginUrl && typeof exchange !== 'function') {
     invalid('set `loginUrl` (your backend login endpoint) or `exchange` (a code → token function)')
   }
-  for (const [name, value] of Object.entries({ loginUrl, baseUrl, refreshUrl, logoutUrl, phoneUrl })) {
+  for (const [name, value] of Object.entries({ loginUrl, baseUrl: options.baseUrl, refreshUrl, logoutUrl, phoneUrl })) {
     if (value !== undefined && (typeof value !== 'string' || value === '')) invalid(`\`${name}\` must be a non-empty string`)
   }
+  const baseUrl = normalizeBaseUrl(options.baseUrl)
   const maxReplays = options.maxReplays ?? DEFAULTS.maxReplays
   if (!Number.isInteger(maxReplays) || maxReplays < 0) invalid('`maxReplays` must be a whole number ≥ 0')
   const loginTimeoutMs = options.loginTimeoutMs ?? DEFAULTS.loginTimeoutMs
