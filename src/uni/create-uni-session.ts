@@ -5,7 +5,7 @@ import { loginProviderForBuild } from './login-provider'
 import { installNavigationGuard, type NavigationGuard } from './navigation-guard'
 import { installAuthInterceptor } from './auth-interceptor'
 import { normalizeOptions, DEFAULTS, type NormalizedOptions, type UniAuthOptions } from './options'
-import { withMarker } from './request-marker'
+import { bypassPost } from './bypass-post'
 import { postForGrant } from './request-exchange'
 import { globalUni } from './uni-like'
 import { createUniPlatform } from './uni-platform'
@@ -57,19 +57,15 @@ export function createUniSession(options: UniAuthOptions): UniSession {
 
   function notifyBackend(previous: Session | null): void {
     if (!logoutUrl || !previous) return
-    uniApi.request(
-      withMarker(
-        {
-          url: logoutUrl,
-          method: 'POST',
-          data: { refreshToken: previous.refreshToken },
-          header: { [normalized.tokenHeader]: normalized.formatToken(previous.token) },
-          // The local logout already happened; a failed revoke is only worth a debug line.
-          fail: (error: unknown) => report('logout-notify-failed', error),
-        },
-        { kind: 'bypass' },
-      ),
-    )
+    bypassPost({
+      uniApi,
+      url: logoutUrl,
+      body: { refreshToken: previous.refreshToken },
+      header: { [normalized.tokenHeader]: normalized.formatToken(previous.token) },
+    }).catch((error: unknown) => {
+      // The local logout already happened; a failed revoke is only worth a debug line.
+      report('logout-notify-failed', error)
+    })
   }
 
   return {
