@@ -36,6 +36,15 @@ export interface SessionEngineOptions {
    * `loginTimeoutMs`. @default 3000
    */
   checkSessionTimeoutMs?: number
+  /**
+   * How a restored token meets the first check of the platform session in an app run.
+   * `'blocking'`: requests wait for `checkSession` (one round trip) before the token is used.
+   * `'background'`: the token is used at once and the check runs alongside; if the platform session
+   * turned out expired, one login follows in the background and later requests get the new token
+   * (the backend still accepts the old one meanwhile, or the 401 path renews it).
+   * @default 'blocking'
+   */
+  sessionCheck?: 'blocking' | 'background'
   /** A token this close to its expiry is renewed before use rather than sent. @default 30000 */
   expirySkewMs?: number
   backoff?: BackoffOptions
@@ -61,7 +70,10 @@ export interface SessionEngine {
   readonly lastError: AuthError | null
   /** True only while a custom exchange function is being called synchronously (deadlock probe). */
   readonly inExchangeCall: boolean
-  /** The session if it can be used right now without any I/O, else `null`. Never starts work. */
+  /**
+   * The session if it can be used right now, else `null`. Never waits; with
+   * `sessionCheck: 'background'` the first call starts the session check alongside.
+   */
   peek(): Session | null
   /** Resolves with a usable session, logging in (once, shared by all callers) when needed. */
   ensureSession(): Promise<Session>
@@ -102,6 +114,7 @@ export function createSessionEngine(options: SessionEngineOptions): SessionEngin
     clock = systemClock,
     loginTimeoutMs = 10_000,
     checkSessionTimeoutMs = 3000,
+    sessionCheck = 'blocking',
     expirySkewMs = 30_000,
     backoff,
     recheckAfterBackgroundMs = 300_000,
@@ -123,6 +136,7 @@ export function createSessionEngine(options: SessionEngineOptions): SessionEngin
   let rejectedGeneration = 0
   /** Whether the platform session was confirmed alive during this app run. */
   let checked = false
+  let backgroundCheckStarted = false
   let inflight: Flight | null = null
   let failures = 0
   let retryAt = 0
@@ -164,7 +178,15 @@ export function createSessionEngine(options: SessionEngineOptions): SessionEngin
   }
 
   function peek(): Session | null {
-    return checked && usable(session) && fresh(session) ? session : null
+    if (!usable(session) || !fresh(session)) return null
+    if (checked) return session
+    if (sessionCheck === 'blocking') return null
+    if (!backgroundCheckStarted && !inflight) {
+      backgroundCheckStarted = true
+      // Its outcome reaches everyone through events and the next peek(); nobody awaits it here.
+      startFlight('ensure').catch(() => {})
+    }
+    return session
   }
 
   function backoffError(): AuthError | null {

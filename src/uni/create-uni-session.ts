@@ -46,6 +46,7 @@ export function createUniSession(options: UniAuthOptions): UniSession {
     clock: options.clock,
     loginTimeoutMs,
     checkSessionTimeoutMs: options.checkSessionTimeoutMs,
+    sessionCheck: options.sessionCheck,
     expirySkewMs: options.expirySkewMs,
     recheckAfterBackgroundMs: options.recheckAfterBackgroundMs,
     backoff: options.backoff,

@@ -75,6 +75,12 @@ export interface UniAuthOptions {
   maxReplays?: number
   /** One deadline for a whole login attempt (session check + code + exchange). @default 10000 */
   loginTimeoutMs?: number
+  /**
+   * `'blocking'`: after a relaunch, requests wait for one `uni.checkSession` before using the stored
+   * token. `'background'`: they go out with it at once while the check runs alongside (one login
+   * follows in the background if the WeChat session expired). @default 'blocking'
+   */
+  sessionCheck?: 'blocking' | 'background'
   /** A `uni.checkSession` silent for this long counts as "unknown": the stored token is used. @default 3000 */
   checkSessionTimeoutMs?: number
   /** Renew a token this long before it expires instead of sending it. @default 30000 */
@@ -154,6 +160,9 @@ export function normalizeOptions(options: UniAuthOptions, uniApi: UniLike | unde
   const intercept = options.intercept ?? DEFAULTS.intercept
   if (!Array.isArray(intercept) || intercept.some((m) => !DEFAULTS.intercept.includes(m))) {
     invalid(`\`intercept\` may only list ${DEFAULTS.intercept.join(', ')}`)
+  }
+  if (options.sessionCheck !== undefined && options.sessionCheck !== 'blocking' && options.sessionCheck !== 'background') {
+    invalid("`sessionCheck` must be 'blocking' or 'background'")
   }
   const { guard } = options
   if (guard !== undefined) {

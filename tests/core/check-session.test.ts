@@ -62,3 +62,49 @@ describe('invariant 5: checkSession once per run', () => {
     expect(counts.checkSession).toBe(2)
   })
 })
+
+describe("sessionCheck: 'background' — a restored token is used at once, the check runs alongside", () => {
+  it('ensureSession() resolves before checkSession answers, and the check runs once', async () => {
+    const storage = await storedSession()
+    let answer!: (state: PlatformSessionState) => void
+    const { engine, counts } = createHarness({
+      storage,
+      sessionCheck: 'background',
+      checkSession: () => new Promise((resolve) => (answer = resolve)),
+    })
+    const session = await engine.ensureSession()
+    expect(session.generation).toBe(1)
+    expect(counts.checkSession).toBe(1)
+    for (let i = 0; i < 10; i++) await engine.ensureSession()
+    expect(counts.checkSession).toBe(1)
+    answer('valid')
+    await Promise.resolve()
+    expect(counts.getCode).toBe(0)
+  })
+
+  it('an expired platform session leads to exactly one background login; later calls get the new token', async () => {
+    const storage = await storedSession()
+    let answer!: (state: PlatformSessionState) => void
+    const { engine, counts } = createHarness({
+      storage,
+      sessionCheck: 'background',
+      checkSession: () => new Promise((resolve) => (answer = resolve)),
+    })
+    const before = await engine.ensureSession()
+    answer('expired')
+    for (let i = 0; i < 10; i++) await Promise.resolve()
+    const after = await engine.ensureSession()
+    expect(counts.getCode).toBe(1)
+    expect(after.generation).toBe(before.generation + 1)
+  })
+
+  it("'blocking' (the default) waits for the check", async () => {
+    const storage = await storedSession()
+    const { engine } = createHarness({ storage, checkSession: () => new Promise(() => {}), checkSessionTimeoutMs: 60_000, loginTimeoutMs: 1_000_000 })
+    expect(engine.peek()).toBeNull()
+    let settled = false
+    void engine.ensureSession().then(() => (settled = true))
+    for (let i = 0; i < 10; i++) await Promise.resolve()
+    expect(settled).toBe(false)
+  })
+})

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { isAuthError, type AuthErrorCode } from '../../src/core/errors'
-import { parseSession } from '../../src/core/persisted-session'
+import { parseSession, serializeSession } from '../../src/core/persisted-session'
 import { createSessionEngine } from '../../src/core/session-engine'
 import type { Clock, PlatformSessionState, Session, TokenGrant } from '../../src/core/types'
 import { flush } from '../support/deferred'
@@ -72,13 +72,18 @@ interface Tracked {
   error?: unknown
 }
 
-async function runSchedule(actions: Action[]) {
+async function runSchedule(actions: Action[], sessionCheck: 'blocking' | 'background', restored: boolean) {
   const { clock, advance } = manualClock()
-  const storage = createMemoryStorage()
+  // A relaunch: a session from the previous run, not yet checked in this one.
+  const storage = createMemoryStorage(
+    restored
+      ? { [KEY]: serializeSession({ token: 't0', expiresAt: null, renewAt: null, generation: 1, refreshToken: null, user: null }) }
+      : {},
+  )
   const pending: PendingOp[] = []
   const tracked: Tracked[] = []
   /** For each token: how many logouts had happened when the exchange that issued it was called. */
-  const issuedAfterLogouts = new Map<string, number>()
+  const issuedAfterLogouts = new Map<string, number>([['t0', 0]])
   let epoch = 0
   let logouts = 0
   let tokens = 0
@@ -95,6 +100,7 @@ async function runSchedule(actions: Action[]) {
     storageKey: KEY,
     loginTimeoutMs: TIMEOUT,
     checkSessionTimeoutMs: CHECK_TIMEOUT,
+    sessionCheck,
     backoff: { baseMs: 100, maxMs: 1000 },
     platform: {
       getCode: () => op('getCode', () => `code-${pending.length}`),
@@ -202,7 +208,12 @@ async function runSchedule(actions: Action[]) {
 describe('session engine model (fast-check)', () => {
   it(`keeps its invariants over ${RUNS} random schedules`, async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(action, { minLength: 1, maxLength: 40 }), (actions) => runSchedule(actions)),
+      fc.asyncProperty(
+        fc.array(action, { minLength: 1, maxLength: 40 }),
+        fc.constantFrom('blocking' as const, 'background' as const),
+        fc.boolean(),
+        (actions, sessionCheck, restored) => runSchedule(actions, sessionCheck, restored),
+      ),
       { numRuns: RUNS },
     )
   }, 120_000)

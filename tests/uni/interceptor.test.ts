@@ -313,6 +313,18 @@ describe('relaunch (invariant 5 through the interceptor)', () => {
     expect(businessRequests(app.backend).every((r) => r.auth === 'Bearer tok-2')).toBe(true)
   })
 
+  it("sessionCheck: 'background' sends the first requests with the stored token before checkSession answers", async () => {
+    const first = await setupUni()
+    await first.auth.engine.ensureSession()
+    first.wx.handlers.checkSession = () => {} // never answers
+    const app = restart(first, { sessionCheck: 'background' })
+    const task = app.uni.request({ url: '/orders', success: () => {} })
+    expect(task).toBe(app.wx.tasks.at(-1)) // fast path from the first request on: the task survives
+    expect(businessRequests(app.backend)).toEqual([{ url: `${API}/orders`, auth: 'Bearer tok-1' }])
+    expect(app.count('checkSession')).toBe(1)
+    expect(app.count('login')).toBe(0)
+  })
+
   it('a platform without checkSession support ("not supported") keeps the stored token', async () => {
     const first = await setupUni()
     await first.auth.engine.ensureSession()
