@@ -4,7 +4,7 @@
  * simulated wx on real timers. Contenders are interleaved round by round; figures are medians.
  */
 import { performance } from 'node:perf_hooks'
-import { createApp, CONTENDERS, seedStoredSession, type AppContext, type Contender } from './contenders/apps'
+import { createApp, CONTENDERS, RELAUNCH_CONTENDERS, seedStoredSession, type AppContext, type Contender, type RelaunchContender } from './contenders/apps'
 import { clearInterceptors, loadRealUni } from './lib/real-uni'
 import type { Rtts, SimCounts } from './lib/sim-wx'
 import { interleave, median, settle } from './lib/stats'
@@ -58,7 +58,7 @@ function summarize(trials: Trial[]): Summary {
   }
 }
 
-async function launchTrial(contender: Contender, ctx: AppContext, n: number, relaunch: boolean): Promise<Trial> {
+async function launchTrial(contender: RelaunchContender, ctx: AppContext, n: number, relaunch: boolean): Promise<Trial> {
   const { uni, sim } = ctx
   clearInterceptors(uni)
   sim.reset(RTTS)
@@ -97,7 +97,7 @@ async function stormTrial(contender: Contender, ctx: AppContext, n: number): Pro
 
 export interface LaunchResults {
   b1: Record<string, Record<Contender, Summary>>
-  b1Relaunch: Record<string, Record<Contender, Summary>>
+  b1Relaunch: Record<string, Record<RelaunchContender, Summary>>
   b2: Record<Contender, Summary>
 }
 
@@ -110,8 +110,8 @@ export async function runLaunchBenchmarks({ rounds, sizes, stormSize }: { rounds
   for (const n of sizes) {
     const cold = await interleave(CONTENDERS, rounds, (c) => launchTrial(c, ctx, n, false))
     b1[n] = Object.fromEntries(CONTENDERS.map((c) => [c, summarize(cold[c])])) as Record<Contender, Summary>
-    const warm = await interleave(CONTENDERS, rounds, (c) => launchTrial(c, ctx, n, true))
-    b1Relaunch[n] = Object.fromEntries(CONTENDERS.map((c) => [c, summarize(warm[c])])) as Record<Contender, Summary>
+    const warm = await interleave(RELAUNCH_CONTENDERS, rounds, (c) => launchTrial(c, ctx, n, true))
+    b1Relaunch[n] = Object.fromEntries(RELAUNCH_CONTENDERS.map((c) => [c, summarize(warm[c])])) as Record<RelaunchContender, Summary>
     console.log(`  B1 N=${n}: ours ${b1[n].ours.wallMs.toFixed(1)} ms, article ${b1[n].article.wallMs.toFixed(1)} ms, limit ${b1[n].limit.wallMs.toFixed(1)} ms`)
   }
   const storm = await interleave(CONTENDERS, rounds, (c) => stormTrial(c, ctx, stormSize))

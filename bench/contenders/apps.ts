@@ -18,6 +18,9 @@ export interface BenchApp {
 
 export type Contender = 'ours' | 'article' | 'limit'
 export const CONTENDERS: readonly Contender[] = ['ours', 'article', 'limit']
+/** Relaunches also compare ours with `sessionCheck: 'background'` (stored token used at once). */
+export type RelaunchContender = Contender | 'ours-background'
+export const RELAUNCH_CONTENDERS: readonly RelaunchContender[] = [...CONTENDERS, 'ours-background']
 
 export interface AppContext {
   uni: UniLike
@@ -25,9 +28,9 @@ export interface AppContext {
 }
 
 /** A stored session from an earlier run, in each contender's own storage format. */
-export function seedStoredSession(contender: Contender, { sim }: AppContext): string {
+export function seedStoredSession(contender: RelaunchContender, { sim }: AppContext): string {
   const token = sim.issueToken()
-  if (contender === 'ours') {
+  if (contender === 'ours' || contender === 'ours-background') {
     const session = { token, expiresAt: null, renewAt: null, generation: 1, refreshToken: null, user: null }
     sim.storage.set(DEFAULTS.storageKey, serializeSession(session))
   } else {
@@ -36,8 +39,9 @@ export function seedStoredSession(contender: Contender, { sim }: AppContext): st
   return token
 }
 
-export function createApp(contender: Contender, ctx: AppContext): BenchApp {
+export function createApp(contender: RelaunchContender, ctx: AppContext): BenchApp {
   if (contender === 'ours') return oursApp(ctx)
+  if (contender === 'ours-background') return oursApp(ctx, 'background')
   if (contender === 'article') return articleApp(ctx)
   return limitApp(ctx)
 }
@@ -53,8 +57,8 @@ function uniRequest(uni: UniLike, options: Record<string, unknown>): Promise<num
 }
 
 /** The plugin as users install it: createUniSession (what createUniAuth's install() calls) + onLaunch. */
-function oursApp({ uni }: AppContext): BenchApp {
-  const auth = createUniSession({ uni, baseUrl: API, loginUrl: LOGIN_PATH })
+function oursApp({ uni }: AppContext, sessionCheck: 'blocking' | 'background' = 'blocking'): BenchApp {
+  const auth = createUniSession({ uni, baseUrl: API, loginUrl: LOGIN_PATH, sessionCheck })
   return {
     // useAuthLifecycle(): `onLaunch(() => engine.ensureSession().catch(() => {}))`
     launch: () => void auth.engine.ensureSession().catch(() => {}),
