@@ -63,15 +63,21 @@ describe('invariant 5: checkSession once per run', () => {
   })
 })
 
+/** A relaunch with `sessionCheck: 'background'` whose checkSession answers only when told to. */
+async function relaunchInBackgroundMode() {
+  const storage = await storedSession()
+  let reply: (state: PlatformSessionState) => void = () => {}
+  const harness = createHarness({
+    storage,
+    sessionCheck: 'background',
+    checkSession: () => new Promise((resolve) => (reply = resolve)),
+  })
+  return { ...harness, answer: (state: PlatformSessionState) => reply(state) }
+}
+
 describe("sessionCheck: 'background' — a restored token is used at once, the check runs alongside", () => {
   it('ensureSession() resolves before checkSession answers, and the check runs once', async () => {
-    const storage = await storedSession()
-    let answer!: (state: PlatformSessionState) => void
-    const { engine, counts } = createHarness({
-      storage,
-      sessionCheck: 'background',
-      checkSession: () => new Promise((resolve) => (answer = resolve)),
-    })
+    const { engine, counts, answer } = await relaunchInBackgroundMode()
     const session = await engine.ensureSession()
     expect(session.generation).toBe(1)
     expect(counts.checkSession).toBe(1)
@@ -83,13 +89,7 @@ describe("sessionCheck: 'background' — a restored token is used at once, the c
   })
 
   it('an expired platform session leads to exactly one background login; later calls get the new token', async () => {
-    const storage = await storedSession()
-    let answer!: (state: PlatformSessionState) => void
-    const { engine, counts } = createHarness({
-      storage,
-      sessionCheck: 'background',
-      checkSession: () => new Promise((resolve) => (answer = resolve)),
-    })
+    const { engine, counts, answer } = await relaunchInBackgroundMode()
     const before = await engine.ensureSession()
     answer('expired')
     for (let i = 0; i < 10; i++) await Promise.resolve()
