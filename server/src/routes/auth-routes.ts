@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { issueSession } from '../auth/issue-session.js';
-import { authenticatedUserId, requireUser } from '../auth/require-user.js';
+import { requireUser } from '../auth/require-user.js';
 import { AuthError } from '../errors.js';
 import type { Services } from '../services.js';
 import { hashRefreshToken, newFamilyId } from '../tokens/refresh-tokens.js';
@@ -42,14 +42,14 @@ export function registerAuthRoutes(app: FastifyInstance, services: Services): vo
     return issueSession(services, user, result.familyId);
   });
 
-  app.post<{ Body: LogoutBody | null }>(
-    '/auth/logout',
-    { schema: { body: logoutBodySchema }, preHandler: requireUser(accessTokens) },
-    async (request, reply) => {
-      authenticatedUserId(request);
-      const refreshToken = request.body?.refreshToken;
-      if (refreshToken) await store.revokeRefreshFamilyOf(hashRefreshToken(refreshToken));
-      return reply.status(204).send();
-    },
-  );
+  const authenticate = requireUser(accessTokens);
+  // Holding the refresh token is proof enough to revoke it (as in RFC 7009): logout must still
+  // work when the access token has already expired, which is exactly when users tend to log out.
+  // Without a refresh token there is nothing to revoke, and a valid access token is required.
+  app.post<{ Body: LogoutBody | null }>('/auth/logout', { schema: { body: logoutBodySchema } }, async (request, reply) => {
+    const refreshToken = request.body?.refreshToken;
+    if (refreshToken) await store.revokeRefreshFamilyOf(hashRefreshToken(refreshToken));
+    else await authenticate.call(app, request, reply);
+    return reply.status(204).send();
+  });
 }
