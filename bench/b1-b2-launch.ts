@@ -4,9 +4,9 @@
  * simulated wx on real timers. Contenders are interleaved round by round; figures are medians.
  */
 import { performance } from 'node:perf_hooks'
-import { createApp, CONTENDERS, RELAUNCH_CONTENDERS, seedStoredSession, type AppContext, type Contender, type RelaunchContender } from './contenders/apps'
+import { createApp, CONTENDERS, RELAUNCH_CONTENDERS, seedStoredSession, type AppContext, type BenchApp, type Contender, type RelaunchContender } from './contenders/apps'
 import { clearInterceptors, loadRealUni } from './lib/real-uni'
-import type { Rtts, SimCounts } from './lib/sim-wx'
+import type { Rtts, SimCounts, SimWx } from './lib/sim-wx'
 import { interleave, median, settle } from './lib/stats'
 
 export const RTTS: Rtts = { login: 50, checkSession: 50, exchange: 50, request: 50 }
@@ -22,16 +22,10 @@ export interface Trial {
   leftPolling: number
 }
 
-export interface Summary {
+export interface Summary extends SimCounts {
   wallMs: number
   wallMsMin: number
   wallMsMax: number
-  logins: number
-  checkSessions: number
-  exchanges: number
-  requests: number
-  withoutToken: number
-  unauthorized: number
   ok: number
   failed: number
   leftPolling: number
@@ -58,6 +52,14 @@ function summarize(trials: Trial[]): Summary {
   }
 }
 
+/** Counts are read before dispose(): ending the run must not change what it measured. */
+async function finishTrial(wallMs: number, statuses: number[], app: BenchApp, sim: SimWx): Promise<Trial> {
+  const counts = { ...sim.counts }
+  const leftPolling = app.dispose()
+  await settle()
+  return { wallMs, counts, ok: statuses.filter((s) => s === 200).length, failed: statuses.filter((s) => s !== 200).length, leftPolling }
+}
+
 async function launchTrial(contender: RelaunchContender, ctx: AppContext, n: number, relaunch: boolean): Promise<Trial> {
   const { uni, sim } = ctx
   clearInterceptors(uni)
@@ -67,11 +69,7 @@ async function launchTrial(contender: RelaunchContender, ctx: AppContext, n: num
   const t0 = performance.now()
   app.launch()
   const statuses = await Promise.all(Array.from({ length: n }, (_, i) => app.request(`/orders/${i}`)))
-  const wallMs = performance.now() - t0
-  const counts = { ...sim.counts }
-  const leftPolling = app.dispose()
-  await settle()
-  return { wallMs, counts, ok: statuses.filter((s) => s === 200).length, failed: statuses.filter((s) => s !== 200).length, leftPolling }
+  return finishTrial(performance.now() - t0, statuses, app, sim)
 }
 
 async function stormTrial(contender: Contender, ctx: AppContext, n: number): Promise<Trial> {
@@ -88,11 +86,7 @@ async function stormTrial(contender: Contender, ctx: AppContext, n: number): Pro
   sim.revokeAll()
   const t0 = performance.now()
   const statuses = await Promise.all(Array.from({ length: n }, (_, i) => app.request(`/orders/${i}`)))
-  const wallMs = performance.now() - t0
-  const counts = { ...sim.counts }
-  const leftPolling = app.dispose()
-  await settle()
-  return { wallMs, counts, ok: statuses.filter((s) => s === 200).length, failed: statuses.filter((s) => s !== 200).length, leftPolling }
+  return finishTrial(performance.now() - t0, statuses, app, sim)
 }
 
 export interface LaunchResults {

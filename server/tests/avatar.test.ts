@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AVATAR_BODY_LIMIT } from '../src/routes/user-routes.js';
-import { useHarness } from './helpers/harness.js';
+import { useHarness, type Harness } from './helpers/harness.js';
 
 /** A real multipart encoding (undici's FormData), as a browser's or WeChat's uploadFile sends. */
 async function multipart(fields: Record<string, Blob | string>): Promise<{ payload: Buffer; headers: Record<string, string> }> {
@@ -17,6 +17,17 @@ async function multipart(fields: Record<string, Blob | string>): Promise<{ paylo
 }
 
 /** Bytes that look like line breaks and boundary dashes, so a sloppy parser miscounts. */
+/** POSTs the parts to /me/avatar, with a Bearer token when one is given. */
+async function postAvatar(harness: Harness, parts: Record<string, Blob | string>, token?: string) {
+  const { payload, headers } = await multipart(parts);
+  return harness.inject({
+    method: 'POST',
+    url: '/me/avatar',
+    payload,
+    headers: token ? { ...headers, authorization: `Bearer ${token}` } : headers,
+  });
+}
+
 function trickyImage(size: number): Blob {
   const bytes = new Uint8Array(size);
   const pattern = Buffer.from('\r\n--\r\n\r\n-');
@@ -29,13 +40,7 @@ describe('POST /me/avatar (uni.uploadFile, field `avatar`)', () => {
 
   it('answers the byte count of the uploaded file for an authenticated user', async () => {
     const { token } = await harness().login();
-    const { payload, headers } = await multipart({ note: 'hello', avatar: trickyImage(4321) });
-    const response = await harness().inject({
-      method: 'POST',
-      url: '/me/avatar',
-      payload,
-      headers: { ...headers, authorization: `Bearer ${token}` },
-    });
+    const response = await postAvatar(harness(), { note: 'hello', avatar: trickyImage(4321) }, token);
     expect(response.statusCode, response.body).toBe(200);
     expect(response.json()).toEqual({ bytes: 4321 });
   });
@@ -44,20 +49,13 @@ describe('POST /me/avatar (uni.uploadFile, field `avatar`)', () => {
     const { token } = await harness().login();
     const size = 64 * 1024;
     expect(size).toBeGreaterThan(harness().config.bodyLimit);
-    const { payload, headers } = await multipart({ avatar: trickyImage(size) });
-    const response = await harness().inject({
-      method: 'POST',
-      url: '/me/avatar',
-      payload,
-      headers: { ...headers, authorization: `Bearer ${token}` },
-    });
+    const response = await postAvatar(harness(), { avatar: trickyImage(size) }, token);
     expect(response.statusCode, response.body).toBe(200);
     expect(response.json()).toEqual({ bytes: size });
   });
 
   it('is a 401 without a token', async () => {
-    const { payload, headers } = await multipart({ avatar: trickyImage(100) });
-    const response = await harness().inject({ method: 'POST', url: '/me/avatar', payload, headers });
+    const response = await postAvatar(harness(), { avatar: trickyImage(100) });
     expect(response.statusCode).toBe(401);
     expect(response.json()).toEqual({ code: 'AUTH_TOKEN_MISSING', message: expect.any(String) });
   });
@@ -66,13 +64,7 @@ describe('POST /me/avatar (uni.uploadFile, field `avatar`)', () => {
     const { token } = await harness().login();
     const expire = await harness().inject({ method: 'POST', url: '/dev/expire-tokens' });
     expect(expire.statusCode).toBe(204);
-    const { payload, headers } = await multipart({ avatar: trickyImage(100) });
-    const response = await harness().inject({
-      method: 'POST',
-      url: '/me/avatar',
-      payload,
-      headers: { ...headers, authorization: `Bearer ${token}` },
-    });
+    const response = await postAvatar(harness(), { avatar: trickyImage(100) }, token);
     expect(response.statusCode).toBe(401);
     expect(response.json().code).toBe('AUTH_TOKEN_EXPIRED');
   });
@@ -106,13 +98,7 @@ describe('POST /me/avatar (uni.uploadFile, field `avatar`)', () => {
 
   it('is a 413 above its body limit', async () => {
     const { token } = await harness().login();
-    const { payload, headers } = await multipart({ avatar: trickyImage(AVATAR_BODY_LIMIT + 1) });
-    const response = await harness().inject({
-      method: 'POST',
-      url: '/me/avatar',
-      payload,
-      headers: { ...headers, authorization: `Bearer ${token}` },
-    });
+    const response = await postAvatar(harness(), { avatar: trickyImage(AVATAR_BODY_LIMIT + 1) }, token);
     expect(response.statusCode).toBe(413);
     expect(response.json().code).toBe('PAYLOAD_TOO_LARGE');
   });
