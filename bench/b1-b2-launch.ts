@@ -4,7 +4,16 @@
  * simulated wx on real timers. Contenders are interleaved round by round; figures are medians.
  */
 import { performance } from 'node:perf_hooks'
-import { createApp, CONTENDERS, RELAUNCH_CONTENDERS, seedStoredSession, type AppContext, type BenchApp, type Contender, type RelaunchContender } from './contenders/apps'
+import {
+  type AppContext,
+  type BenchApp,
+  CONTENDERS,
+  type Contender,
+  createApp,
+  RELAUNCH_CONTENDERS,
+  type RelaunchContender,
+  seedStoredSession,
+} from './contenders/apps'
 import { clearInterceptors, loadRealUni } from './lib/real-uni'
 import type { Rtts, SimCounts, SimWx } from './lib/sim-wx'
 import { interleave, median, settle } from './lib/stats'
@@ -95,7 +104,15 @@ export interface LaunchResults {
   b2: Record<Contender, Summary>
 }
 
-export async function runLaunchBenchmarks({ rounds, sizes, stormSize }: { rounds: number; sizes: number[]; stormSize: number }): Promise<LaunchResults> {
+export async function runLaunchBenchmarks({
+  rounds,
+  sizes,
+  stormSize,
+}: {
+  rounds: number
+  sizes: number[]
+  stormSize: number
+}): Promise<LaunchResults> {
   const ctx = await loadRealUni()
   // One untimed pass of everything first: JIT warm-up for all contenders alike.
   for (const c of CONTENDERS) await launchTrial(c, ctx, 10, false)
@@ -106,10 +123,14 @@ export async function runLaunchBenchmarks({ rounds, sizes, stormSize }: { rounds
     b1[n] = Object.fromEntries(CONTENDERS.map((c) => [c, summarize(cold[c])])) as Record<Contender, Summary>
     const warm = await interleave(RELAUNCH_CONTENDERS, rounds, (c) => launchTrial(c, ctx, n, true))
     b1Relaunch[n] = Object.fromEntries(RELAUNCH_CONTENDERS.map((c) => [c, summarize(warm[c])])) as Record<RelaunchContender, Summary>
-    console.log(`  B1 N=${n}: ours ${b1[n].ours.wallMs.toFixed(1)} ms, article ${b1[n].article.wallMs.toFixed(1)} ms, limit ${b1[n].limit.wallMs.toFixed(1)} ms`)
+    console.log(
+      `  B1 N=${n}: ours ${b1[n].ours.wallMs.toFixed(1)} ms, article ${b1[n].article.wallMs.toFixed(1)} ms, limit ${b1[n].limit.wallMs.toFixed(1)} ms`,
+    )
   }
   const storm = await interleave(CONTENDERS, rounds, (c) => stormTrial(c, ctx, stormSize))
   const b2 = Object.fromEntries(CONTENDERS.map((c) => [c, summarize(storm[c])])) as Record<Contender, Summary>
-  console.log(`  B2: ours ${b2.ours.wallMs.toFixed(1)} ms, article ${b2.article.wallMs.toFixed(1)} ms, limit ${b2.limit.wallMs.toFixed(1)} ms`)
+  console.log(
+    `  B2: ours ${b2.ours.wallMs.toFixed(1)} ms, article ${b2.article.wallMs.toFixed(1)} ms, limit ${b2.limit.wallMs.toFixed(1)} ms`,
+  )
   return { b1, b1Relaunch, b2 }
 }

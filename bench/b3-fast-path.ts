@@ -22,10 +22,14 @@ interface ChildResult {
 }
 
 function runChild(variant: RuntimeVariant, perSample: number, samples: number): Promise<ChildResult> {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/b3-runtime-child.ts'), distOf(variant), String(perSample), String(samples)], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  })
+  const result = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'bench/b3-runtime-child.ts'), distOf(variant), String(perSample), String(samples)],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+    },
+  )
   if (result.status !== 0) throw new Error(`B3 child for ${variant} failed:\n${result.stderr}`)
   return Promise.resolve(JSON.parse(result.stdout.trim().split('\n').at(-1)!) as ChildResult)
 }
@@ -73,7 +77,11 @@ export async function runMicroBenchmark(): Promise<MicroResult[]> {
   await bench.run()
   auth.uninstall()
   return bench.tasks.map((task) => {
-    const result = task.result as unknown as { throughput?: { median?: number; mean?: number }; latency?: { median?: number; mean?: number; samplesCount?: number }; samples?: unknown[] }
+    const result = task.result as unknown as {
+      throughput?: { median?: number; mean?: number }
+      latency?: { median?: number; mean?: number; samplesCount?: number }
+      samples?: unknown[]
+    }
     const ops = result.throughput?.median ?? result.throughput?.mean ?? Number.NaN
     const lat = result.latency?.median ?? result.latency?.mean ?? Number.NaN
     return { name: task.name, opsPerSec: ops, latencyNs: lat * 1e6, samples: result.latency?.samplesCount ?? 0 }

@@ -6,9 +6,10 @@
  *
  * Usage: node --import tsx bench/b3-runtime-child.ts <distDir> <requestsPerSample> <samples>
  */
-import { performance } from 'node:perf_hooks'
+
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
 import { serializeSession } from '../src/core/persisted-session'
 import { DEFAULTS } from '../src/uni/options'
 import { installGlobals } from '../tests/mp-host/globals'
@@ -33,7 +34,10 @@ interface Options {
 const counts = { login: 0, checkSession: 0, request: 0, withToken: 0 }
 const storage = new Map<string, unknown>()
 // A valid stored session from an earlier run (read only by the build that has the plugin).
-storage.set(DEFAULTS.storageKey, serializeSession({ token: 'tok-1', expiresAt: null, renewAt: null, generation: 1, refreshToken: null, user: null }))
+storage.set(
+  DEFAULTS.storageKey,
+  serializeSession({ token: 'tok-1', expiresAt: null, renewAt: null, generation: 1, refreshToken: null, user: null }),
+)
 
 function answer(options: Options, result: Record<string, unknown>): void {
   queueMicrotask(() => {
@@ -42,7 +46,15 @@ function answer(options: Options, result: Record<string, unknown>): void {
   })
 }
 const RESPONSE = { errMsg: 'request:ok', statusCode: 200, data: { ok: true }, header: {} }
-const info = () => ({ platform: 'devtools', SDKVersion: '3.5.0', windowWidth: 375, windowHeight: 812, pixelRatio: 2, language: 'zh_CN', system: 'Node' })
+const info = () => ({
+  platform: 'devtools',
+  SDKVersion: '3.5.0',
+  windowWidth: 375,
+  windowHeight: 812,
+  pixelRatio: 2,
+  language: 'zh_CN',
+  system: 'Node',
+})
 const wx = {
   login: (o: Options) => (counts.login++, answer(o, { errMsg: 'login:ok', code: `code-${counts.login}` })),
   checkSession: (o: Options) => (counts.checkSession++, answer(o, { errMsg: 'checkSession:ok' })),

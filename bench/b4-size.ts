@@ -16,7 +16,15 @@ export const API_BASE = 'https://api.bench'
 
 export type SizeVariant = 'base' | 'base-pinia' | 'ours' | 'article' | 'alova' | 'luch-request' | 'base-noop-interceptor'
 /** Built for B4; the last one only serves B3 (uni's own interceptor cost, with an empty `invoke`). */
-export const SIZE_VARIANTS: readonly SizeVariant[] = ['base', 'base-pinia', 'ours', 'article', 'alova', 'luch-request', 'base-noop-interceptor']
+export const SIZE_VARIANTS: readonly SizeVariant[] = [
+  'base',
+  'base-pinia',
+  'ours',
+  'article',
+  'alova',
+  'luch-request',
+  'base-noop-interceptor',
+]
 
 export function distOf(variant: SizeVariant): string {
   return join(APPS_DIR, variant, 'dist/mp-weixin')
@@ -87,7 +95,10 @@ function files(variant: SizeVariant): AppFiles {
       return { 'main.ts': MAIN_PINIA, 'App.vue': APP_PLAIN, 'api.ts': PLAIN_API }
     case 'base-noop-interceptor':
       return {
-        'main.ts': MAIN_PLAIN.replace('export function createApp', "uni.addInterceptor('request', { invoke() {} })\nexport function createApp"),
+        'main.ts': MAIN_PLAIN.replace(
+          'export function createApp',
+          "uni.addInterceptor('request', { invoke() {} })\nexport function createApp",
+        ),
         'App.vue': APP_PLAIN,
         'api.ts': PLAIN_API,
       }
@@ -268,4 +279,3 @@ export function buildAll(log: (line: string) => void = console.log): Record<Size
   }
   return sizes
 }
-

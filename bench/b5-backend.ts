@@ -5,7 +5,7 @@
  * resolution, too coarse for a sub-millisecond overhead). Mock, backends and load generator are
  * separate processes; workloads are interleaved round by round.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { rmSync } from 'node:fs'
 import { Agent, request as httpRequest } from 'node:http'
 import { join } from 'node:path'
@@ -30,7 +30,9 @@ function startChild(args: string[]): Promise<Child> {
   })
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`B5 child ${args[0]} exited with ${code}`)))
-    createInterface({ input: child.stdout! }).once('line', (line) => resolve({ url: (JSON.parse(line) as { url: string }).url, process: child }))
+    createInterface({ input: child.stdout! }).once('line', (line) =>
+      resolve({ url: (JSON.parse(line) as { url: string }).url, process: child }),
+    )
   })
 }
 
@@ -116,7 +118,14 @@ export async function runBackendBenchmark(rounds: number): Promise<BackendResult
     const [token, quietToken] = [await tokenFor(backend.url), await tokenFor(quiet.url)]
     const code2SessionUrl = (code: string) =>
       `${mock.url}/sns/jscode2session?appid=${MOCK_APPID}&secret=${MOCK_SECRET}&js_code=${encodeURIComponent(code)}&grant_type=authorization_code`
-    const loginRequests = [{ method: 'POST' as const, path: '/auth/login', headers: { 'content-type': 'application/json' }, setupRequest: (req: any) => ({ ...req, body: JSON.stringify({ code: freshCode() }) }) }]
+    const loginRequests = [
+      {
+        method: 'POST' as const,
+        path: '/auth/login',
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (req: any) => ({ ...req, body: JSON.stringify({ code: freshCode() }) }),
+      },
+    ]
     // Warm-up (JIT, SQLite pages), untimed.
     await cannon({ url: backend.url, duration: 1, requests: loginRequests })
     await cannon({ url: `${backend.url}/me`, duration: 1, headers: { authorization: `Bearer ${token}` } })
@@ -127,7 +136,18 @@ export async function runBackendBenchmark(rounds: number): Promise<BackendResult
         case 'login':
           return cannon({ url: backend.url, requests: loginRequests })
         case 'mock':
-          return cannon({ url: mock.url, requests: [{ method: 'GET', setupRequest: (req: any) => ({ ...req, path: new URL(code2SessionUrl(freshCode())).pathname + new URL(code2SessionUrl(freshCode())).search }) }] })
+          return cannon({
+            url: mock.url,
+            requests: [
+              {
+                method: 'GET',
+                setupRequest: (req: any) => ({
+                  ...req,
+                  path: new URL(code2SessionUrl(freshCode())).pathname + new URL(code2SessionUrl(freshCode())).search,
+                }),
+              },
+            ],
+          })
         case 'me':
           return cannon({ url: `${backend.url}/me`, headers: { authorization: `Bearer ${token}` } })
         case 'meWarn':

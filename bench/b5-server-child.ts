@@ -4,9 +4,9 @@
  * listening and runs until SIGTERM. One process each, so the backend has a core of its own.
  */
 import { createWriteStream } from 'node:fs'
+import { buildMockWechat } from '../server/mock-wechat/app'
 import { buildApp } from '../server/src/app'
 import { loadConfig } from '../server/src/config'
-import { buildMockWechat } from '../server/mock-wechat/app'
 
 const [role, mockUrl, logLevel = 'info', dbFile] = process.argv.slice(2)
 

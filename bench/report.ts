@@ -51,7 +51,7 @@ export function renderMarkdown(r: Results): string {
     '',
     '### B1r relaunch with a valid stored token (checkSession RTT 50 ms; no target, for the record)',
     '',
-    '| N | ours ms | ours, `sessionCheck: \'background\'` ms | article ms | limit ms | ours / limit | background / limit | article / ours | ours checkSession | background logins | article logins | article left polling |',
+    "| N | ours ms | ours, `sessionCheck: 'background'` ms | article ms | limit ms | ours / limit | background / limit | article / ours | ours checkSession | background logins | article logins | article left polling |",
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   )
   for (const [n, row] of Object.entries(r.b1.relaunch as Record<string, Record<RelaunchContender, Summary>>)) {
@@ -62,7 +62,7 @@ export function renderMarkdown(r: Results): string {
   }
   push(
     '',
-    'With the default `sessionCheck: \'blocking\'`, ours holds every request until `wx.checkSession` answers (one RTT) even though the stored backend token is valid; with `\'background\'` it sends at once like the floor and checks alongside. The article adds its 500 ms poll to every request but the first, then logs in again for nothing.',
+    "With the default `sessionCheck: 'blocking'`, ours holds every request until `wx.checkSession` answers (one RTT) even though the stored backend token is valid; with `'background'` it sends at once like the floor and checks alongside. The article adds its 500 ms poll to every request but the first, then logs in again for nothing.",
     '',
   )
 
@@ -78,7 +78,9 @@ export function renderMarkdown(r: Results): string {
   )
   for (const c of ['ours', 'article', 'limit'] as Contender[]) {
     const s = b2[c]
-    push(`| ${c} | ${f(s.wallMs)} | ${f(s.wallMsMin)}–${f(s.wallMsMax)} | ${s.logins} | ${s.exchanges} | ${s.requests - 100} | ${s.ok} | ${s.failed} | ${s.leftPolling} | ${x(s.wallMs / b2.limit.wallMs)} |`)
+    push(
+      `| ${c} | ${f(s.wallMs)} | ${f(s.wallMsMin)}–${f(s.wallMsMax)} | ${s.logins} | ${s.exchanges} | ${s.requests - 100} | ${s.ok} | ${s.failed} | ${s.leftPolling} | ${x(s.wallMs / b2.limit.wallMs)} |`,
+    )
   }
   push(
     '',
@@ -151,22 +153,33 @@ export function renderMarkdown(r: Results): string {
     `Target login overhead ≤ 1 ms p50: ${verdict(b5.sequentialP50Ms.overhead <= 1, `${f(b5.sequentialP50Ms.overhead, 2)} ms`)}. Target GET /me ≥ 20k req/s on one core: ${verdict(Math.max(b5.me.reqPerSec, b5.meLogWarn.reqPerSec) >= 20000, `${f(b5.me.reqPerSec, 0)} req/s (info logging), ${f(b5.meLogWarn.reqPerSec, 0)} req/s (warn); the load generator shares the 2 cores`)}.`,
     '',
   )
-  return lines.join('\n') + '\n'
+  return `${lines.join('\n')}\n`
 }
 
 /** B1 wall time vs N (log scale) for ours / article / limit, as a self-contained SVG. */
 export function renderSvg(cold: Record<string, Record<Contender, Summary>>): string {
-  const ns = Object.keys(cold).map(Number).sort((a, b) => a - b)
-  const W = 640, H = 380, L = 60, R = 130, T = 40, B = 50
+  const ns = Object.keys(cold)
+    .map(Number)
+    .sort((a, b) => a - b)
+  const W = 640,
+    H = 380,
+    L = 60,
+    R = 130,
+    T = 40,
+    B = 50
   const maxY = Math.max(...ns.flatMap((n) => (['ours', 'article', 'limit'] as Contender[]).map((c) => cold[n]![c].wallMs))) * 1.15
   const px = (i: number) => L + (i / Math.max(1, ns.length - 1)) * (W - L - R)
   const py = (v: number) => T + (1 - v / maxY) * (H - T - B)
   const colors: Record<Contender, string> = { ours: '#1f77b4', article: '#d62728', limit: '#2ca02c' }
   const dash: Record<Contender, string> = { ours: '', article: ' stroke-dasharray="6 4"', limit: ' stroke-dasharray="2 3"' }
   const parts: string[] = []
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`)
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
+  )
   parts.push(`<rect width="${W}" height="${H}" fill="#fff"/>`)
-  parts.push(`<text x="${W / 2}" y="20" text-anchor="middle" font-size="14">B1 cold start: wall time until all N requests settled (median)</text>`)
+  parts.push(
+    `<text x="${W / 2}" y="20" text-anchor="middle" font-size="14">B1 cold start: wall time until all N requests settled (median)</text>`,
+  )
   const step = maxY > 400 ? 100 : 50
   for (let v = 0; v <= maxY; v += step) {
     parts.push(`<line x1="${L}" x2="${W - R}" y1="${py(v)}" y2="${py(v)}" stroke="#eee"/>`)
@@ -175,16 +188,22 @@ export function renderSvg(cold: Record<string, Record<Contender, Summary>>): str
   ns.forEach((n, i) => parts.push(`<text x="${px(i)}" y="${H - B + 18}" text-anchor="middle">${n}</text>`))
   parts.push(`<text x="${(L + W - R) / 2}" y="${H - 12}" text-anchor="middle">N concurrent requests at launch (log scale)</text>`)
   parts.push(`<text transform="translate(16 ${(T + H - B) / 2}) rotate(-90)" text-anchor="middle">ms</text>`)
-  parts.push(`<line x1="${L}" x2="${L}" y1="${T}" y2="${H - B}" stroke="#333"/><line x1="${L}" x2="${W - R}" y1="${H - B}" y2="${H - B}" stroke="#333"/>`)
+  parts.push(
+    `<line x1="${L}" x2="${L}" y1="${T}" y2="${H - B}" stroke="#333"/><line x1="${L}" x2="${W - R}" y1="${H - B}" y2="${H - B}" stroke="#333"/>`,
+  )
   ;(['limit', 'ours', 'article'] as Contender[]).forEach((c, k) => {
     const pts = ns.map((n, i) => `${px(i).toFixed(1)},${py(cold[n]![c].wallMs).toFixed(1)}`).join(' ')
     parts.push(`<polyline fill="none" stroke="${colors[c]}" stroke-width="2"${dash[c]} points="${pts}"/>`)
-    ns.forEach((n, i) => parts.push(`<circle cx="${px(i).toFixed(1)}" cy="${py(cold[n]![c].wallMs).toFixed(1)}" r="3" fill="${colors[c]}"/>`))
+    ns.forEach((n, i) =>
+      parts.push(`<circle cx="${px(i).toFixed(1)}" cy="${py(cold[n]![c].wallMs).toFixed(1)}" r="3" fill="${colors[c]}"/>`),
+    )
     const ly = T + 10 + k * 18
     parts.push(`<line x1="${W - R + 12}" x2="${W - R + 36}" y1="${ly}" y2="${ly}" stroke="${colors[c]}" stroke-width="2"${dash[c]}/>`)
     parts.push(`<text x="${W - R + 42}" y="${ly + 4}">${c}</text>`)
   })
-  parts.push(`<text x="${W - R + 12}" y="${T + 76}" font-size="10" fill="#555"><tspan x="${W - R + 12}">article: all requests</tspan><tspan x="${W - R + 12}" dy="12">leave without a token</tspan><tspan x="${W - R + 12}" dy="12">and get 401</tspan></text>`)
+  parts.push(
+    `<text x="${W - R + 12}" y="${T + 76}" font-size="10" fill="#555"><tspan x="${W - R + 12}">article: all requests</tspan><tspan x="${W - R + 12}" dy="12">leave without a token</tspan><tspan x="${W - R + 12}" dy="12">and get 401</tspan></text>`,
+  )
   parts.push('</svg>')
-  return parts.join('\n') + '\n'
+  return `${parts.join('\n')}\n`
 }

@@ -29,7 +29,12 @@ const backend = await runBackendBenchmark(quick ? 1 : 3)
 
 const results = {
   generatedAt: new Date().toISOString(),
-  machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform} ${process.arch}` },
+  machine: {
+    cores: cpus().length,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+  },
   method: `Every comparison runs its contenders in the same process run, interleaved (order rotated each round); figures are medians over ${ROUNDS} rounds (B1/B2), 5 child processes per build (B3), 3 rounds (B5).`,
   b1: { rttsMs: { login: 50, exchange: 50, request: 50, checkSession: 50 }, cold: launch.b1, relaunch: launch.b1Relaunch },
   b2: launch.b2,
@@ -41,7 +46,7 @@ const results = {
 results.durationS = Math.round((Date.now() - started) / 1000)
 const out = join(ROOT, 'bench/results')
 mkdirSync(out, { recursive: true })
-writeFileSync(join(out, 'latest.json'), JSON.stringify(results, null, 2) + '\n')
+writeFileSync(join(out, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`)
 writeFileSync(join(out, 'latest.md'), renderMarkdown(results))
 writeFileSync(join(out, 'b1-cold-start.svg'), renderSvg(results.b1.cold))
 console.log(`done in ${results.durationS} s → bench/results/latest.{json,md}, b1-cold-start.svg`)

@@ -15,8 +15,7 @@ export function getMe(): Promise<CallResult<{ user: DemoUser }>> {
   return new Promise((resolve) => {
     uni.request({
       url: '/me',
-      success: (res) =>
-        resolve({ ok: res.statusCode === 200, statusCode: res.statusCode, data: res.data as { user: DemoUser } }),
+      success: (res) => resolve({ ok: res.statusCode === 200, statusCode: res.statusCode, data: res.data as { user: DemoUser } }),
       fail: (err) => resolve({ ok: false, statusCode: 0, data: null, errMsg: err.errMsg }),
     })
   })

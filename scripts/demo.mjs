@@ -58,8 +58,7 @@ function pipeLines(stream, label, target, format = (line) => line) {
   stream.setEncoding('utf8')
   stream.on('data', (chunk) => {
     buffered += chunk
-    let newline
-    while ((newline = buffered.indexOf('\n')) !== -1) {
+    for (let newline = buffered.indexOf('\n'); newline !== -1; newline = buffered.indexOf('\n')) {
       const line = buffered.slice(0, newline).replace(/\r$/, '')
       buffered = buffered.slice(newline + 1)
       const text = format(line)
@@ -166,10 +165,11 @@ async function shutdown(exitCode) {
   if (stopping) return
   stopping = true
   await Promise.all([...children].map(stopChild))
-  if (webServer) await new Promise((resolveClose) => {
-    webServer.close(() => resolveClose())
-    webServer.closeAllConnections()
-  })
+  if (webServer)
+    await new Promise((resolveClose) => {
+      webServer.close(() => resolveClose())
+      webServer.closeAllConnections()
+    })
   console.log(exitCode === 0 ? '[demo] stopped.' : '[demo] stopped after an error.')
   process.exit(exitCode)
 }

@@ -52,8 +52,14 @@ export function serveStatic(dir) {
       return
     }
     let stats = statOrNull(file)
-    if (stats?.isDirectory()) stats = statOrNull((file = join(file, 'index.html')))
-    if (!stats && !extname(pathname)) stats = statOrNull((file = join(base, 'index.html')))
+    if (stats?.isDirectory()) {
+      file = join(file, 'index.html')
+      stats = statOrNull(file)
+    }
+    if (!stats && !extname(pathname)) {
+      file = join(base, 'index.html')
+      stats = statOrNull(file)
+    }
     if (!stats?.isFile()) {
       response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found\n')
       return
@@ -68,4 +74,3 @@ export function serveStatic(dir) {
     else createReadStream(file).pipe(response)
   })
 }
-

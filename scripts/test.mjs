@@ -58,13 +58,17 @@ function vitest(name, args) {
 
 const steps = [
   ['system packages (chromium, redis-server)', ensureSystemPackages],
+  ['lint and format: Biome over the whole repository', () => run('npx', ['biome', 'check', '.'])],
   ['type check: plugin, demo, tests', () => run('npx', ['vue-tsc', '--noEmit', '-p', 'tsconfig.json'])],
   ['type check: server', () => run('npx', ['tsc', '--noEmit', '-p', 'server/tsconfig.json'])],
   ['unit tests: engine, Vue layer, uni-app real API layer', () => vitest('unit', [])],
   ['build: mp-weixin', () => run('node', ['scripts/uni.mjs', 'build', '-p', 'mp-weixin'])],
   ['build: H5', () => run('node', ['scripts/uni.mjs', 'build'])],
   ['compiled mini-program scenarios', () => vitest('mp-host', ['--config', 'tests/mp-host/vitest.config.ts'])],
-  ['package: npm pack into a scratch app; mp-alipay and mp-toutiao builds', () => vitest('package', ['--config', 'tests/package/vitest.config.ts'])],
+  [
+    'package: npm pack into a scratch app; mp-alipay and mp-toutiao builds',
+    () => vitest('package', ['--config', 'tests/package/vitest.config.ts']),
+  ],
   ['server: backend, mock WeChat, SQLite and Redis stores', () => vitest('server', ['--root', 'server'])],
   ['end to end: H5 demo in Chromium', () => vitest('e2e', ['--config', 'tests/e2e/vitest.config.ts'])],
 ]
@@ -77,8 +81,11 @@ for (const [index, [title, step]] of steps.entries()) {
   console.log(`\n▶ ${title}`)
   const outcome = step()
   // A check that is not a test runner (type check, build) counts as one test of its own.
-  const { code, passed: p, failed: f } =
-    typeof outcome === 'number' ? { code: outcome, passed: outcome === 0 ? 1 : 0, failed: outcome === 0 ? 0 : 1 } : outcome
+  const {
+    code,
+    passed: p,
+    failed: f,
+  } = typeof outcome === 'number' ? { code: outcome, passed: outcome === 0 ? 1 : 0, failed: outcome === 0 ? 0 : 1 } : outcome
   passed += p
   failed += f
   if (code === 0) continue

@@ -1,10 +1,6 @@
-export { createUniAuth, type UniAuthPlugin } from './vue/create-uni-auth'
-export { useAuth, type UseAuthReturn } from './vue/use-auth'
-export { useAuthLifecycle, type UseAuthLifecycleOptions } from './vue/use-auth-lifecycle'
-export { useAuthStore, type AuthState, type AuthStore } from './vue/auth-store'
-export { AuthError, isAuthError, type AuthErrorCode } from './core/errors'
-export { createSessionEngine, type SessionEngine, type SessionEngineOptions, type SessionEvents } from './core/session-engine'
 export type { BackoffOptions } from './core/backoff'
+export { AuthError, type AuthErrorCode, isAuthError } from './core/errors'
+export { createSessionEngine, type SessionEngine, type SessionEngineOptions, type SessionEvents } from './core/session-engine'
 export type {
   AuthStatus,
   AuthUser,
@@ -15,7 +11,11 @@ export type {
   StorageLike,
   TokenGrant,
 } from './core/types'
-export { DEFAULTS, type UniAuthOptions, type SkipRule } from './uni/options'
 export type { AuthResponse, InterceptedMethod } from './uni/auth-interceptor'
+export { type GuardOptions, type NavigationMethod, pagesNeedingLogin } from './uni/navigation-guard'
+export { DEFAULTS, type SkipRule, type UniAuthOptions } from './uni/options'
 export type { UniLike } from './uni/uni-like'
-export { pagesNeedingLogin, type GuardOptions, type NavigationMethod } from './uni/navigation-guard'
+export { type AuthState, type AuthStore, useAuthStore } from './vue/auth-store'
+export { createUniAuth, type UniAuthPlugin } from './vue/create-uni-auth'
+export { type UseAuthReturn, useAuth } from './vue/use-auth'
+export { type UseAuthLifecycleOptions, useAuthLifecycle } from './vue/use-auth-lifecycle'

@@ -88,7 +88,11 @@ function articleApp({ uni }: AppContext): BenchApp {
   })
   return {
     launch: () => void client.checkSession().catch(() => {}),
-    request: (path) => client.fetch(path).then((res: { statusCode: number }) => res.statusCode, () => 0),
+    request: (path) =>
+      client.fetch(path).then(
+        (res: { statusCode: number }) => res.statusCode,
+        () => 0,
+      ),
     dispose() {
       // The article's reLogin waiters poll forever once a login has succeeded: stop them here.
       const leaked = timers.size

@@ -62,7 +62,7 @@ export function createArticleClient({ taro: Taro, baseUrl, loginUrl, setTimeout 
             .then((res) => {
               resolve(res)
             })
-            .catch((err) => {
+            .catch((_err) => {
               reject()
             })
         }, 500)
@@ -78,13 +78,13 @@ export function createArticleClient({ taro: Taro, baseUrl, loginUrl, setTimeout 
                 Taro.setStorageSync('token', res.token)
                 resolve(undefined)
               })
-              .catch((err) => {
+              .catch((_err) => {
                 // `// 登录失败，解除锁，防止死锁`
                 IS_LOGIN_ING = false
                 reject()
               })
           },
-          fail: (err: unknown) => {
+          fail: (_err: unknown) => {
             // `// 登录失败，解除锁，防止死锁`
             IS_LOGIN_ING = false
             reject()
@@ -119,7 +119,7 @@ export function createArticleClient({ taro: Taro, baseUrl, loginUrl, setTimeout 
             .then((res) => {
               resolve(res)
             })
-            .catch((err) => {
+            .catch((_err) => {
               reject(checkSessionResult.FAILED)
             })
         }, 500)
@@ -141,7 +141,7 @@ export function createArticleClient({ taro: Taro, baseUrl, loginUrl, setTimeout 
                   .then(() => {
                     resolve(checkSessionResult.RELOGIN)
                   })
-                  .catch((err) => {
+                  .catch((_err) => {
                     reject(checkSessionResult.FAILED)
                   })
               },
@@ -158,7 +158,7 @@ export function createArticleClient({ taro: Taro, baseUrl, loginUrl, setTimeout 
           .then((res) => {
             resolve(res)
           })
-          .catch((err) => {
+          .catch((_err) => {
             reject(checkSessionResult.FAILED)
           })
         resolve(checkSessionResult.UNAUTH)
@@ -184,10 +184,14 @@ export function createArticleClient({ taro: Taro, baseUrl, loginUrl, setTimeout 
   }
 
   // `export function fetch(url, { method = 'GET', params } = {}, type = 'application/json')`
-  function fetch(url: string, { method = 'GET', params }: { method?: string; params?: unknown } = {}, type = 'application/json'): Promise<any> {
+  function fetch(
+    url: string,
+    { method = 'GET', params }: { method?: string; params?: unknown } = {},
+    type = 'application/json',
+  ): Promise<any> {
     return new Promise((resolve, reject) => {
       checkSession()
-        .then((res) => {
+        .then((_res) => {
           sendRequest(url, { method, params }, type)
             .then((res) => resolve(res))
             .catch((err) => reject(err))

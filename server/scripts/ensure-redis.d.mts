@@ -1,7 +1,7 @@
 export interface RunningRedis {
-  url: string;
-  port: number;
-  stop(): Promise<void>;
+  url: string
+  port: number
+  stop(): Promise<void>
 }
-export function ensureRedisInstalled(): void;
-export function startRedis(options?: { timeoutMs?: number }): Promise<RunningRedis>;
+export function ensureRedisInstalled(): void
+export function startRedis(options?: { timeoutMs?: number }): Promise<RunningRedis>

@@ -21,36 +21,36 @@ export const ERROR_STATUS = {
   WX_UNAVAILABLE: 502,
   WX_ERROR: 502,
   INTERNAL: 500,
-} as const satisfies Record<string, number>;
+} as const satisfies Record<string, number>
 
-export type ErrorCode = keyof typeof ERROR_STATUS;
+export type ErrorCode = keyof typeof ERROR_STATUS
 
 export interface ErrorBody {
-  code: ErrorCode;
-  message: string;
+  code: ErrorCode
+  message: string
 }
 
 /** The one error type of the backend: a stable `code`, its HTTP status and a safe message. */
 export class AuthError extends Error {
-  override readonly name = 'AuthError';
-  readonly code: ErrorCode;
-  readonly statusCode: number;
+  override readonly name = 'AuthError'
+  readonly code: ErrorCode
+  readonly statusCode: number
   /** WeChat's own errcode when the failure came from WeChat; kept for logs, never sent. */
-  readonly wxErrcode: number | undefined;
+  readonly wxErrcode: number | undefined
 
   constructor(code: ErrorCode, message: string, options: { cause?: unknown; wxErrcode?: number } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
-    this.statusCode = ERROR_STATUS[code];
-    this.wxErrcode = options.wxErrcode;
+    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    this.code = code
+    this.statusCode = ERROR_STATUS[code]
+    this.wxErrcode = options.wxErrcode
   }
 
   toBody(): ErrorBody {
-    return { code: this.code, message: this.message };
+    return { code: this.code, message: this.message }
   }
 }
 
 /** Realm-safe guard (errors may cross module copies in tests). */
 export function isAuthError(value: unknown): value is AuthError {
-  return value instanceof Error && value.name === 'AuthError' && typeof (value as AuthError).code === 'string';
+  return value instanceof Error && value.name === 'AuthError' && typeof (value as AuthError).code === 'string'
 }

@@ -1,19 +1,19 @@
-import { buildApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { buildApp } from './app.js'
+import { ConfigError, loadConfig } from './config.js'
 
 async function main(): Promise<void> {
-  const config = loadConfig();
-  const app = await buildApp(config);
+  const config = loadConfig()
+  const app = await buildApp(config)
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
-      void app.close().then(() => process.exit(0));
-    });
+      void app.close().then(() => process.exit(0))
+    })
   }
-  await app.listen({ host: config.host, port: config.port });
+  await app.listen({ host: config.host, port: config.port })
 }
 
 main().catch((error: unknown) => {
   // Config errors are operator mistakes: print the message alone, no stack.
-  console.error(error instanceof ConfigError ? error.message : error);
-  process.exit(1);
-});
+  console.error(error instanceof ConfigError ? error.message : error)
+  process.exit(1)
+})

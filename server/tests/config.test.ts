@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.js';
-import { createStore } from '../src/store/create-store.js';
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { ConfigError, loadConfig } from '../src/config.js'
+import { createStore } from '../src/store/create-store.js'
 
 const productionEnv = {
   NODE_ENV: 'production',
@@ -11,11 +11,11 @@ const productionEnv = {
   WX_SECRET: 'real-secret-from-the-console-0123',
   JWT_SECRET: 'a-production-secret-of-at-least-32-bytes!',
   CORS_ORIGIN: 'https://app.example.com',
-};
+}
 
 describe('loadConfig', () => {
   it('has working development defaults', () => {
-    const config = loadConfig({});
+    const config = loadConfig({})
     expect(config).toMatchObject({
       host: '127.0.0.1',
       port: 8787,
@@ -23,12 +23,12 @@ describe('loadConfig', () => {
       jwt: { ttlSeconds: 7200 },
       wx: { apiBase: 'https://api.weixin.qq.com', tokenEndpoint: 'stable' },
       devEndpoints: false,
-    });
-  });
+    })
+  })
 
   it('accepts a complete production configuration', () => {
-    expect(loadConfig(productionEnv).corsOrigins).toEqual(['https://app.example.com']);
-  });
+    expect(loadConfig(productionEnv).corsOrigins).toEqual(['https://app.example.com'])
+  })
 
   it.each([
     ['default WX_SECRET', { WX_SECRET: '' }],
@@ -37,18 +37,18 @@ describe('loadConfig', () => {
     ['short JWT_SECRET', { JWT_SECRET: 'short' }],
     ['dev endpoints', { AUTH_DEV_ENDPOINTS: '1' }],
   ])('refuses production with %s', (_name, override) => {
-    expect(() => loadConfig({ ...productionEnv, ...override })).toThrow(ConfigError);
-  });
+    expect(() => loadConfig({ ...productionEnv, ...override })).toThrow(ConfigError)
+  })
 
   it('reads JWT_SECRET_FILE', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'uma-cfg-')), 'jwt');
-    writeFileSync(file, 'secret-from-a-file-0123456789-abcdef\n');
-    expect(loadConfig({ JWT_SECRET_FILE: file }).jwt.secret).toBe('secret-from-a-file-0123456789-abcdef');
-  });
+    const file = join(mkdtempSync(join(tmpdir(), 'uma-cfg-')), 'jwt')
+    writeFileSync(file, 'secret-from-a-file-0123456789-abcdef\n')
+    expect(loadConfig({ JWT_SECRET_FILE: file }).jwt.secret).toBe('secret-from-a-file-0123456789-abcdef')
+  })
 
   it('rejects malformed numbers and store URLs', () => {
-    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
-    expect(() => loadConfig({ TOKEN_TTL_SECONDS: '-5' })).toThrow(ConfigError);
-    expect(() => createStore('postgres://x')).toThrow(ConfigError);
-  });
-});
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError)
+    expect(() => loadConfig({ TOKEN_TTL_SECONDS: '-5' })).toThrow(ConfigError)
+    expect(() => createStore('postgres://x')).toThrow(ConfigError)
+  })
+})

@@ -1,98 +1,103 @@
-import { describe, expect, it } from 'vitest';
-import { startHarness, useHarness, type Harness } from './helpers/harness.js';
+import { describe, expect, it } from 'vitest'
+import { type Harness, startHarness, useHarness } from './helpers/harness.js'
 
 async function refresh(harness: Harness, refreshToken: string) {
-  return harness.inject({ method: 'POST', url: '/auth/refresh', payload: { refreshToken } });
+  return harness.inject({ method: 'POST', url: '/auth/refresh', payload: { refreshToken } })
 }
 
 describe('refresh token rotation', () => {
-  const harness = useHarness();
+  const harness = useHarness()
 
   it('works once; the rotated token is refused afterwards', async () => {
-    const login = await harness().login();
-    const first = await refresh(harness(), login.refreshToken);
-    expect(first.statusCode).toBe(200);
-    const pair = first.json();
-    expect(pair.refreshToken).not.toBe(login.refreshToken);
-    expect(pair.user.id).toBe(login.user.id);
-    const me = await harness().inject({ method: 'GET', url: '/me', headers: { authorization: `Bearer ${pair.token}` } });
-    expect(me.statusCode).toBe(200);
+    const login = await harness().login()
+    const first = await refresh(harness(), login.refreshToken)
+    expect(first.statusCode).toBe(200)
+    const pair = first.json()
+    expect(pair.refreshToken).not.toBe(login.refreshToken)
+    expect(pair.user.id).toBe(login.user.id)
+    const me = await harness().inject({ method: 'GET', url: '/me', headers: { authorization: `Bearer ${pair.token}` } })
+    expect(me.statusCode).toBe(200)
 
-    const replay = await refresh(harness(), login.refreshToken);
-    expect(replay.statusCode).toBe(401);
-    expect(replay.json().code).toBe('AUTH_REFRESH_INVALID');
-  });
+    const replay = await refresh(harness(), login.refreshToken)
+    expect(replay.statusCode).toBe(401)
+    expect(replay.json().code).toBe('AUTH_REFRESH_INVALID')
+  })
 
   it('replaying a rotated token revokes the whole family', async () => {
-    const login = await harness().login();
-    const rotated = (await refresh(harness(), login.refreshToken)).json();
-    expect((await refresh(harness(), login.refreshToken)).statusCode).toBe(401);
+    const login = await harness().login()
+    const rotated = (await refresh(harness(), login.refreshToken)).json()
+    expect((await refresh(harness(), login.refreshToken)).statusCode).toBe(401)
     // The legitimate newest token is gone too: the thief and the user both have to log in again.
-    const newest = await refresh(harness(), rotated.refreshToken);
-    expect(newest.statusCode).toBe(401);
-  });
+    const newest = await refresh(harness(), rotated.refreshToken)
+    expect(newest.statusCode).toBe(401)
+  })
 
   it('a chain of rotations keeps working', async () => {
-    let token = (await harness().login()).refreshToken;
+    let token = (await harness().login()).refreshToken
     for (let i = 0; i < 5; i += 1) {
-      const response = await refresh(harness(), token);
-      expect(response.statusCode).toBe(200);
-      token = response.json().refreshToken;
+      const response = await refresh(harness(), token)
+      expect(response.statusCode).toBe(200)
+      token = response.json().refreshToken
     }
-  });
+  })
 
   it('logout revokes the refresh token, even when the access token has already expired', async () => {
-    const login = await harness().login();
+    const login = await harness().login()
     const withBearer = await harness().inject({
       method: 'POST',
       url: '/auth/logout',
       headers: { authorization: `Bearer ${login.token}` },
       payload: { refreshToken: login.refreshToken },
-    });
-    expect(withBearer.statusCode).toBe(204);
-    expect(withBearer.body).toBe('');
-    expect((await refresh(harness(), login.refreshToken)).statusCode).toBe(401);
+    })
+    expect(withBearer.statusCode).toBe(204)
+    expect(withBearer.body).toBe('')
+    expect((await refresh(harness(), login.refreshToken)).statusCode).toBe(401)
 
-    const second = await harness().login();
+    const second = await harness().login()
     const expired = await harness().inject({
       method: 'POST',
       url: '/auth/logout',
       headers: { authorization: 'Bearer expired.or.garbage' },
       payload: { refreshToken: second.refreshToken },
-    });
-    expect(expired.statusCode).toBe(204);
-    expect((await refresh(harness(), second.refreshToken)).statusCode).toBe(401);
-  });
+    })
+    expect(expired.statusCode).toBe(204)
+    expect((await refresh(harness(), second.refreshToken)).statusCode).toBe(401)
+  })
 
   it('logout without a refresh token needs a valid access token', async () => {
-    const anonymous = await harness().inject({ method: 'POST', url: '/auth/logout', payload: {} });
-    expect(anonymous.statusCode).toBe(401);
-    const login = await harness().login();
-    const ok = await harness().inject({ method: 'POST', url: '/auth/logout', headers: { authorization: `Bearer ${login.token}` }, payload: {} });
-    expect(ok.statusCode).toBe(204);
-  });
+    const anonymous = await harness().inject({ method: 'POST', url: '/auth/logout', payload: {} })
+    expect(anonymous.statusCode).toBe(401)
+    const login = await harness().login()
+    const ok = await harness().inject({
+      method: 'POST',
+      url: '/auth/logout',
+      headers: { authorization: `Bearer ${login.token}` },
+      payload: {},
+    })
+    expect(ok.statusCode).toBe(204)
+  })
 
   it('an unknown refresh token on logout changes nothing and reveals nothing', async () => {
-    const login = await harness().login();
-    const response = await harness().inject({ method: 'POST', url: '/auth/logout', payload: { refreshToken: 'not-a-real-token' } });
-    expect(response.statusCode).toBe(204);
-    expect((await refresh(harness(), login.refreshToken)).statusCode).toBe(200);
-  });
-});
+    const login = await harness().login()
+    const response = await harness().inject({ method: 'POST', url: '/auth/logout', payload: { refreshToken: 'not-a-real-token' } })
+    expect(response.statusCode).toBe(204)
+    expect((await refresh(harness(), login.refreshToken)).statusCode).toBe(200)
+  })
+})
 
 describe('refresh token expiry', () => {
   it('refuses a refresh token past REFRESH_TTL_SECONDS', async () => {
-    let now = Date.now();
-    const harness = await startHarness({ now: () => now, env: { REFRESH_TTL_SECONDS: '60' } });
+    let now = Date.now()
+    const harness = await startHarness({ now: () => now, env: { REFRESH_TTL_SECONDS: '60' } })
     try {
-      const login = await harness.login();
-      expect(login.refreshExpiresIn).toBe(60);
-      now += 61_000;
-      const response = await refresh(harness, login.refreshToken);
-      expect(response.statusCode).toBe(401);
-      expect(response.json().code).toBe('AUTH_REFRESH_INVALID');
+      const login = await harness.login()
+      expect(login.refreshExpiresIn).toBe(60)
+      now += 61_000
+      const response = await refresh(harness, login.refreshToken)
+      expect(response.statusCode).toBe(401)
+      expect(response.json().code).toBe('AUTH_REFRESH_INVALID')
     } finally {
-      await harness.close();
+      await harness.close()
     }
-  });
-});
+  })
+})

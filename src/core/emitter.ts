@@ -16,7 +16,10 @@ export function createEmitter<E extends EventMap>(onListenerError: (error: unkno
   return {
     on(event, listener) {
       let set = listeners.get(event)
-      if (!set) listeners.set(event, (set = new Set()))
+      if (!set) {
+        set = new Set()
+        listeners.set(event, set)
+      }
       set.add(listener as unknown as Listener<never[]>)
       return () => off(event, listener)
     },

@@ -1,4 +1,4 @@
-import { backoffDelay, type BackoffOptions } from './backoff'
+import { type BackoffOptions, backoffDelay } from './backoff'
 import { systemClock } from './clock'
 import { createEmitter, type Listener } from './emitter'
 import { AuthError, toAuthError } from './errors'

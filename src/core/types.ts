@@ -1,11 +1,5 @@
 /** Where the session is in its life; the Pinia store mirrors it for the UI. */
-export type AuthStatus =
-  | 'idle'
-  | 'checking'
-  | 'logging-in'
-  | 'authenticated'
-  | 'failed'
-  | 'logged-out'
+export type AuthStatus = 'idle' | 'checking' | 'logging-in' | 'authenticated' | 'failed' | 'logged-out'
 
 /** A user object as your backend returns it; the plugin only stores and hands it back. */
 export type AuthUser = Record<string, unknown>

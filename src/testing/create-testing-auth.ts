@@ -33,7 +33,14 @@ export function createTestingAuth({
   if (session) {
     storage.setItem(
       storageKey,
-      serializeSession({ token: session.token, expiresAt: null, renewAt: null, generation: 1, refreshToken: null, user: session.user ?? null }),
+      serializeSession({
+        token: session.token,
+        expiresAt: null,
+        renewAt: null,
+        generation: 1,
+        refreshToken: null,
+        user: session.user ?? null,
+      }),
     )
   }
   let logins = 0

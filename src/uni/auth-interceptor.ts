@@ -49,12 +49,14 @@ export function installAuthInterceptor(config: AuthInterceptorConfig): () => voi
     uniApi.addInterceptor(method, interceptor)
     return [method, interceptor] as const
   })
-  return () => registered.forEach(([method, interceptor]) => uniApi.removeInterceptor(method, interceptor))
+  return () => {
+    for (const [method, interceptor] of registered) uniApi.removeInterceptor(method, interceptor)
+  }
 }
 
 function createInvoke(method: InterceptedMethod, config: AuthInterceptorConfig) {
   const { engine, baseUrl, report } = config
-  return function invoke(options: UniOptions): false | void {
+  return function invoke(options: UniOptions): false | undefined {
     const marker = takeMarker(options)
     if (marker?.kind === 'bypass') return
     // Hooks registered before ours ran again on the re-issued call; their first run already

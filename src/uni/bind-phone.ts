@@ -1,8 +1,8 @@
 import { AuthError, toAuthError } from '../core/errors'
 import type { SessionEngine } from '../core/session-engine'
 import type { AuthUser } from '../core/types'
-import type { NormalizedOptions } from './options'
 import { bypassPost, isSuccess, type JsonResponse } from './bypass-post'
+import type { NormalizedOptions } from './options'
 
 /**
  * Sends the `getPhoneNumber` button's `detail.code` to the backend with the current token.

@@ -1,11 +1,11 @@
 import { createSessionEngine, type SessionEngine } from '../core/session-engine'
 import type { AuthUser, Session } from '../core/types'
+import { installAuthInterceptor } from './auth-interceptor'
 import { bindPhone } from './bind-phone'
+import { bypassPost } from './bypass-post'
 import { loginProviderForBuild } from './login-provider'
 import { installNavigationGuard, type NavigationGuard } from './navigation-guard'
-import { installAuthInterceptor } from './auth-interceptor'
-import { normalizeOptions, DEFAULTS, type NormalizedOptions, type UniAuthOptions } from './options'
-import { bypassPost } from './bypass-post'
+import { DEFAULTS, type NormalizedOptions, normalizeOptions, type UniAuthOptions } from './options'
 import { postForGrant } from './request-exchange'
 import { globalUni } from './uni-like'
 import { createUniPlatform } from './uni-platform'
@@ -31,7 +31,7 @@ export function createUniSession(options: UniAuthOptions): UniSession {
   const platform = createUniPlatform(uniApi, { provider: options.provider ?? loginProviderForBuild() })
   if (options.getCode) platform.getCode = options.getCode
   const exchange =
-    options.exchange ?? ((code: string) => postForGrant({ uniApi, url: loginUrl!, body: { code }, timeoutMs: loginTimeoutMs }))
+    options.exchange ?? ((code: string) => postForGrant({ uniApi, url: loginUrl as string, body: { code }, timeoutMs: loginTimeoutMs }))
   const refresh =
     options.refresh ??
     (refreshUrl

@@ -103,14 +103,14 @@ export function installNavigationGuard(uniApi: UniLike, engine: SessionEngine, g
     },
     uninstall() {
       unsubscribe()
-      registered.forEach(([method, interceptor]) => uniApi.removeInterceptor(method, interceptor))
+      for (const [method, interceptor] of registered) uniApi.removeInterceptor(method, interceptor)
     },
   }
 }
 
 /** `'/pages/a/index?x=1'` → `'pages/a/index'`, the form pages.json uses. */
 export function pathOf(url: string): string {
-  return url.split(/[?#]/, 1)[0]!.replace(/^\/+/, '').replace(/\/+$/, '')
+  return (url.split(/[?#]/, 1)[0] ?? '').replace(/^\/+/, '').replace(/\/+$/, '')
 }
 
 interface PagesJson {

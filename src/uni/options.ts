@@ -168,7 +168,8 @@ export function normalizeOptions(options: UniAuthOptions, uniApi: UniLike | unde
   if (guard !== undefined) {
     if (typeof guard !== 'object' || guard === null) invalid('`guard` must be an object { pages, loginPage }')
     if (typeof guard.loginPage !== 'string' || guard.loginPage === '') invalid('`guard.loginPage` must be a page path')
-    if (!Array.isArray(guard.pages) && typeof guard.pages !== 'function') invalid('`guard.pages` must be an array of page paths or a function')
+    if (!Array.isArray(guard.pages) && typeof guard.pages !== 'function')
+      invalid('`guard.pages` must be an array of page paths or a function')
   }
   const ownUrls = [loginUrl, refreshUrl, logoutUrl].filter((url): url is string => !!url).map((url) => resolve(baseUrl, url))
   return {

@@ -13,7 +13,8 @@ export type UniOptions = Record<string, unknown>
 export type UniMethod = (options: UniOptions) => unknown
 
 export interface UniInterceptor {
-  invoke?: (options: UniOptions) => boolean | void
+  /** Returning `false` cancels the call; anything else lets it proceed. */
+  invoke?: (options: UniOptions) => unknown
   success?: (result: unknown) => unknown
   fail?: (error: unknown) => unknown
   complete?: (result: unknown) => unknown

@@ -1,11 +1,11 @@
-import type { App } from 'vue'
 import type { Pinia } from 'pinia'
+import type { App } from 'vue'
 import { AuthError } from '../core/errors'
 import type { Session } from '../core/types'
 import { createUniSession, type UniSession } from '../uni/create-uni-session'
 import type { UniAuthOptions } from '../uni/options'
-import { AUTH_CONTEXT_KEY, setActiveAuthContext, type AuthContext } from './auth-context'
-import { useAuthStore, type AuthState, type AuthStore } from './auth-store'
+import { AUTH_CONTEXT_KEY, type AuthContext, setActiveAuthContext } from './auth-context'
+import { type AuthState, type AuthStore, useAuthStore } from './auth-store'
 
 export interface UniAuthPlugin {
   install(app: App): void
@@ -26,10 +26,7 @@ export function createUniAuth(options: UniAuthOptions): UniAuthPlugin {
     install(app) {
       const pinia = app.config.globalProperties.$pinia as Pinia | undefined
       if (!pinia) {
-        throw new AuthError(
-          'INVALID_OPTIONS',
-          'uni-mp-auth needs Pinia: call app.use(createPinia()) before app.use(createUniAuth(...))',
-        )
+        throw new AuthError('INVALID_OPTIONS', 'uni-mp-auth needs Pinia: call app.use(createPinia()) before app.use(createUniAuth(...))')
       }
       session = createUniSession(options)
       const store = useAuthStore(pinia)

@@ -1,7 +1,7 @@
-import { computed, getCurrentInstance, inject, type ComputedRef } from 'vue'
+import { type ComputedRef, computed, getCurrentInstance, inject } from 'vue'
 import { AuthError } from '../core/errors'
 import type { AuthStatus, AuthUser, Session } from '../core/types'
-import { AUTH_CONTEXT_KEY, getActiveAuthContext, type AuthContext } from './auth-context'
+import { AUTH_CONTEXT_KEY, type AuthContext, getActiveAuthContext } from './auth-context'
 
 export interface UseAuthReturn {
   status: ComputedRef<AuthStatus>
@@ -43,10 +43,7 @@ export function resolveContext(): AuthContext {
   const injected = getCurrentInstance() ? inject(AUTH_CONTEXT_KEY, null) : null
   const context = injected ?? getActiveAuthContext()
   if (!context) {
-    throw new AuthError(
-      'INVALID_OPTIONS',
-      'useAuth() was called before app.use(createUniAuth(...)); install the plugin in main.ts first',
-    )
+    throw new AuthError('INVALID_OPTIONS', 'useAuth() was called before app.use(createUniAuth(...)); install the plugin in main.ts first')
   }
   return context
 }

@@ -100,7 +100,12 @@ describe("sessionCheck: 'background' — a restored token is used at once, the c
 
   it("'blocking' (the default) waits for the check", async () => {
     const storage = await storedSession()
-    const { engine } = createHarness({ storage, checkSession: () => new Promise(() => {}), checkSessionTimeoutMs: 60_000, loginTimeoutMs: 1_000_000 })
+    const { engine } = createHarness({
+      storage,
+      checkSession: () => new Promise(() => {}),
+      checkSessionTimeoutMs: 60_000,
+      loginTimeoutMs: 1_000_000,
+    })
     expect(engine.peek()).toBeNull()
     let settled = false
     void engine.ensureSession().then(() => (settled = true))

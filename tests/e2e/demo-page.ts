@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
 import { expect } from 'vitest'
 import type { BackendCall, E2eEnv } from './env'
 
@@ -57,8 +57,7 @@ export async function openDemo(browser: Browser, env: E2eEnv, options: { goto?: 
   page.on('pageerror', (error) => pageErrors.push(error.message))
   page.on('request', (request) => {
     const url = new URL(request.url())
-    const target =
-      url.origin === env.apiUrl ? 'api' : url.origin === env.mockUrl ? 'mock' : url.origin === env.webUrl ? 'web' : 'other'
+    const target = url.origin === env.apiUrl ? 'api' : url.origin === env.mockUrl ? 'mock' : url.origin === env.webUrl ? 'web' : 'other'
     const call: PageCall = {
       method: request.method(),
       target,

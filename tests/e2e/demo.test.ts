@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { backendCalls, connectBrowser, mockStats, openDemo, USER_ID, waitForText, type DemoPage } from './demo-page'
+import { backendCalls, connectBrowser, type DemoPage, mockStats, openDemo, USER_ID, waitForText } from './demo-page'
 import './env'
 
 const env = inject('e2e')
@@ -146,7 +146,7 @@ describe('the H5 demo in chromium', () => {
       await expect.poll(() => demo.log()).toEqual(['GET /me → 200'])
       expect((await fetch(`${env.apiUrl}/dev/expire-tokens`, { method: 'POST' })).status).toBe(204)
       const mark = demo.calls.length
-      const image = Buffer.from('\x89PNG\r\n\x1a\n' + 'pixels '.repeat(300), 'binary')
+      const image = Buffer.from(`\x89PNG\r\n\x1a\n${'pixels '.repeat(300)}`, 'binary')
       const chooser = demo.page.waitForEvent('filechooser')
       await demo.page.click('#upload')
       await (await chooser).setFiles({ name: 'avatar.png', mimeType: 'image/png', buffer: image })

@@ -13,7 +13,9 @@ export function ensureChromium(): string {
   if (existsSync(CHROMIUM_PATH)) return CHROMIUM_PATH
   if (process.env.CHROMIUM_PATH) throw new Error(`CHROMIUM_PATH=${CHROMIUM_PATH} does not exist`)
   if (process.platform !== 'linux' || process.getuid?.() !== 0) {
-    throw new Error(`chromium is not installed at ${CHROMIUM_PATH}. Install it with:\n  sudo sh -c '${INSTALL}'\n(or set CHROMIUM_PATH to a Chromium binary)`)
+    throw new Error(
+      `chromium is not installed at ${CHROMIUM_PATH}. Install it with:\n  sudo sh -c '${INSTALL}'\n(or set CHROMIUM_PATH to a Chromium binary)`,
+    )
   }
   console.log(`[e2e] ${CHROMIUM_PATH} missing; running: ${INSTALL}`)
   const result = spawnSync('sh', ['-c', INSTALL], {

@@ -4,7 +4,7 @@ import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { chromium, type BrowserServer } from 'playwright-core'
+import { type BrowserServer, chromium } from 'playwright-core'
 import type { TestProject } from 'vitest/node'
 import { serveStatic } from '../../scripts/static-server.mjs'
 import { buildMockWechat } from '../../server/mock-wechat/app'
@@ -88,7 +88,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
     // built for exactly those URLs. The static server serves BUILD_DIR whenever it exists.
     const web = serveStatic(BUILD_DIR)
     await listen(web)
-    cleanups.push(() => new Promise((resolve) => { web.closeAllConnections(); web.close(resolve) }))
+    cleanups.push(
+      () =>
+        new Promise((resolve) => {
+          web.closeAllConnections()
+          web.close(resolve)
+        }),
+    )
     const webUrl = origin(web)
 
     const mock = buildMockWechat({ corsOrigins: [webUrl] })

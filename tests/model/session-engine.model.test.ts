@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { isAuthError, type AuthErrorCode } from '../../src/core/errors'
+import { type AuthErrorCode, isAuthError } from '../../src/core/errors'
 import { parseSession, serializeSession } from '../../src/core/persisted-session'
 import { createSessionEngine } from '../../src/core/session-engine'
 import type { Clock, PlatformSessionState, Session, TokenGrant } from '../../src/core/types'

@@ -1,4 +1,4 @@
-import { createCallLog, type CallLog } from './call-log'
+import { type CallLog, createCallLog } from './call-log'
 import type { BackendRequest, BackendResponse, FakeBackend } from './fake-backend'
 
 /** How a callback API answers: normally, with `fail`, or never (a hanging platform call). */
@@ -151,11 +151,16 @@ export function createFakeWx({ backend, storage = new Map(), behaviour = {} }: F
   }
 
   /** Sends an HTTP-ish call to the override or the backend and calls back with WeChat's payload. */
-  function http(api: string, options: CallbackOptions, method: string, data: unknown, shape: (res: BackendResponse) => Record<string, unknown>) {
+  function http(
+    api: string,
+    options: CallbackOptions,
+    method: string,
+    data: unknown,
+    shape: (res: BackendResponse) => Record<string, unknown>,
+  ) {
     const url = typeof options.url === 'string' ? options.url : ''
     const request = { api, method, url, header: stringHeaders(options.header), data }
-    const outcome: HttpOutcome | undefined =
-      settings.http?.(request) ?? (backend.owns(url) ? backend.handle(request) : 'network-fail')
+    const outcome: HttpOutcome | undefined = settings.http?.(request) ?? (backend.owns(url) ? backend.handle(request) : 'network-fail')
     if (outcome === 'hang') return createTask(api, options, () => true)
     const cancel =
       outcome === 'network-fail'

@@ -11,4 +11,3 @@ export default function setup(): void {
   const after = checkBuild(PROJECT_ROOT, DIST_DIR)
   if (after.stale) throw new Error(`[mp-host] the build is still stale after building: ${after.reason}`)
 }
-

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createFakeBackend, type FakeBackend } from './fake-backend'
 import { createFakeWx, type FakeStorage, type FakeWx, type WxBehaviour } from './fake-wx'
-import { installGlobals, type GlobalScope } from './globals'
+import { type GlobalScope, installGlobals } from './globals'
 import { createFreshLoader, type FreshLoader } from './module-loader'
 import { createMpRuntime, type LaunchOptions, type MpRuntime } from './mp-runtime'
 import { createPageDriver, type PageDriver } from './page-driver'
@@ -112,7 +112,7 @@ export function createMpHost(options: MpHostOptions): MpHost {
     runtime,
     get uni() {
       if (!scope) throw new Error('mp-host: call launch() first')
-      if (!uniApi) throw new Error('mp-host: this build\'s common/vendor.js exports no `index` (no app module uses `uni`)')
+      if (!uniApi) throw new Error("mp-host: this build's common/vendor.js exports no `index` (no app module uses `uni`)")
       return uniApi
     },
     get page() {

@@ -1,5 +1,5 @@
 import type { MpPageInstance, SetDataPatch } from './mp-runtime'
-import { findById, renderWxml, textContent, type RenderedElement, type RenderedNode, type WxmlElement } from './wxml'
+import { findById, type RenderedElement, type RenderedNode, renderWxml, textContent, type WxmlElement } from './wxml'
 
 /** Reads what a page shows and taps its elements, the way the WeChat view layer would. */
 export interface PageDriver {
@@ -101,7 +101,10 @@ function describe(element: RenderedElement) {
   const dataset: Record<string, unknown> = {}
   for (const [name, value] of Object.entries(element.attrs)) {
     if (!name.startsWith('data-')) continue
-    const key = name.slice(5).toLowerCase().replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())
+    const key = name
+      .slice(5)
+      .toLowerCase()
+      .replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())
     dataset[key] = value
   }
   return { id: typeof element.attrs.id === 'string' ? element.attrs.id : '', dataset, offsetLeft: 0, offsetTop: 0 }

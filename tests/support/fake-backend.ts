@@ -1,4 +1,4 @@
-import { fail, respond, type FakeWx, type WxRequestOptions, type WxResponse } from './fake-wx'
+import { type FakeWx, fail, respond, type WxRequestOptions, type WxResponse } from './fake-wx'
 
 export const API = 'https://api.test'
 
@@ -46,7 +46,11 @@ export function installFakeBackend(wx: FakeWx): FakeBackend {
       const ok = token !== undefined && backend.valid.has(token)
       if (!ok) return respond(options, { statusCode: 401, data: { code: 'AUTH_TOKEN_EXPIRED' } }, api)
       if (options.url === `${API}/auth/phone`) {
-        return respond(options, { statusCode: 200, data: { user: { id: 'u1', phoneBound: true, code: (options.data as { code?: string })?.code } } }, api)
+        return respond(
+          options,
+          { statusCode: 200, data: { user: { id: 'u1', phoneBound: true, code: (options.data as { code?: string })?.code } } },
+          api,
+        )
       }
       respond(options, { statusCode: 200, data: { url: options.url, token } }, api)
     })

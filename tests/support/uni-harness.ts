@@ -1,7 +1,7 @@
 import { createUniSession, type UniSession } from '../../src/uni/create-uni-session'
 import type { UniAuthOptions } from '../../src/uni/options'
 import type { UniLike } from '../../src/uni/uni-like'
-import { API, installFakeBackend, type FakeBackend } from './fake-backend'
+import { API, type FakeBackend, installFakeBackend } from './fake-backend'
 import type { FakeWx } from './fake-wx'
 import { clearInterceptors, loadRealUni } from './real-uni'
 
@@ -19,10 +19,7 @@ let loaded: Promise<{ uni: UniLike; wx: FakeWx }> | null = null
  * The plugin wired to uni's real API layer over a fake wx and a fake backend. Call in beforeEach:
  * it clears all interceptors and fake state, so each test starts from a cold app.
  */
-export async function setupUni(
-  options: Partial<UniAuthOptions> = {},
-  before?: (uni: UniLike) => void,
-): Promise<UniHarness> {
+export async function setupUni(options: Partial<UniAuthOptions> = {}, before?: (uni: UniLike) => void): Promise<UniHarness> {
   loaded ??= loadRealUni()
   const { uni, wx } = await loaded
   clearInterceptors(uni)

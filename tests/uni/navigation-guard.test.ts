@@ -5,9 +5,7 @@ import { restart, setupUni } from '../support/uni-harness'
 
 const guard = { pages: ['pages/orders/index', 'pages/profile/index'], loginPage: '/pages/login/index' }
 const navigations = (h: Awaited<ReturnType<typeof setupUni>>) =>
-  h.wx.calls
-    .filter((c) => ['navigateTo', 'redirectTo', 'reLaunch', 'switchTab'].includes(c.api))
-    .map((c) => `${c.api} ${c.options.url}`)
+  h.wx.calls.filter((c) => ['navigateTo', 'redirectTo', 'reLaunch', 'switchTab'].includes(c.api)).map((c) => `${c.api} ${c.options.url}`)
 
 describe('navigation guard', () => {
   it('an open page is never held up', async () => {

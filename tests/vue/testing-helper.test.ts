@@ -15,7 +15,9 @@ const Who = defineComponent({
 
 describe('createTestingAuth() for users’ own component tests', () => {
   it('starts with a logged-in test user, and logout re-renders', async () => {
-    const wrapper = mount(Who, { global: { plugins: [createPinia(), createTestingAuth({ session: { token: 't', user: { id: 'alice' } } })] } })
+    const wrapper = mount(Who, {
+      global: { plugins: [createPinia(), createTestingAuth({ session: { token: 't', user: { id: 'alice' } } })] },
+    })
     expect(wrapper.text()).toBe('alice')
     await wrapper.get('button').trigger('click')
     expect(wrapper.text()).toBe('out')

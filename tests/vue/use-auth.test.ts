@@ -5,10 +5,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createApp, defineComponent, h, nextTick } from 'vue'
 import { createUniAuth, useAuth, useAuthLifecycle, useAuthStore } from '../../src'
 import { setActiveAuthContext } from '../../src/vue/auth-context'
-import { createMemoryStorage } from '../support/engine-harness'
 import { deferred, flush } from '../support/deferred'
-import { fireLifecycle, resetLifecycle } from '../support/uni-app-shim'
+import { createMemoryStorage } from '../support/engine-harness'
 import { createFakeUni } from '../support/fake-uni'
+import { fireLifecycle, resetLifecycle } from '../support/uni-app-shim'
 
 const Status = defineComponent({
   setup() {
@@ -65,8 +65,14 @@ describe('useAuth() in a component', () => {
   })
 
   it('puts a failed login into store.error with its code', async () => {
-    const { pinia } = mountWithAuth({ uni: createFakeUni().uni, exchange: () => Promise.reject(new Error('500')), storage: createMemoryStorage() })
-    await useAuth().ensureSession().catch(() => {})
+    const { pinia } = mountWithAuth({
+      uni: createFakeUni().uni,
+      exchange: () => Promise.reject(new Error('500')),
+      storage: createMemoryStorage(),
+    })
+    await useAuth()
+      .ensureSession()
+      .catch(() => {})
     const store = useAuthStore(pinia)
     expect(store.error?.code).toBe('LOGIN_EXCHANGE_FAILED')
     expect(store.status).toBe('failed')

@@ -1,36 +1,36 @@
-import { toPublicUser, type PublicUser } from '../http/public-user.js';
-import type { Services } from '../services.js';
-import type { UserRecord } from '../store/types.js';
-import { newRefreshToken } from '../tokens/refresh-tokens.js';
+import { type PublicUser, toPublicUser } from '../http/public-user.js'
+import type { Services } from '../services.js'
+import type { UserRecord } from '../store/types.js'
+import { newRefreshToken } from '../tokens/refresh-tokens.js'
 
 /** Body of a successful login or refresh. */
 export interface SessionResponse {
   /** JWT for `Authorization: Bearer …`. */
-  token: string;
+  token: string
   /** Seconds until `token` expires. */
-  expiresIn: number;
+  expiresIn: number
   /** Opaque, single-use: exchange it at POST /auth/refresh for a new pair. */
-  refreshToken: string;
+  refreshToken: string
   /** Seconds until `refreshToken` expires. */
-  refreshExpiresIn: number;
-  user: PublicUser;
+  refreshExpiresIn: number
+  user: PublicUser
 }
 
 export async function issueSession(services: Services, user: UserRecord, familyId: string): Promise<SessionResponse> {
-  const { store, accessTokens, config, now } = services;
-  const access = await accessTokens.issue(user.id);
-  const refresh = newRefreshToken();
+  const { store, accessTokens, config, now } = services
+  const access = await accessTokens.issue(user.id)
+  const refresh = newRefreshToken()
   await store.saveRefreshToken({
     hash: refresh.hash,
     userId: user.id,
     familyId,
     expiresAt: now() + config.refreshTtlSeconds * 1000,
-  });
+  })
   return {
     token: access.token,
     expiresIn: access.expiresIn,
     refreshToken: refresh.token,
     refreshExpiresIn: config.refreshTtlSeconds,
     user: toPublicUser(user),
-  };
+  }
 }

@@ -15,4 +15,4 @@ export const REDACTED_LOG_PATHS = [
   '*.secret',
   '*.refreshToken',
   '*.token',
-];
+]

@@ -34,4 +34,4 @@ CREATE TABLE IF NOT EXISTS locks (
   owner      TEXT NOT NULL,
   expires_at INTEGER NOT NULL
 );
-`;
+`

@@ -1,49 +1,49 @@
-import { createSecretKey, randomUUID, type KeyObject } from 'node:crypto';
-import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
-import { systemClock, type Clock } from '../clock.js';
-import { AuthError } from '../errors.js';
+import { createSecretKey, type KeyObject, randomUUID } from 'node:crypto'
+import { type JWTPayload, errors as joseErrors, jwtVerify, SignJWT } from 'jose'
+import { type Clock, systemClock } from '../clock.js'
+import { AuthError } from '../errors.js'
 
 export interface AccessTokensOptions {
-  secret: string;
-  issuer: string;
-  audience: string;
-  ttlSeconds: number;
-  now?: Clock;
+  secret: string
+  issuer: string
+  audience: string
+  ttlSeconds: number
+  now?: Clock
   /** Adds an `ep` claim so the dev endpoint can expire every token issued so far. @default false */
-  revocableForDev?: boolean;
+  revocableForDev?: boolean
 }
 
 export interface IssuedAccessToken {
-  token: string;
+  token: string
   /** Seconds until expiry. */
-  expiresIn: number;
+  expiresIn: number
 }
 
 // Pinned: never let the token's own header pick the algorithm (no `none`, no RS/HS confusion).
-const ALGORITHM = 'HS256';
+const ALGORITHM = 'HS256'
 
 /**
  * Short-lived stateless JWTs: any instance holding the secret verifies them without a store
  * round trip, which is what lets the backend scale out.
  */
 export class AccessTokens {
-  private readonly key: KeyObject;
-  private readonly now: Clock;
+  private readonly key: KeyObject
+  private readonly now: Clock
   // Dev-only generation counter: a token from an older generation counts as expired. A counter
   // rather than a timestamp because `iat` has one-second resolution and a token issued in the
   // same second right after the expiry call must stay valid.
-  private epoch = 0;
+  private epoch = 0
 
   constructor(private readonly options: AccessTokensOptions) {
     // A KeyObject once, rather than raw bytes converted on every call. jose stays on 5.x: its Node
     // build verifies HS256 with node:crypto (~17 µs); 6.x goes through WebCrypto (~80-100 µs here).
-    this.key = createSecretKey(Buffer.from(options.secret, 'utf8'));
-    this.now = options.now ?? systemClock;
+    this.key = createSecretKey(Buffer.from(options.secret, 'utf8'))
+    this.now = options.now ?? systemClock
   }
 
   async issue(userId: string): Promise<IssuedAccessToken> {
-    const issuedAt = Math.floor(this.now() / 1000);
-    const claims = this.options.revocableForDev ? { ep: this.epoch } : {};
+    const issuedAt = Math.floor(this.now() / 1000)
+    const claims = this.options.revocableForDev ? { ep: this.epoch } : {}
     const token = await new SignJWT(claims)
       .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
       .setSubject(userId)
@@ -52,34 +52,34 @@ export class AccessTokens {
       .setIssuedAt(issuedAt)
       .setExpirationTime(issuedAt + this.options.ttlSeconds)
       .setJti(randomUUID())
-      .sign(this.key);
-    return { token, expiresIn: this.options.ttlSeconds };
+      .sign(this.key)
+    return { token, expiresIn: this.options.ttlSeconds }
   }
 
   /** Resolves the user id of a valid token; every other outcome is a 401 AuthError. */
   async verify(token: string): Promise<string> {
-    let payload;
+    let payload: JWTPayload
     try {
-      ({ payload } = await jwtVerify(token, this.key, {
+      ;({ payload } = await jwtVerify(token, this.key, {
         algorithms: [ALGORITHM],
         issuer: this.options.issuer,
         audience: this.options.audience,
         currentDate: new Date(this.now()),
         requiredClaims: ['exp', 'iat', 'sub'],
-      }));
+      }))
     } catch (error) {
-      if (error instanceof joseErrors.JWTExpired) throw new AuthError('AUTH_TOKEN_EXPIRED', 'Access token expired');
-      throw new AuthError('AUTH_TOKEN_INVALID', 'Access token invalid');
+      if (error instanceof joseErrors.JWTExpired) throw new AuthError('AUTH_TOKEN_EXPIRED', 'Access token expired')
+      throw new AuthError('AUTH_TOKEN_INVALID', 'Access token invalid')
     }
     if (this.options.revocableForDev && (typeof payload.ep !== 'number' || payload.ep < this.epoch)) {
-      throw new AuthError('AUTH_TOKEN_EXPIRED', 'Access token expired');
+      throw new AuthError('AUTH_TOKEN_EXPIRED', 'Access token expired')
     }
-    if (!payload.sub) throw new AuthError('AUTH_TOKEN_INVALID', 'Access token invalid');
-    return payload.sub;
+    if (!payload.sub) throw new AuthError('AUTH_TOKEN_INVALID', 'Access token invalid')
+    return payload.sub
   }
 
   /** Dev only: every token issued before this call is rejected as expired from now on. */
   expireAllIssued(): void {
-    this.epoch += 1;
+    this.epoch += 1
   }
 }

@@ -1,25 +1,25 @@
-import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { systemClock, type Clock } from '../clock.js';
-import { AuthError } from '../errors.js';
-import type { AuthStore } from '../store/types.js';
-import type { FetchedAccessToken } from './client.js';
+import { performance } from 'node:perf_hooks'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { type Clock, systemClock } from '../clock.js'
+import { AuthError } from '../errors.js'
+import type { AuthStore } from '../store/types.js'
+import type { FetchedAccessToken } from './client.js'
 
 export interface AccessTokenProviderOptions {
-  store: AuthStore;
-  fetchToken: (forceRefresh: boolean) => Promise<FetchedAccessToken>;
-  now?: Clock;
+  store: AuthStore
+  fetchToken: (forceRefresh: boolean) => Promise<FetchedAccessToken>
+  now?: Clock
   /** Refresh this long before WeChat's expiry, so no caller ever uses a token about to die. @default 300000 */
-  refreshAheadMs?: number;
+  refreshAheadMs?: number
   /** Lock lease; must outlast one upstream call (a crashed holder frees it after this). @default 15000 */
-  lockTtlMs?: number;
+  lockTtlMs?: number
   /** How often a waiting instance re-reads the shared cache. @default 50 */
-  pollIntervalMs?: number;
+  pollIntervalMs?: number
   /** Give up waiting for another instance's refresh after this long. @default 10000 */
-  waitTimeoutMs?: number;
+  waitTimeoutMs?: number
 }
 
-const LOCK_NAME = 'wx_access_token';
+const LOCK_NAME = 'wx_access_token'
 
 /**
  * WeChat's access_token is shared by the whole app and fetching a new one invalidates
@@ -28,73 +28,73 @@ const LOCK_NAME = 'wx_access_token';
  * only one instance of the backend fetches at a time.
  */
 export class AccessTokenProvider {
-  private readonly store: AuthStore;
-  private readonly fetchToken: (forceRefresh: boolean) => Promise<FetchedAccessToken>;
-  private readonly now: Clock;
-  private readonly refreshAheadMs: number;
-  private readonly lockTtlMs: number;
-  private readonly pollIntervalMs: number;
-  private readonly waitTimeoutMs: number;
-  private inflight: Promise<string> | null = null;
+  private readonly store: AuthStore
+  private readonly fetchToken: (forceRefresh: boolean) => Promise<FetchedAccessToken>
+  private readonly now: Clock
+  private readonly refreshAheadMs: number
+  private readonly lockTtlMs: number
+  private readonly pollIntervalMs: number
+  private readonly waitTimeoutMs: number
+  private inflight: Promise<string> | null = null
 
   constructor(options: AccessTokenProviderOptions) {
-    this.store = options.store;
-    this.fetchToken = options.fetchToken;
-    this.now = options.now ?? systemClock;
-    this.refreshAheadMs = options.refreshAheadMs ?? 5 * 60_000;
-    this.lockTtlMs = options.lockTtlMs ?? 15_000;
-    this.pollIntervalMs = options.pollIntervalMs ?? 50;
-    this.waitTimeoutMs = options.waitTimeoutMs ?? 10_000;
+    this.store = options.store
+    this.fetchToken = options.fetchToken
+    this.now = options.now ?? systemClock
+    this.refreshAheadMs = options.refreshAheadMs ?? 5 * 60_000
+    this.lockTtlMs = options.lockTtlMs ?? 15_000
+    this.pollIntervalMs = options.pollIntervalMs ?? 50
+    this.waitTimeoutMs = options.waitTimeoutMs ?? 10_000
   }
 
   /** A token valid for at least `refreshAheadMs` more. */
   async get(): Promise<string> {
-    const cached = await this.freshCached();
-    if (cached) return cached;
-    return this.refreshOnce(undefined);
+    const cached = await this.freshCached()
+    if (cached) return cached
+    return this.refreshOnce(undefined)
   }
 
   /** Call when WeChat rejected `staleToken` (40001/42001): replaces it unless someone already did. */
   async invalidate(staleToken: string): Promise<string> {
-    return this.refreshOnce(staleToken);
+    return this.refreshOnce(staleToken)
   }
 
   private async freshCached(rejected?: string): Promise<string | null> {
-    const cached = await this.store.getAccessToken();
-    if (!cached || cached.token === rejected) return null;
-    return cached.expiresAt - this.refreshAheadMs > this.now() ? cached.token : null;
+    const cached = await this.store.getAccessToken()
+    if (!cached || cached.token === rejected) return null
+    return cached.expiresAt - this.refreshAheadMs > this.now() ? cached.token : null
   }
 
   private refreshOnce(rejected: string | undefined): Promise<string> {
     // Checked and set with no await in between, so concurrent callers share one promise.
     this.inflight ??= this.refreshAcrossInstances(rejected).finally(() => {
-      this.inflight = null;
-    });
-    return this.inflight;
+      this.inflight = null
+    })
+    return this.inflight
   }
 
   private async refreshAcrossInstances(rejected: string | undefined): Promise<string> {
     // Waiting is measured on the real monotonic clock: an injected test clock may stand still.
-    const deadline = performance.now() + this.waitTimeoutMs;
+    const deadline = performance.now() + this.waitTimeoutMs
     for (;;) {
-      const owner = await this.store.acquireLock(LOCK_NAME, this.lockTtlMs);
+      const owner = await this.store.acquireLock(LOCK_NAME, this.lockTtlMs)
       if (owner) {
         try {
           // Another instance may have refreshed between our cache read and taking the lock.
-          const already = await this.freshCached(rejected);
-          if (already) return already;
-          const fetched = await this.fetchToken(rejected !== undefined);
-          await this.store.setAccessToken({ token: fetched.accessToken, expiresAt: this.now() + fetched.expiresIn * 1000 });
-          return fetched.accessToken;
+          const already = await this.freshCached(rejected)
+          if (already) return already
+          const fetched = await this.fetchToken(rejected !== undefined)
+          await this.store.setAccessToken({ token: fetched.accessToken, expiresAt: this.now() + fetched.expiresIn * 1000 })
+          return fetched.accessToken
         } finally {
-          await this.store.releaseLock(LOCK_NAME, owner);
+          await this.store.releaseLock(LOCK_NAME, owner)
         }
       }
-      await sleep(this.pollIntervalMs);
-      const refreshedElsewhere = await this.freshCached(rejected);
-      if (refreshedElsewhere) return refreshedElsewhere;
+      await sleep(this.pollIntervalMs)
+      const refreshedElsewhere = await this.freshCached(rejected)
+      if (refreshedElsewhere) return refreshedElsewhere
       if (performance.now() > deadline) {
-        throw new AuthError('WX_UNAVAILABLE', 'Timed out waiting for another instance to refresh the WeChat access_token');
+        throw new AuthError('WX_UNAVAILABLE', 'Timed out waiting for another instance to refresh the WeChat access_token')
       }
     }
   }

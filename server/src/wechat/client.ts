@@ -1,51 +1,51 @@
-import type { TokenEndpoint } from '../config.js';
-import { AuthError } from '../errors.js';
-import { wxErrorFor } from './errcodes.js';
-import { wxFetchJson, type WxEnvelope } from './fetch-json.js';
+import type { TokenEndpoint } from '../config.js'
+import { AuthError } from '../errors.js'
+import { wxErrorFor } from './errcodes.js'
+import { type WxEnvelope, wxFetchJson } from './fetch-json.js'
 
 export interface WechatClientOptions {
-  appId: string;
-  secret: string;
-  apiBase: string;
-  tokenEndpoint: TokenEndpoint;
-  timeoutMs: number;
+  appId: string
+  secret: string
+  apiBase: string
+  tokenEndpoint: TokenEndpoint
+  timeoutMs: number
 }
 
 export interface Code2SessionResult {
-  openid: string;
-  sessionKey: string;
-  unionid?: string;
+  openid: string
+  sessionKey: string
+  unionid?: string
 }
 
 export interface FetchedAccessToken {
-  accessToken: string;
+  accessToken: string
   /** Seconds, as WeChat reports it. */
-  expiresIn: number;
+  expiresIn: number
 }
 
 export interface PhoneInfo {
-  phoneNumber: string;
-  purePhoneNumber: string;
-  countryCode: string;
+  phoneNumber: string
+  purePhoneNumber: string
+  countryCode: string
 }
 
 interface Code2SessionBody extends WxEnvelope {
-  openid?: string;
-  session_key?: string;
-  unionid?: string;
+  openid?: string
+  session_key?: string
+  unionid?: string
 }
 
 interface AccessTokenBody extends WxEnvelope {
-  access_token?: string;
-  expires_in?: number;
+  access_token?: string
+  expires_in?: number
 }
 
 interface PhoneBody extends WxEnvelope {
-  phone_info?: PhoneInfo & { watermark?: { appid?: string } };
+  phone_info?: PhoneInfo & { watermark?: { appid?: string } }
 }
 
 function failIfErrcode(body: WxEnvelope): void {
-  if (body.errcode !== undefined && body.errcode !== 0) throw wxErrorFor(body.errcode);
+  if (body.errcode !== undefined && body.errcode !== 0) throw wxErrorFor(body.errcode)
 }
 
 /** Thin typed wrapper over the three WeChat server APIs the login flow needs. */
@@ -53,22 +53,22 @@ export class WechatClient {
   constructor(private readonly options: WechatClientOptions) {}
 
   async code2Session(code: string): Promise<Code2SessionResult> {
-    const { apiBase, appId, secret, timeoutMs } = this.options;
-    const query = new URLSearchParams({ appid: appId, secret, js_code: code, grant_type: 'authorization_code' });
+    const { apiBase, appId, secret, timeoutMs } = this.options
+    const query = new URLSearchParams({ appid: appId, secret, js_code: code, grant_type: 'authorization_code' })
     const body = await wxFetchJson<Code2SessionBody>(`${apiBase}/sns/jscode2session?${query}`, {
       timeoutMs,
       label: 'code2Session',
-    });
-    failIfErrcode(body);
+    })
+    failIfErrcode(body)
     if (!body.openid || !body.session_key) {
-      throw new AuthError('WX_ERROR', 'WeChat code2Session answered an incomplete session');
+      throw new AuthError('WX_ERROR', 'WeChat code2Session answered an incomplete session')
     }
-    return { openid: body.openid, sessionKey: body.session_key, ...(body.unionid ? { unionid: body.unionid } : {}) };
+    return { openid: body.openid, sessionKey: body.session_key, ...(body.unionid ? { unionid: body.unionid } : {}) }
   }
 
   /** `forceRefresh` asks stable_token for a new token after WeChat rejected the cached one. */
   async fetchAccessToken(forceRefresh = false): Promise<FetchedAccessToken> {
-    const { apiBase, appId, secret, timeoutMs, tokenEndpoint } = this.options;
+    const { apiBase, appId, secret, timeoutMs, tokenEndpoint } = this.options
     const body =
       tokenEndpoint === 'stable'
         ? await wxFetchJson<AccessTokenBody>(`${apiBase}/cgi-bin/stable_token`, {
@@ -80,26 +80,26 @@ export class WechatClient {
         : await wxFetchJson<AccessTokenBody>(
             `${apiBase}/cgi-bin/token?${new URLSearchParams({ grant_type: 'client_credential', appid: appId, secret })}`,
             { timeoutMs, label: 'token' },
-          );
-    failIfErrcode(body);
+          )
+    failIfErrcode(body)
     if (!body.access_token || typeof body.expires_in !== 'number') {
-      throw new AuthError('WX_ERROR', 'WeChat token endpoint answered without access_token');
+      throw new AuthError('WX_ERROR', 'WeChat token endpoint answered without access_token')
     }
-    return { accessToken: body.access_token, expiresIn: body.expires_in };
+    return { accessToken: body.access_token, expiresIn: body.expires_in }
   }
 
   async getPhoneNumber(accessToken: string, code: string): Promise<PhoneInfo> {
-    const { apiBase, appId, timeoutMs } = this.options;
+    const { apiBase, appId, timeoutMs } = this.options
     const body = await wxFetchJson<PhoneBody>(
       `${apiBase}/wxa/business/getuserphonenumber?${new URLSearchParams({ access_token: accessToken })}`,
       { method: 'POST', body: { code }, timeoutMs, label: 'getuserphonenumber' },
-    );
-    failIfErrcode(body);
-    const info = body.phone_info;
-    if (!info?.purePhoneNumber) throw new AuthError('WX_ERROR', 'WeChat getuserphonenumber answered without phone_info');
+    )
+    failIfErrcode(body)
+    const info = body.phone_info
+    if (!info?.purePhoneNumber) throw new AuthError('WX_ERROR', 'WeChat getuserphonenumber answered without phone_info')
     if (info.watermark?.appid !== undefined && info.watermark.appid !== appId) {
-      throw new AuthError('WX_ERROR', 'Phone number watermark belongs to another app');
+      throw new AuthError('WX_ERROR', 'Phone number watermark belongs to another app')
     }
-    return { phoneNumber: info.phoneNumber, purePhoneNumber: info.purePhoneNumber, countryCode: info.countryCode };
+    return { phoneNumber: info.phoneNumber, purePhoneNumber: info.purePhoneNumber, countryCode: info.countryCode }
   }
 }

@@ -1,4 +1,4 @@
-import { AuthError, type ErrorCode } from '../errors.js';
+import { AuthError, type ErrorCode } from '../errors.js'
 
 /** WeChat errcodes we translate into our own stable codes; anything else becomes WX_ERROR. */
 const WX_ERRCODE_MAP: Record<number, { code: ErrorCode; message: string }> = {
@@ -7,13 +7,13 @@ const WX_ERRCODE_MAP: Record<number, { code: ErrorCode; message: string }> = {
   45011: { code: 'WX_RATE_LIMITED', message: 'WeChat rate limit reached; retry later' },
   40226: { code: 'WX_USER_BLOCKED', message: 'WeChat blocked this high-risk user' },
   [-1]: { code: 'WX_BUSY', message: 'WeChat is busy; retry later' },
-};
+}
 
 /** Access-token errcodes after which a fresh access_token may succeed. */
-export const WX_ACCESS_TOKEN_REJECTED = new Set([40001, 42001, 40014]);
+export const WX_ACCESS_TOKEN_REJECTED = new Set([40001, 42001, 40014])
 
 export function wxErrorFor(errcode: number): AuthError {
-  const mapped = WX_ERRCODE_MAP[errcode];
-  if (mapped) return new AuthError(mapped.code, mapped.message, { wxErrcode: errcode });
-  return new AuthError('WX_ERROR', `WeChat returned an error (errcode ${errcode})`, { wxErrcode: errcode });
+  const mapped = WX_ERRCODE_MAP[errcode]
+  if (mapped) return new AuthError(mapped.code, mapped.message, { wxErrcode: errcode })
+  return new AuthError('WX_ERROR', `WeChat returned an error (errcode ${errcode})`, { wxErrcode: errcode })
 }

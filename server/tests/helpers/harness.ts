@@ -1,49 +1,49 @@
-import { Writable } from 'node:stream';
-import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, expect } from 'vitest';
-import { buildMockWechat, type MockWechat, type MockWechatOptions } from '../../mock-wechat/app.js';
-import { buildApp } from '../../src/app.js';
-import type { Clock } from '../../src/clock.js';
-import { loadConfig, type AppConfig } from '../../src/config.js';
-import type { AuthStore } from '../../src/store/types.js';
+import { Writable } from 'node:stream'
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
+import { afterAll, beforeAll, expect } from 'vitest'
+import { buildMockWechat, type MockWechat, type MockWechatOptions } from '../../mock-wechat/app.js'
+import { buildApp } from '../../src/app.js'
+import type { Clock } from '../../src/clock.js'
+import { type AppConfig, loadConfig } from '../../src/config.js'
+import type { AuthStore } from '../../src/store/types.js'
 
-export const TEST_APPID = 'wx1234567890test01';
-export const TEST_SECRET = 'test-app-secret-0123456789abcdef';
-export const TEST_JWT_SECRET = 'test-jwt-secret-that-is-long-enough-0123456789';
+export const TEST_APPID = 'wx1234567890test01'
+export const TEST_SECRET = 'test-app-secret-0123456789abcdef'
+export const TEST_JWT_SECRET = 'test-jwt-secret-that-is-long-enough-0123456789'
 
 export interface Harness {
-  app: FastifyInstance;
-  mock: MockWechat;
-  mockUrl: string;
-  config: AppConfig;
+  app: FastifyInstance
+  mock: MockWechat
+  mockUrl: string
+  config: AppConfig
   /** `app.inject` that records every response for the leak check. */
-  inject(options: InjectOptions): Promise<LightMyRequestResponse>;
+  inject(options: InjectOptions): Promise<LightMyRequestResponse>
   /** Mints a code at the mock and logs in with it. */
-  login(identity?: { openid?: string; unionid?: string }): Promise<LoginBody>;
-  stats(): Promise<Record<string, number>>;
-  logText(): string;
-  responses: string[];
-  close(): Promise<void>;
+  login(identity?: { openid?: string; unionid?: string }): Promise<LoginBody>
+  stats(): Promise<Record<string, number>>
+  logText(): string
+  responses: string[]
+  close(): Promise<void>
 }
 
 export interface LoginBody {
-  token: string;
-  expiresIn: number;
-  refreshToken: string;
-  refreshExpiresIn: number;
-  user: { id: string; phoneBound: boolean; phoneMasked: string | null; createdAt: string };
+  token: string
+  expiresIn: number
+  refreshToken: string
+  refreshExpiresIn: number
+  user: { id: string; phoneBound: boolean; phoneMasked: string | null; createdAt: string }
 }
 
 export interface HarnessOptions {
-  env?: Record<string, string>;
-  now?: Clock;
-  store?: AuthStore;
-  mock?: MockWechatOptions;
+  env?: Record<string, string>
+  now?: Clock
+  store?: AuthStore
+  mock?: MockWechatOptions
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const mock = buildMockWechat({ appId: TEST_APPID, secret: TEST_SECRET, now: options.now, ...options.mock });
-  const mockUrl = await mock.app.listen({ host: '127.0.0.1', port: 0 });
+  const mock = buildMockWechat({ appId: TEST_APPID, secret: TEST_SECRET, now: options.now, ...options.mock })
+  const mockUrl = await mock.app.listen({ host: '127.0.0.1', port: 0 })
   const config = loadConfig({
     WX_APPID: TEST_APPID,
     WX_SECRET: TEST_SECRET,
@@ -54,22 +54,22 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     AUTH_DEV_ENDPOINTS: '1',
     LOG_LEVEL: 'debug',
     ...options.env,
-  });
-  const logLines: string[] = [];
+  })
+  const logLines: string[] = []
   const logStream = new Writable({
     write(chunk: Buffer, _encoding, callback) {
-      logLines.push(chunk.toString('utf8'));
-      callback();
+      logLines.push(chunk.toString('utf8'))
+      callback()
     },
-  });
-  const app = await buildApp(config, { logStream, now: options.now, store: options.store });
-  const responses: string[] = [];
+  })
+  const app = await buildApp(config, { logStream, now: options.now, store: options.store })
+  const responses: string[] = []
 
   const inject = async (injectOptions: InjectOptions) => {
-    const response = await app.inject(injectOptions);
-    responses.push(JSON.stringify(response.headers) + response.body);
-    return response;
-  };
+    const response = await app.inject(injectOptions)
+    responses.push(JSON.stringify(response.headers) + response.body)
+    return response
+  }
 
   return {
     app,
@@ -80,31 +80,31 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     responses,
     logText: () => logLines.join(''),
     async login(identity = {}) {
-      const { code } = mock.state.mintLoginCode(identity);
-      const response = await inject({ method: 'POST', url: '/auth/login', payload: { code } });
-      expect(response.statusCode, response.body).toBe(200);
-      return response.json<LoginBody>();
+      const { code } = mock.state.mintLoginCode(identity)
+      const response = await inject({ method: 'POST', url: '/auth/login', payload: { code } })
+      expect(response.statusCode, response.body).toBe(200)
+      return response.json<LoginBody>()
     },
     async stats() {
-      const response = await fetch(`${mockUrl}/__stats`);
-      return ((await response.json()) as { calls: Record<string, number> }).calls;
+      const response = await fetch(`${mockUrl}/__stats`)
+      return ((await response.json()) as { calls: Record<string, number> }).calls
     },
     async close() {
-      await app.close();
-      await mock.app.close();
+      await app.close()
+      await mock.app.close()
     },
-  };
+  }
 }
 
 /** Asserts no response and no log line carried a session_key or the AppSecret. */
 export function expectNoSecretsLeaked(harness: Harness): void {
-  const sessionKeys = [...harness.mock.state.issuedSessionKeys];
-  const haystacks = [...harness.responses, harness.logText()];
+  const sessionKeys = [...harness.mock.state.issuedSessionKeys]
+  const haystacks = [...harness.responses, harness.logText()]
   for (const text of haystacks) {
-    expect(text).not.toContain(TEST_SECRET);
-    expect(text).not.toContain('session_key');
-    expect(text).not.toContain('sessionKey');
-    for (const key of sessionKeys) expect(text).not.toContain(key);
+    expect(text).not.toContain(TEST_SECRET)
+    expect(text).not.toContain('session_key')
+    expect(text).not.toContain('sessionKey')
+    for (const key of sessionKeys) expect(text).not.toContain(key)
   }
 }
 
@@ -113,24 +113,24 @@ export function expectNoSecretsLeaked(harness: Harness): void {
  * it produced is checked for leaked secrets.
  */
 export function useHarness(options: HarnessOptions = {}): () => Harness {
-  let harness: Harness | undefined;
+  let harness: Harness | undefined
   beforeAll(async () => {
-    harness = await startHarness(options);
-  });
+    harness = await startHarness(options)
+  })
   afterAll(async () => {
-    if (!harness) return;
+    if (!harness) return
     try {
       // Guards against a vacuous check: the file must actually have exercised the app.
-      expect(harness.responses.length).toBeGreaterThan(0);
-      expectNoSecretsLeaked(harness);
+      expect(harness.responses.length).toBeGreaterThan(0)
+      expectNoSecretsLeaked(harness)
     } finally {
-      await harness.close();
+      await harness.close()
     }
-  });
+  })
   return () => {
-    if (!harness) throw new Error('harness not started');
-    return harness;
-  };
+    if (!harness) throw new Error('harness not started')
+    return harness
+  }
 }
 
 export async function armFault(harness: Harness, fault: Record<string, unknown>): Promise<void> {
@@ -138,6 +138,6 @@ export async function armFault(harness: Harness, fault: Record<string, unknown>)
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(fault),
-  });
-  expect(response.status).toBe(204);
+  })
+  expect(response.status).toBe(204)
 }

@@ -1,20 +1,20 @@
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { inject } from 'vitest';
-import type { Clock } from '../../src/clock.js';
-import { RedisStore } from '../../src/store/redis-store.js';
-import { SqliteStore } from '../../src/store/sqlite-store.js';
-import type { AuthStore } from '../../src/store/types.js';
+import { randomUUID } from 'node:crypto'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { inject } from 'vitest'
+import type { Clock } from '../../src/clock.js'
+import { RedisStore } from '../../src/store/redis-store.js'
+import { SqliteStore } from '../../src/store/sqlite-store.js'
+import type { AuthStore } from '../../src/store/types.js'
 
 export interface StoreKind {
-  name: string;
+  name: string
   /** Opens a store; calling it twice with the same `shared` name opens two handles on one backend. */
-  open(options: { now?: Clock; shared?: string }): AuthStore;
+  open(options: { now?: Clock; shared?: string }): AuthStore
 }
 
-const sqliteDir = mkdtempSync(join(tmpdir(), 'uma-store-'));
+const sqliteDir = mkdtempSync(join(tmpdir(), 'uma-store-'))
 
 export const STORE_KINDS: StoreKind[] = [
   {
@@ -27,10 +27,9 @@ export const STORE_KINDS: StoreKind[] = [
   },
   {
     name: 'redis',
-    open: ({ now, shared }) =>
-      new RedisStore({ url: inject('redisUrl'), keyPrefix: `test:${shared ?? randomUUID()}:`, now }),
+    open: ({ now, shared }) => new RedisStore({ url: inject('redisUrl'), keyPrefix: `test:${shared ?? randomUUID()}:`, now }),
   },
-];
+]
 
 /** Kinds whose handles can share state, i.e. model several backend instances. */
-export const SHARED_STORE_KINDS = STORE_KINDS.filter((kind) => kind.name !== 'sqlite :memory:');
+export const SHARED_STORE_KINDS = STORE_KINDS.filter((kind) => kind.name !== 'sqlite :memory:')

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { API, SESSION_KEY, argsOf, authOf, bearer, callsTo, launchAndLoad, logLines, startHost } from './support'
+import { API, argsOf, authOf, bearer, callsTo, launchAndLoad, logLines, SESSION_KEY, startHost } from './support'
 
 describe('cold start', () => {
   // Real timers here on purpose: the host works without fake timers too (the fake wx answers in 5 ms).

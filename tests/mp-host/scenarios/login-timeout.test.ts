@@ -4,7 +4,7 @@ import { logLines, startHost } from './support'
 const TIMEOUT_MS = 10_000 // the demo's LOGIN_TIMEOUT_MS default
 
 describe('wx.login never calls back', () => {
-  it("pending requests fail with LOGIN_TIMEOUT at the deadline, not before", async () => {
+  it('pending requests fail with LOGIN_TIMEOUT at the deadline, not before', async () => {
     const host = startHost({ behaviour: { login: 'hang' } })
     const page = host.launch()
     page.tap('load')

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { SESSION_KEY, callsTo, logLines, startHost } from './support'
+import { callsTo, logLines, SESSION_KEY, startHost } from './support'
 
 describe('logout while the first login is running', () => {
   it('wins: waiters fail with LOGGED_OUT, the late code is never exchanged, nothing is stored', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { SESSION_KEY, authOf, bearer, callsTo, launchAndLoad, logLines, startHost } from './support'
+import { authOf, bearer, callsTo, launchAndLoad, logLines, SESSION_KEY, startHost } from './support'
 
 describe('logout from the page', () => {
   it('clears storage, tells the backend, and the next request logs in afresh', async () => {

@@ -1,7 +1,8 @@
 // The example of tests/mp-host/README.md, kept here so it cannot rot (only the import paths differ).
-import { DIST_DIR } from './paths'
+
 import { afterEach, expect, it, vi } from 'vitest'
 import { createFakeBackend, createMpHost } from '../index'
+import { DIST_DIR } from './paths'
 
 afterEach(() => vi.useRealTimers())
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createFakeBackend } from '../index'
-import { SESSION_KEY, authOf, bearer, callsTo, launchAndLoad, logLines, startHost } from './support'
+import { authOf, bearer, callsTo, launchAndLoad, logLines, SESSION_KEY, startHost } from './support'
 
 /** A first run that logs in and stores its session, as on a real phone. */
 async function firstRun() {

@@ -1,8 +1,9 @@
 // Both libraries set up exactly as their own docs show, with nothing about login or tokens:
 // the session wait, the token and the 401 replay all come from uni-mp-auth's interceptor.
-import Request from 'luch-request'
-import { createAlova } from 'alova'
+
 import AdapterUniapp from '@alova/adapter-uniapp'
+import { createAlova } from 'alova'
+import Request from 'luch-request'
 
 const API = 'http://127.0.0.1:3000'
 

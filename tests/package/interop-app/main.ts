@@ -1,5 +1,5 @@
-import { createSSRApp } from 'vue'
 import * as Pinia from 'pinia'
+import { createSSRApp } from 'vue'
 import { createUniAuth } from '../../../src'
 import App from './App.vue'
 
