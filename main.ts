@@ -11,11 +11,10 @@ export function createApp() {
   app.use(
     createUniAuth({
       baseUrl: API_BASE,
-      loginUrl: '/auth/login',
-      refreshUrl: '/auth/refresh',
-      logoutUrl: '/auth/logout',
-      phoneUrl: '/auth/phone',
-      loginTimeoutMs: LOGIN_TIMEOUT_MS,
+      login: '/auth/login',
+      refresh: '/auth/refresh',
+      logout: '/auth/logout',
+      engine: { loginTimeoutMs: LOGIN_TIMEOUT_MS },
       // #ifdef H5
       getCode: mockWechatCode,
       // #endif

@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { Bench } from 'tinybench'
-import { createUniSession } from '../src/uni/create-uni-session'
+import { createAuth } from '../src/uni/create-auth'
 import { distOf, ROOT, type SizeVariant } from './b4-size'
 import { clearInterceptors, loadRealUni } from './lib/real-uni'
 import { API, LOGIN_PATH } from './lib/sim-wx'
@@ -63,7 +63,7 @@ export async function runMicroBenchmark(): Promise<MicroResult[]> {
   const { uni, sim } = await loadRealUni()
   clearInterceptors(uni)
   sim.reset({ login: 0, checkSession: 0, exchange: 0, request: 0 })
-  const auth = createUniSession({ uni, baseUrl: API, loginUrl: LOGIN_PATH })
+  const auth = createAuth({ host: { uni }, baseUrl: API, login: LOGIN_PATH })
   await auth.engine.ensureSession()
   const { engine } = auth
   const bench = new Bench({ time: 1000, warmupTime: 300 })

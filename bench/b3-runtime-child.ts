@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { serializeSession } from '../src/core/persisted-session'
-import { DEFAULTS } from '../src/uni/options'
+import { ENGINE_DEFAULTS } from '../src/core/engine-options'
 import { installGlobals } from '../tests/mp-host/globals'
 import { createFreshLoader } from '../tests/mp-host/module-loader'
 import { createMpRuntime } from '../tests/mp-host/mp-runtime'
@@ -35,7 +35,7 @@ const counts = { login: 0, checkSession: 0, request: 0, withToken: 0 }
 const storage = new Map<string, unknown>()
 // A valid stored session from an earlier run (read only by the build that has the plugin).
 storage.set(
-  DEFAULTS.storageKey,
+  ENGINE_DEFAULTS.storageKey,
   serializeSession({ token: 'tok-1', expiresAt: null, renewAt: null, generation: 1, refreshToken: null, user: null }),
 )
 

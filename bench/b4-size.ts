@@ -112,7 +112,7 @@ import App from './App.vue'
 export function createApp() {
   const app = createSSRApp(App)
   app.use(Pinia.createPinia())
-  app.use(createUniAuth({ baseUrl: '${API_BASE}', loginUrl: '/auth/login' }))
+  app.use(createUniAuth({ baseUrl: '${API_BASE}', login: '/auth/login' }))
   return { app, Pinia }
 }
 `,

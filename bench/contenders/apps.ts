@@ -1,7 +1,7 @@
 import { serializeSession } from '../../src/core/persisted-session'
-import { createUniSession } from '../../src/uni/create-uni-session'
-import { DEFAULTS } from '../../src/uni/options'
-import type { UniLike } from '../../src/uni/uni-like'
+import { ENGINE_DEFAULTS } from '../../src/core/engine-options'
+import { createAuth } from '../../src/uni/create-auth'
+import type { UniLike } from '../../src/uni/uni-host'
 import { API, LOGIN_PATH, type SimWx } from '../lib/sim-wx'
 import { createArticleClient, type TaroLike } from './article'
 
@@ -32,7 +32,7 @@ export function seedStoredSession(contender: RelaunchContender, { sim }: AppCont
   const token = sim.issueToken()
   if (contender === 'ours' || contender === 'ours-background') {
     const session = { token, expiresAt: null, renewAt: null, generation: 1, refreshToken: null, user: null }
-    sim.storage.set(DEFAULTS.storageKey, serializeSession(session))
+    sim.storage.set(ENGINE_DEFAULTS.storageKey, serializeSession(session))
   } else {
     sim.storage.set('token', token)
   }
@@ -58,7 +58,7 @@ function uniRequest(uni: UniLike, options: Record<string, unknown>): Promise<num
 
 /** The plugin as users install it: createUniSession (what createUniAuth's install() calls) + onLaunch. */
 function oursApp({ uni }: AppContext, sessionCheck: 'blocking' | 'background' = 'blocking'): BenchApp {
-  const auth = createUniSession({ uni, baseUrl: API, loginUrl: LOGIN_PATH, sessionCheck })
+  const auth = createAuth({ host: { uni }, baseUrl: API, login: LOGIN_PATH, engine: { sessionCheck } })
   return {
     // useAuthLifecycle(): `onLaunch(() => engine.ensureSession().catch(() => {}))`
     launch: () => void auth.engine.ensureSession().catch(() => {}),

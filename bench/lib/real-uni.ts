@@ -1,5 +1,5 @@
 import { register } from 'node:module'
-import type { UniLike } from '../../src/uni/uni-like'
+import type { UniLike } from '../../src/uni/uni-host'
 import { createSimWx, type SimWx } from './sim-wx'
 
 /**

@@ -1,1 +1,7 @@
-export { createTestingAuth, type TestingAuthOptions, type TestingAuthPlugin } from './create-testing-auth'
+export {
+  createTestingAuth,
+  type TestingAuth,
+  type TestingAuthOptions,
+  type TestingRequest,
+  type TestingResponse,
+} from './create-testing-auth'

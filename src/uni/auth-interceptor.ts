@@ -1,185 +1,118 @@
+import type { AuthEngine } from '../core/auth-engine'
 import { AuthError, toAuthError } from '../core/errors'
-import type { SessionEngine } from '../core/session-engine'
 import type { Session } from '../core/types'
+import type { AuthConfig } from './auth-config'
 import { takeMarker, withMarker } from './request-marker'
-import type { UniInterceptor, UniLike, UniOptions } from './uni-like'
-import { isAbsoluteUrl, resolveUrl } from './url'
+import type { UniInterceptor, UniMethod, UniOptions } from './uni-host'
+import { inScope, resolveUrl } from './url'
 
 export type InterceptedMethod = 'request' | 'uploadFile' | 'downloadFile'
+const METHODS: readonly InterceptedMethod[] = ['request', 'uploadFile', 'downloadFile']
 
-/** What the interceptor hands to `isAuthFailure`: uni's success payload of the three APIs. */
-export interface AuthResponse {
-  statusCode?: number
-  data?: unknown
-  header?: Record<string, unknown>
-  [key: string]: unknown
-}
-
-export interface AuthInterceptorConfig {
-  uniApi: UniLike
-  engine: SessionEngine
-  methods: readonly InterceptedMethod[]
-  /** Without trailing slashes (see normalizeBaseUrl). */
-  baseUrl: string | undefined
-  tokenHeader: string
-  formatToken: (token: string) => string
-  isAuthFailure: (response: AuthResponse) => boolean
-  /** True for requests that must go out untouched (public endpoints, the login URL). */
-  shouldSkip: (options: UniOptions) => boolean
-  maxReplays: number
-  report: (event: string, detail?: unknown) => void
-}
-
-interface Callbacks {
-  success?: (result: unknown) => void
-  fail?: (error: unknown) => void
-  complete?: (result: unknown) => void
-}
+type Callback = ((result: unknown) => void) | undefined
 
 /**
- * Registers one `invoke` hook per API. The hook never returns a promise: uni-app's `queue()` drops
- * every later interceptor and hands the API a function once any hook does (DESIGN §4b.4). Instead it
- * either authorizes the options in place (fast path: the RequestTask survives) or cancels the call
- * with `false` and re-issues it once the session is ready, carrying the options it first saw.
+ * Registers one `invoke` hook per API. The hook never returns a promise: once any hook does,
+ * uni-app's `queue()` drops every later interceptor and hands the API a function instead of the
+ * options (docs/ARCHITECTURE.md, "uni-app's interceptor traps"). So it either adds the token in
+ * place (fast path: the RequestTask survives) or cancels the call with `false` and re-issues it once
+ * the session is ready, carrying the options it first saw.
+ *
+ * `inLoginCall` tells whether the app's own login function is running synchronously right now: a
+ * request it sends through here would wait for the login it is part of.
  */
-export function installAuthInterceptor(config: AuthInterceptorConfig): () => void {
-  const { uniApi, methods } = config
-  const registered = methods.map((method) => {
-    const interceptor: UniInterceptor = { invoke: createInvoke(method, config) }
-    uniApi.addInterceptor(method, interceptor)
-    return [method, interceptor] as const
-  })
+export function installAuthInterceptor(config: AuthConfig, engine: AuthEngine, inLoginCall: () => boolean): () => void {
+  const interceptors = METHODS.map((method): [InterceptedMethod, UniInterceptor] => [method, { invoke: createInvoke(method) }])
+  for (const [method, interceptor] of interceptors) config.uni.addInterceptor(method, interceptor)
   return () => {
-    for (const [method, interceptor] of registered) uniApi.removeInterceptor(method, interceptor)
+    for (const [method, interceptor] of interceptors) config.uni.removeInterceptor(method, interceptor)
   }
-}
 
-function createInvoke(method: InterceptedMethod, config: AuthInterceptorConfig) {
-  const { engine, baseUrl, report } = config
-  return function invoke(options: UniOptions): false | undefined {
-    const marker = takeMarker(options)
-    if (marker?.kind === 'bypass') return
-    // Hooks registered before ours ran again on the re-issued call; their first run already
-    // shaped these options, so restore them rather than apply a URL prefix (say) twice.
-    if (marker?.kind === 'resume') replaceContents(options, marker.snapshot)
-    if (typeof options.url === 'string') options.url = resolveUrl(baseUrl, options.url)
-    if (!shouldAuthenticate(options, config)) return
-    if (engine.inExchangeCall) {
-      const error = new AuthError(
-        'LOGIN_DEADLOCK',
-        `the exchange called uni.${method}(${String(options.url)}) through the auth interceptor, so it would wait for the login it is part of; add that URL to \`skip\``,
+  function createInvoke(method: InterceptedMethod) {
+    return (options: UniOptions): false | undefined => {
+      const marker = takeMarker(options)
+      if (marker?.kind === 'bypass') return
+      const resumed = marker?.kind === 'resume' ? marker : undefined
+      // Hooks registered before ours ran again on the re-issued call; their first run already shaped
+      // these options, so restore them rather than apply a URL prefix (say) twice.
+      if (resumed) {
+        for (const key of Object.keys(options)) delete options[key]
+        Object.assign(options, resumed.snapshot)
+      }
+      if (typeof options.url === 'string') options.url = resolveUrl(config.baseUrl, options.url)
+      if (config.skips(options) || !inScope(config.tokenScope, String(options.url))) return
+      const snapshot = { ...options }
+      if (inLoginCall()) {
+        fail(
+          snapshot,
+          new AuthError(
+            'LOGIN_DEADLOCK',
+            `your login function sent uni.${method}(${String(options.url)}) through the auth interceptor: add it to \`skip\``,
+          ),
+        )
+        return false
+      }
+      const replays = resumed?.replays ?? 0
+      const session = resumed?.session ?? engine.peek()
+      if (session) {
+        authorize(options, snapshot, session, replays)
+        return
+      }
+      engine.ensureSession().then(
+        (ready) => reissue(snapshot, replays, ready),
+        (error: unknown) => fail(snapshot, toAuthError(error, 'LOGIN_EXCHANGE_FAILED', 'login failed')),
       )
-      report('deadlock', error)
-      deliverFailure(options, error)
       return false
     }
-    const snapshot: UniOptions = { ...options }
-    const replays = marker?.kind === 'resume' ? marker.replays : 0
-    const session = marker?.kind === 'resume' ? marker.session : engine.peek()
-    if (session) {
-      authorize(method, options, snapshot, session, replays, config)
-      return
+
+    function authorize(options: UniOptions, snapshot: UniOptions, session: Session, replays: number): void {
+      // A new header object: the caller's own one must never change under them.
+      options.header = { ...(options.header as object | undefined), ...config.header(session.token) }
+      const success = snapshot.success as Callback
+      const complete = snapshot.complete as Callback
+      // Decided from the response alone, so `success` and `complete` agree whatever order they run in.
+      const needsReplay = (response: unknown) => replays < config.maxReplays && isAuthFailure(response)
+      options.success = (response: unknown) => {
+        if (!needsReplay(response)) return call(success, response)
+        engine.recover(session.generation).then(
+          (renewed) => reissue(snapshot, replays + 1, renewed),
+          (error: unknown) => fail(snapshot, toAuthError(error, 'LOGIN_EXCHANGE_FAILED', 'login failed')),
+        )
+      }
+      options.complete = (response: unknown) => {
+        if (!needsReplay(response)) call(complete, response)
+      }
     }
-    report('wait', options.url)
-    engine.ensureSession().then(
-      (ready) => reissue(method, snapshot, replays, ready, config),
-      (error: unknown) => deliverFailure(snapshot, toAuthError(error, 'LOGIN_EXCHANGE_FAILED', 'login failed')),
-    )
-    return false
+
+    function reissue(snapshot: UniOptions, replays: number, session: Session): void {
+      // The call came through uni[method] in the first place, so the API exists.
+      ;(config.uni[method] as UniMethod)(withMarker(snapshot, { kind: 'resume', snapshot, replays, session }))
+    }
+  }
+
+  function isAuthFailure(response: unknown): boolean {
+    if (typeof response !== 'object' || response === null) return false
+    try {
+      return config.isAuthFailure(response as Record<string, unknown>)
+    } catch (error) {
+      // A broken predicate must not swallow the response: it counts as "not an auth failure".
+      console.error('[uni-mp-auth] isAuthFailure threw', error)
+      return false
+    }
   }
 }
 
-function authorize(
-  method: InterceptedMethod,
-  options: UniOptions,
-  snapshot: UniOptions,
-  session: Session,
-  replays: number,
-  config: AuthInterceptorConfig,
-): void {
-  const { engine, tokenHeader, formatToken, maxReplays, report } = config
-  // A new header object: the caller's own one must never change under them (DESIGN §4b.5).
-  const header = isRecord(options.header) ? options.header : {}
-  options.header = { ...header, [tokenHeader]: formatToken(session.token) }
-  const { success, complete } = snapshot as Callbacks
-  let replaying = false
-  // Decided from the response alone, so `success` and `complete` agree whatever order they run in.
-  const needsReplay = (response: unknown) => replays < maxReplays && isAuthFailure(response, config)
-  options.success = (response: unknown) => {
-    if (!needsReplay(response)) return call(success, response)
-    replaying = true
-    report('unauthorized', { url: options.url, generation: session.generation })
-    engine.recover(session.generation).then(
-      (renewed) => reissue(method, snapshot, replays + 1, renewed, config),
-      (error: unknown) => deliverFailure(snapshot, toAuthError(error, 'LOGIN_EXCHANGE_FAILED', 'login failed')),
-    )
-  }
-  options.complete = (response: unknown) => {
-    if (replaying || needsReplay(response)) return
-    call(complete, response)
-  }
+/** A request the plugin cannot send gets the error through its own `fail` and `complete`. */
+function fail(options: UniOptions, error: AuthError): void {
+  call(options.fail as Callback, error)
+  call(options.complete as Callback, error)
 }
 
-function reissue(
-  method: InterceptedMethod,
-  snapshot: UniOptions,
-  replays: number,
-  session: Session,
-  { uniApi, report }: AuthInterceptorConfig,
-): void {
-  const api = uniApi[method]
-  if (typeof api !== 'function') {
-    deliverFailure(snapshot, new AuthError('INVALID_OPTIONS', `uni.${method} is not available on this platform`))
-    return
-  }
-  report(replays > 0 ? 'replay' : 'resume', snapshot.url)
-  api(withMarker(snapshot, { kind: 'resume', snapshot, replays, session }))
-}
-
-function shouldAuthenticate(options: UniOptions, { baseUrl, shouldSkip }: AuthInterceptorConfig): boolean {
-  if (shouldSkip(options)) return false
-  const url = typeof options.url === 'string' ? options.url : ''
-  // Never hand the token to another host: with a baseUrl, only its own URLs get it.
-  if (baseUrl && isAbsoluteUrl(url)) {
-    if (!url.startsWith(baseUrl)) return false
-    const next = url.charAt(baseUrl.length)
-    return next === '' || next === '/' || next === '?'
-  }
-  return true
-}
-
-function isAuthFailure(response: unknown, { isAuthFailure: predicate, report }: AuthInterceptorConfig): boolean {
-  if (typeof response !== 'object' || response === null) return false
+function call(callback: Callback, value: unknown): void {
   try {
-    return predicate(response as AuthResponse)
+    callback?.(value)
   } catch (error) {
-    // A broken predicate must not swallow the response: treat it as "not an auth failure".
-    report('predicate-error', error)
-    return false
-  }
-}
-
-function deliverFailure(options: UniOptions, error: AuthError): void {
-  const { fail, complete } = options as Callbacks
-  call(fail, error)
-  call(complete, error)
-}
-
-function call(callback: ((value: unknown) => void) | undefined, value: unknown): void {
-  if (typeof callback !== 'function') return
-  try {
-    callback(value)
-  } catch (error) {
-    // Same as uni-app's own tryCatch around callbacks: a throwing callback is the caller's bug.
+    // As uni-app's own tryCatch around callbacks: a throwing callback is the caller's bug.
     console.error(error)
   }
-}
-
-function replaceContents(target: UniOptions, source: UniOptions): void {
-  for (const key of Object.keys(target)) delete target[key]
-  Object.assign(target, source)
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }

@@ -1,34 +1,29 @@
-// These run on every intercepted request: plain index arithmetic instead of regex replaces.
-const ABSOLUTE_URL = /^[a-z][a-z\d+\-.]*:\/\//i
-const SLASH = 47
+// These run on every intercepted request: plain string arithmetic instead of URL objects (which
+// mini-programs lack) or regex replaces.
+const ORIGIN = /^[a-z][a-z\d+.-]*:\/\/[^/?#]*/i
 
-export function isAbsoluteUrl(url: string): boolean {
-  return ABSOLUTE_URL.test(url)
+/** `https://api.example.com` of an absolute URL, or `undefined` for a relative one. */
+export function originOf(url: string): string | undefined {
+  return ORIGIN.exec(url)?.[0]
 }
 
-/** `baseUrl` without trailing slashes, the form every other helper here expects. */
-export function normalizeBaseUrl(baseUrl: string | undefined): string | undefined {
-  if (!baseUrl) return undefined
-  let end = baseUrl.length
-  while (end > 0 && baseUrl.charCodeAt(end - 1) === SLASH) end--
-  return baseUrl.slice(0, end)
+/** Joins a relative URL onto `base` (no trailing slash); absolute URLs pass through untouched. */
+export function resolveUrl(base: string | undefined, url: string): string {
+  if (!base || ORIGIN.test(url)) return url
+  return `${base}/${url.replace(/^\/+/, '')}`
 }
 
-/** Joins a relative request URL onto a normalized `baseUrl`; absolute URLs pass through untouched. */
-export function resolveUrl(baseUrl: string | undefined, url: string): string {
-  if (!baseUrl || isAbsoluteUrl(url)) return url
-  let start = 0
-  while (start < url.length && url.charCodeAt(start) === SLASH) start++
-  return `${baseUrl}/${start === 0 ? url : url.slice(start)}`
+/**
+ * Whether `url` lies under `scope` (a base URL without trailing slash), so the token never goes to
+ * another host. Relative URLs stay on the app's own origin (H5) and are always in scope.
+ */
+export function inScope(scope: string | undefined, url: string): boolean {
+  if (!scope || !ORIGIN.test(url)) return true
+  const next = url.charAt(scope.length)
+  return url.startsWith(scope) && (next === '' || next === '/' || next === '?' || next === '#')
 }
 
-/** The URL without query, hash and trailing slashes, so `/auth/login?x=1` matches `/auth/login`. */
+/** The path without query, hash and slashes at either end: `/pages/a/?x=1` → `pages/a`. */
 export function pathKey(url: string): string {
-  let end = url.length
-  const query = url.indexOf('?')
-  if (query !== -1) end = query
-  const hash = url.indexOf('#')
-  if (hash !== -1 && hash < end) end = hash
-  while (end > 0 && url.charCodeAt(end - 1) === SLASH) end--
-  return end === url.length ? url : url.slice(0, end)
+  return (url.split(/[?#]/, 1)[0] as string).replace(/^\/+|\/+$/g, '')
 }

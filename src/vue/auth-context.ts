@@ -1,24 +1,36 @@
 import type { InjectionKey } from 'vue'
-import type { UniSession } from '../uni/create-uni-session'
+import { getCurrentInstance, inject } from 'vue'
+import { AuthError } from '../core/errors'
+import type { UniAuth } from '../uni/create-auth'
 import type { AuthStore } from './auth-store'
 
-export interface AuthContext {
-  session: UniSession
-  store: AuthStore
+/** The launch options `onLaunch` receives: the first page and its query. */
+export interface LaunchOptions {
+  path?: string
+  query?: Record<string, string>
 }
 
-export const AUTH_CONTEXT_KEY: InjectionKey<AuthContext> = Symbol('uni-mp-auth')
+/** What `app.use(createUniAuth())` leaves behind for `useAuth()` and the optional entry points. */
+export interface AuthContext extends UniAuth {
+  readonly store: AuthStore
+  /** Run by `useAuthLifecycle()` in `onLaunch` (the navigation guard adds one). */
+  readonly launchHooks: Set<(launch: LaunchOptions) => void>
+}
+
+export const AUTH_CONTEXT: InjectionKey<AuthContext> = Symbol('uni-mp-auth')
 
 /**
- * The most recently installed plugin, for calls outside components (request helpers, route guards),
- * the same fallback Pinia uses for its active instance.
+ * The most recently installed plugin, for calls outside components (request helpers, guards): the
+ * same fallback Pinia uses for its active instance.
  */
-let activeContext: AuthContext | null = null
+let active: AuthContext | undefined
 
-export function setActiveAuthContext(context: AuthContext | null): void {
-  activeContext = context
+export function setActiveContext(context: AuthContext | undefined): void {
+  active = context
 }
 
-export function getActiveAuthContext(): AuthContext | null {
-  return activeContext
+export function authContext(): AuthContext {
+  const context = (getCurrentInstance() && inject(AUTH_CONTEXT, undefined)) || active
+  if (!context) throw new AuthError('INVALID_OPTIONS', 'call app.use(createUniAuth(...)) in main.ts before useAuth()')
+  return context
 }

@@ -19,7 +19,6 @@ export const useAuthStore = defineStore('auth', {
   state: (): AuthState => ({ token: null, status: 'idle', user: null, expiresAt: null, error: null }),
   getters: {
     isLoggedIn: (state): boolean => state.token !== null,
-    phoneBound: (state): boolean => state.user?.phoneBound === true,
   },
 })
 

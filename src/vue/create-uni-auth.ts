@@ -1,58 +1,38 @@
 import type { Pinia } from 'pinia'
 import type { App } from 'vue'
 import { AuthError } from '../core/errors'
-import type { Session } from '../core/types'
-import { createUniSession, type UniSession } from '../uni/create-uni-session'
-import type { UniAuthOptions } from '../uni/options'
-import { AUTH_CONTEXT_KEY, type AuthContext, setActiveAuthContext } from './auth-context'
-import { type AuthState, type AuthStore, useAuthStore } from './auth-store'
-
-export interface UniAuthPlugin {
-  install(app: App): void
-  /** The wired session, available after `app.use()`; for advanced use and tests. */
-  readonly session: UniSession | null
-}
+import type { UniAuthOptions } from '../uni/auth-config'
+import { createAuth } from '../uni/create-auth'
+import { AUTH_CONTEXT, type AuthContext, setActiveContext } from './auth-context'
+import { type AuthState, useAuthStore } from './auth-store'
 
 /**
- * The Vue plugin: `app.use(createPinia())`, then `app.use(createUniAuth({ loginUrl }))`.
- * Installing registers the uni interceptors and restores the stored session into the store.
+ * The Vue plugin: `app.use(createPinia())`, then `app.use(createUniAuth({ login: '/auth/login' }))`.
+ * Installing registers the uni interceptors and mirrors the session into the Pinia store.
  */
-export function createUniAuth(options: UniAuthOptions): UniAuthPlugin {
-  let session: UniSession | null = null
+export function createUniAuth(options: UniAuthOptions): { install(app: App): void } {
   return {
-    get session() {
-      return session
-    },
     install(app) {
       const pinia = app.config.globalProperties.$pinia as Pinia | undefined
-      if (!pinia) {
-        throw new AuthError('INVALID_OPTIONS', 'uni-mp-auth needs Pinia: call app.use(createPinia()) before app.use(createUniAuth(...))')
-      }
-      session = createUniSession(options)
+      if (!pinia) throw new AuthError('INVALID_OPTIONS', 'call app.use(createPinia()) before app.use(createUniAuth(...))')
+      const auth = createAuth(options)
       const store = useAuthStore(pinia)
-      bindStore(session, store)
-      const context: AuthContext = { session, store }
-      app.provide(AUTH_CONTEXT_KEY, context)
-      setActiveAuthContext(context)
+      const { engine } = auth
+      // The function form replaces values; the object form would deep-merge an old user into a new one.
+      const mirror = () =>
+        store.$patch((state: AuthState) => {
+          const { session } = engine
+          state.token = session?.token ?? null
+          state.user = session?.user ?? null
+          state.expiresAt = session?.expiresAt ?? null
+          state.status = engine.status
+          state.error = engine.error
+        })
+      mirror()
+      engine.subscribe(mirror)
+      const context: AuthContext = { ...auth, store, launchHooks: new Set() }
+      app.provide(AUTH_CONTEXT, context)
+      setActiveContext(context)
     },
   }
-}
-
-function bindStore({ engine }: UniSession, store: AuthStore): void {
-  const mirror = (current: Session | null) =>
-    store.$patch((state: AuthState) => {
-      state.token = current?.token ?? null
-      state.user = current?.user ?? null
-      state.expiresAt = current?.expiresAt ?? null
-    })
-  mirror(engine.session)
-  store.status = engine.status
-  engine.on('session', mirror)
-  engine.on('status', (status) => {
-    store.status = status
-    if (status === 'authenticated' || status === 'logged-out') store.error = null
-  })
-  engine.on('error', (error) => {
-    store.error = error
-  })
 }

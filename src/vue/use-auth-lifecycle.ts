@@ -1,23 +1,17 @@
 import { onHide, onLaunch, onShow } from '@dcloudio/uni-app'
-import { resolveContext } from './use-auth'
-
-export interface UseAuthLifecycleOptions {
-  /** Run `ensureSession()` in `onLaunch`, so the first page finds the session ready. @default true */
-  ensureOnLaunch?: boolean
-}
+import { authContext, type LaunchOptions } from './auth-context'
 
 /**
- * Call once in App.vue's `<script setup>`: the start-up session check on launch, and a renewed
- * `checkSession` after a long stay in the background. A failed start-up login is kept in the
- * store's `error` (and retried by the next request), never thrown into the app.
+ * Call once in App.vue's `<script setup>`: starts the session in `onLaunch`, so the first page
+ * finds it ready (or on its way), and lets a long stay in the background trigger a new
+ * `checkSession`. A failed start-up login lands in the store's `error` and is retried by the next
+ * request; it is never thrown into the app.
  */
-export function useAuthLifecycle({ ensureOnLaunch = true }: UseAuthLifecycleOptions = {}): void {
-  const { session } = resolveContext()
-  const { engine } = session
-  onLaunch((launch?: { path?: string; query?: Record<string, string> }) => {
-    if (ensureOnLaunch) engine.ensureSession().catch(() => {})
-    // The first page is opened by the platform, not by a navigation API the guard intercepts.
-    if (session.guard && launch?.path) session.guard.checkLaunch(launch.path, launch.query)
+export function useAuthLifecycle(): void {
+  const { engine, launchHooks } = authContext()
+  onLaunch((launch?: LaunchOptions) => {
+    engine.ensureSession().catch(() => {})
+    for (const hook of launchHooks) hook(launch ?? {})
   })
   onShow(() => engine.markForeground())
   onHide(() => engine.markBackground())

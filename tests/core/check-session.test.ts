@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { PlatformSessionState } from '../../src/core/types'
+import { flush } from '../support/deferred'
 import { createHarness, createMemoryStorage } from '../support/engine-harness'
 
 async function storedSession() {
@@ -49,6 +50,8 @@ describe('invariant 5: checkSession once per run', () => {
     const storage = await storedSession()
     const { engine, counts } = createHarness({ storage, clock, recheckAfterBackgroundMs: 60_000 })
     await engine.ensureSession()
+    // The default 'background' check runs alongside: let it finish before the app goes away.
+    await flush()
     engine.markBackground()
     now += 10_000
     engine.markForeground()
@@ -98,10 +101,11 @@ describe("sessionCheck: 'background' — a restored token is used at once, the c
     expect(after.generation).toBe(before.generation + 1)
   })
 
-  it("'blocking' (the default) waits for the check", async () => {
+  it("'blocking' waits for the check", async () => {
     const storage = await storedSession()
     const { engine } = createHarness({
       storage,
+      sessionCheck: 'blocking',
       checkSession: () => new Promise(() => {}),
       checkSessionTimeoutMs: 60_000,
       loginTimeoutMs: 1_000_000,

@@ -12,7 +12,7 @@ describe('invariant 3: failure releases the lock', () => {
   it('after one failed exchange the next call starts a fresh attempt at once', async () => {
     let fail = true
     const { engine, counts } = createHarness({
-      exchange: async () => {
+      login: async () => {
         if (fail) throw new Error('HTTP 500')
         return { token: 'ok' }
       },
@@ -37,16 +37,17 @@ describe('invariant 3: failure releases the lock', () => {
 
   it('repeated failures back off with a growing, capped pause and never spin', async () => {
     const { engine, counts } = createHarness({
-      exchange: () => Promise.reject(new Error('down')),
-      backoff: { baseMs: 1000, maxMs: 4000 },
+      login: () => Promise.reject(new Error('down')),
+      backoffMs: 1000,
+      backoffMaxMs: 4000,
     })
     await engine.ensureSession().catch(() => {}) // 1st failure: no pause
     await engine.ensureSession().catch(() => {}) // 2nd failure: 1 s pause
-    expect(counts.exchange).toBe(2)
+    expect(counts.login).toBe(2)
     const during = await engine.ensureSession().catch((e: AuthError) => e)
     expect(code(during)).toBe('LOGIN_BACKOFF')
     expect((during as AuthError).retryAfterMs).toBe(1000)
-    expect(counts.exchange).toBe(2)
+    expect(counts.login).toBe(2)
     const pauses: number[] = []
     for (let i = 0; i < 5; i++) {
       const wait = ((await engine.ensureSession().catch((e: AuthError) => e)) as AuthError).retryAfterMs ?? 0
@@ -55,13 +56,13 @@ describe('invariant 3: failure releases the lock', () => {
       await engine.ensureSession().catch(() => {})
     }
     expect(pauses).toEqual([1000, 2000, 4000, 4000, 4000])
-    expect(counts.exchange).toBe(7)
+    expect(counts.login).toBe(7)
   })
 
   it('relogin() is an explicit request and ignores the backoff pause', async () => {
     let fail = true
     const { engine } = createHarness({
-      exchange: async () => {
+      login: async () => {
         if (fail) throw new Error('down')
         return { token: 'back' }
       },
@@ -74,7 +75,7 @@ describe('invariant 3: failure releases the lock', () => {
   })
 
   it('a malformed grant is a failed login, not a session with an undefined token', async () => {
-    const { engine } = createHarness({ exchange: async () => ({ token: '' }) })
+    const { engine } = createHarness({ login: async () => ({ token: '' }) })
     await expect(engine.ensureSession()).rejects.toMatchObject({ code: 'LOGIN_EXCHANGE_FAILED' })
     expect(engine.session).toBeNull()
   })
@@ -82,6 +83,6 @@ describe('invariant 3: failure releases the lock', () => {
   it('an empty code from the platform is a platform failure', async () => {
     const { engine, counts } = createHarness({ getCode: async () => '' })
     await expect(engine.ensureSession()).rejects.toMatchObject({ code: 'LOGIN_PLATFORM_FAILED' })
-    expect(counts.exchange).toBe(0)
+    expect(counts.login).toBe(0)
   })
 })

@@ -33,7 +33,7 @@ describe('invariant 4: the fast path is fast', () => {
     expect(engine.peek()).toBeNull()
     const second = await engine.ensureSession()
     expect(second.token).not.toBe(first.token)
-    expect(counts.exchange).toBe(2)
+    expect(counts.login).toBe(2)
   })
 
   it('a skew longer than the token life does not log in on every call', async () => {
@@ -42,11 +42,11 @@ describe('invariant 4: the fast path is fast', () => {
     const { engine, counts } = createHarness({
       clock,
       expirySkewMs: 60_000,
-      exchange: async () => ({ token: `t${now}`, expiresIn: 20 }),
+      login: async () => ({ token: `t${now}`, expiresIn: 20 }),
     })
     await engine.ensureSession()
     now = 9_000
     await engine.ensureSession()
-    expect(counts.exchange).toBe(1)
+    expect(counts.login).toBe(1)
   })
 })

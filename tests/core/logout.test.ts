@@ -7,7 +7,7 @@ describe('invariant 9: logout wins', () => {
   it('logout during the exchange rejects every waiter with LOGGED_OUT and discards the late token', async () => {
     const gate = deferred<{ token: string }>()
     const storage = createMemoryStorage()
-    const { engine } = createHarness({ exchange: () => gate.promise, storageKey: 'k', storage })
+    const { engine } = createHarness({ login: () => gate.promise, storageKey: 'k', storage })
     const waiters = Array.from({ length: 5 }, () => engine.ensureSession())
     await Promise.resolve()
     engine.logout()
@@ -28,7 +28,7 @@ describe('invariant 9: logout wins', () => {
     code.resolve('c')
     expect(await waiter).toBe('LOGGED_OUT')
     await Promise.resolve()
-    expect(counts.exchange).toBe(0)
+    expect(counts.login).toBe(0)
   })
 
   it('logout clears storage, and the next call logs in afresh', async () => {

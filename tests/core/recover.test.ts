@@ -26,7 +26,7 @@ describe('invariant 6: generation-aware recovery', () => {
     const gate = deferred<{ token: string }>()
     let calls = 0
     const { engine, counts } = createHarness({
-      exchange: (code) => (++calls === 1 ? Promise.resolve({ token: `first-${code}` }) : gate.promise),
+      login: (code) => (++calls === 1 ? Promise.resolve({ token: `first-${code}` }) : gate.promise),
     })
     const { generation } = await engine.ensureSession()
     const a = engine.recover(generation)
@@ -34,13 +34,13 @@ describe('invariant 6: generation-aware recovery', () => {
     gate.resolve({ token: 'second' })
     expect((await a).token).toBe('second')
     expect((await b).token).toBe('second')
-    expect(counts.exchange).toBe(2)
+    expect(counts.login).toBe(2)
   })
 
   it('uses the refresh token first, and falls back to a fresh login when it is refused', async () => {
     let refreshOk = true
     const { engine, counts } = createHarness({
-      exchange: async (code) => ({ token: `login-${code}`, refreshToken: 'r1', expiresIn: 3600 }),
+      login: async (code) => ({ token: `login-${code}`, refreshToken: 'r1', expiresIn: 3600 }),
       refresh: async (rt) => {
         if (!refreshOk) throw new Error('refresh refused')
         return { token: `refreshed-with-${rt}`, refreshToken: 'r2', expiresIn: 3600 }
@@ -60,7 +60,7 @@ describe('invariant 6: generation-aware recovery', () => {
   it('the rejected token is no longer offered while the renewal runs', async () => {
     const gate = deferred<{ token: string }>()
     let calls = 0
-    const { engine } = createHarness({ exchange: () => (++calls === 1 ? Promise.resolve({ token: 'a' }) : gate.promise) })
+    const { engine } = createHarness({ login: () => (++calls === 1 ? Promise.resolve({ token: 'a' }) : gate.promise) })
     const { generation } = await engine.ensureSession()
     void engine.recover(generation)
     expect(engine.peek()).toBeNull()

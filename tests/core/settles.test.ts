@@ -32,7 +32,7 @@ describe('invariant 2: everything settles', () => {
     const { engine } = createHarness({
       loginTimeoutMs: 5000,
       getCode: () => new Promise((resolve) => setTimeout(() => resolve('c'), 3000)),
-      exchange: () => new Promise((resolve) => setTimeout(() => resolve({ token: 't' }), 3000)),
+      login: () => new Promise((resolve) => setTimeout(() => resolve({ token: 't' }), 3000)),
     })
     await expectTimeout(engine.ensureSession(), 5000)
   })
@@ -40,7 +40,13 @@ describe('invariant 2: everything settles', () => {
   it('a hanging checkSession counts as unknown after checkSessionTimeoutMs: the stored token is used, no login', async () => {
     const { storage } = createHarness()
     await createHarness({ storage }).engine.ensureSession()
-    const { engine, counts } = createHarness({ storage, checkSession: never, loginTimeoutMs: 10_000, checkSessionTimeoutMs: 3000 })
+    const { engine, counts } = createHarness({
+      storage,
+      checkSession: never,
+      loginTimeoutMs: 10_000,
+      checkSessionTimeoutMs: 3000,
+      sessionCheck: 'blocking',
+    })
     let session: unknown = null
     void engine.ensureSession().then((s) => (session = s))
     await vi.advanceTimersByTimeAsync(2999)
@@ -65,7 +71,7 @@ describe('invariant 2: everything settles', () => {
 
   it('relogin() is bounded too, and a late answer after the deadline is ignored', async () => {
     let answer!: (grant: { token: string }) => void
-    const { engine } = createHarness({ loginTimeoutMs: 1000, exchange: () => new Promise((r) => (answer = r)) })
+    const { engine } = createHarness({ loginTimeoutMs: 1000, login: () => new Promise((r) => (answer = r)) })
     const outcome = engine.relogin().catch((e: unknown) => (isAuthError(e) ? e.code : 'other'))
     await vi.advanceTimersByTimeAsync(1000)
     expect(await outcome).toBe('LOGIN_TIMEOUT')

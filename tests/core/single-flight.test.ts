@@ -8,20 +8,20 @@ describe('invariant 1: one login at a time', () => {
     const { engine, counts } = createHarness()
     const sessions = await Promise.all(Array.from({ length: n }, () => engine.ensureSession()))
     expect(counts.getCode).toBe(1)
-    expect(counts.exchange).toBe(1)
+    expect(counts.login).toBe(1)
     expect(new Set(sessions.map((s) => s.token)).size).toBe(1)
   })
 
   it('callers arriving during the exchange join the same promise', async () => {
     const gate = deferred<{ token: string }>()
-    const { engine, counts } = createHarness({ exchange: () => gate.promise })
+    const { engine, counts } = createHarness({ login: () => gate.promise })
     const first = engine.ensureSession()
     await Promise.resolve()
     const late = [engine.ensureSession(), engine.relogin(), engine.ensureSession()]
     gate.resolve({ token: 'shared' })
     const all = await Promise.all([first, ...late])
     expect(all.every((s) => s.token === 'shared')).toBe(true)
-    expect(counts.exchange).toBe(1)
+    expect(counts.login).toBe(1)
   })
 
   it('relogin() while idle forces a fresh code even with a valid token', async () => {
@@ -38,7 +38,7 @@ describe('invariant 1: one login at a time', () => {
     const { storage } = createHarness()
     const seeded = createHarness({ storage })
     await seeded.engine.ensureSession()
-    const { engine, counts } = createHarness({ storage, checkSession: () => check.promise })
+    const { engine, counts } = createHarness({ storage, checkSession: () => check.promise, sessionCheck: 'blocking' })
     const ensure = engine.ensureSession()
     const relogin = engine.relogin()
     check.resolve('valid')

@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { type AuthErrorCode, isAuthError } from '../../src/core/errors'
 import { parseSession, serializeSession } from '../../src/core/persisted-session'
-import { createSessionEngine } from '../../src/core/session-engine'
+import { createAuthEngine } from '../../src/core/auth-engine'
 import type { Clock, PlatformSessionState, Session, TokenGrant } from '../../src/core/types'
 import { flush } from '../support/deferred'
 import { createMemoryStorage } from '../support/engine-harness'
@@ -94,35 +94,33 @@ async function runSchedule(actions: Action[], sessionCheck: 'blocking' | 'backgr
       pending.push({ kind, epoch, settle: (ok) => (ok ? resolve(onOk()) : reject(new Error(`${kind} failed`))) })
     })
 
-  const engine = createSessionEngine({
-    clock,
-    storage,
-    storageKey: KEY,
-    loginTimeoutMs: TIMEOUT,
-    checkSessionTimeoutMs: CHECK_TIMEOUT,
-    sessionCheck,
-    backoff: { baseMs: 100, maxMs: 1000 },
-    platform: {
-      getCode: () => op('getCode', () => `code-${pending.length}`),
-      checkSession: () => {
-        const check = op<PlatformSessionState>('check', () => 'valid')
-        // The engine stops waiting for a silent check after CHECK_TIMEOUT: from then on it is stale.
-        const entry = pending.at(-1)!
-        clock.setTimeout(() => (entry.epoch = -1), CHECK_TIMEOUT)
-        return check
+  const engine = createAuthEngine(
+    {
+      clock,
+      storage,
+      platform: {
+        getCode: () => op('getCode', () => `code-${pending.length}`),
+        checkSession: () => {
+          const check = op<PlatformSessionState>('check', () => 'valid')
+          // The engine stops waiting for a silent check after CHECK_TIMEOUT: from then on it is stale.
+          const entry = pending.at(-1)!
+          clock.setTimeout(() => (entry.epoch = -1), CHECK_TIMEOUT)
+          return check
+        },
+      },
+      login: () => {
+        const at = logouts
+        return op<TokenGrant>('exchange', () => {
+          const token = `t${++tokens}`
+          issuedAfterLogouts.set(token, at)
+          return { token, expiresIn: 60 }
+        })
       },
     },
-    exchange: () => {
-      const at = logouts
-      return op<TokenGrant>('exchange', () => {
-        const token = `t${++tokens}`
-        issuedAfterLogouts.set(token, at)
-        return { token, expiresIn: 60 }
-      })
-    },
-  })
-  engine.on('error', (error) => {
-    if (error.code === 'LOGIN_TIMEOUT') epoch++
+    { storageKey: KEY, loginTimeoutMs: TIMEOUT, checkSessionTimeoutMs: CHECK_TIMEOUT, sessionCheck, backoffMs: 100, backoffMaxMs: 1000 },
+  )
+  engine.subscribe((event) => {
+    if (event.type === 'login-end' && event.error?.code === 'LOGIN_TIMEOUT') epoch++
   })
 
   const track = (promise: Promise<Session>) => {

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import type { uniPlatform as UniPlatform } from '../../src/uni/uni-host'
 
 const root = join(import.meta.dirname, '../..')
 const work = mkdtempSync(join(tmpdir(), 'uni-mp-auth-platforms-'))
@@ -32,10 +33,16 @@ describe.each([
   ['mp-alipay', 'alipay'],
   ['mp-toutiao', 'toutiao'],
 ])('uni build -p %s', (platform, provider) => {
-  it(`builds the demo and compiles in the "${provider}" login provider`, () => {
+  it(`builds the demo and compiles in the "${provider}" login provider`, async () => {
     const out = build(platform)
-    const module = load(join(out, 'src/uni/login-provider.js'))
-    expect((module.loginProviderForBuild as () => string)()).toBe(provider)
+    const { uniPlatform } = load(join(out, 'src/uni/uni-host.js')) as { uniPlatform: typeof UniPlatform }
+    let asked: unknown
+    const login = (options: Record<string, unknown>) => {
+      asked = options.provider
+      ;(options.success as (result: { code: string }) => void)({ code: 'c' })
+    }
+    await expect(uniPlatform({ login } as never).getCode()).resolves.toBe('c')
+    expect(asked).toBe(provider)
     expect(readFileSync(join(out, 'app.json'), 'utf8')).toContain('pages/index/index')
   })
 })

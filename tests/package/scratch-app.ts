@@ -21,7 +21,7 @@ import App from './App.vue'
 export function createApp() {
   const app = createSSRApp(App)
   app.use(Pinia.createPinia())
-  app.use(createUniAuth({ baseUrl: '${SCRATCH_API}', loginUrl: '/auth/login' }))
+  app.use(createUniAuth({ baseUrl: '${SCRATCH_API}', login: '/auth/login' }))
   return { app, Pinia }
 }
 `,

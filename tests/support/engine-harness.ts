@@ -1,5 +1,7 @@
-import { createSessionEngine, type SessionEngineOptions } from '../../src/core/session-engine'
-import type { PlatformSessionState, StorageLike, TokenGrant } from '../../src/core/types'
+import { type AuthEngine, createAuthEngine } from '../../src/core/auth-engine'
+import type { EngineOptions } from '../../src/core/engine-options'
+import type { AuthEvent } from '../../src/core/events'
+import type { Clock, LoginExchange, PlatformSessionState, RefreshExchange, StorageLike, TokenGrant } from '../../src/core/types'
 
 export function createMemoryStorage(initial: Record<string, string> = {}): StorageLike & { data: Map<string, string> } {
   const data = new Map(Object.entries(initial))
@@ -11,46 +13,63 @@ export function createMemoryStorage(initial: Record<string, string> = {}): Stora
   }
 }
 
-export interface HarnessOptions extends Partial<SessionEngineOptions> {
+export interface HarnessOptions extends EngineOptions {
   getCode?: () => Promise<string>
   checkSession?: () => Promise<PlatformSessionState>
+  login?: LoginExchange
+  refresh?: RefreshExchange
+  storage?: StorageLike
+  clock?: Clock
+}
+
+export interface Harness {
+  engine: AuthEngine
+  counts: { getCode: number; checkSession: number; login: number; refresh: number }
+  storage: StorageLike
+  /** Every event the engine emitted, in order. */
+  events: AuthEvent[]
 }
 
 /**
- * A session engine over counting fakes. By default every platform call and exchange answers on the
+ * A session engine over counting fakes. By default every platform call and login answers on the
  * next microtask; tests replace the functions to add delays, failures or hangs.
  */
-export function createHarness(options: HarnessOptions = {}) {
-  const counts = { getCode: 0, checkSession: 0, exchange: 0, refresh: 0 }
+export function createHarness(options: HarnessOptions = {}): Harness {
+  const { getCode: code, checkSession: check, login: exchange, refresh, storage: given, clock, ...engineOptions } = options
+  const counts = { getCode: 0, checkSession: 0, login: 0, refresh: 0 }
   let issued = 0
-  const storage = options.storage ?? createMemoryStorage()
-  const getCode = options.getCode ?? (async () => `code-${counts.getCode}`)
-  const checkSession = options.checkSession ?? (async (): Promise<PlatformSessionState> => 'valid')
-  const exchange =
-    options.exchange ?? (async (code: string): Promise<TokenGrant> => ({ token: `token-${++issued}-${code}`, expiresIn: 3600 }))
-  const engine = createSessionEngine({
-    ...options,
-    storage,
-    platform: {
-      getCode: () => {
-        counts.getCode++
-        return getCode()
+  const storage = given ?? createMemoryStorage()
+  const getCode = code ?? (async () => `code-${counts.getCode}`)
+  const checkSession = check ?? (async (): Promise<PlatformSessionState> => 'valid')
+  const login = exchange ?? (async (c: string): Promise<TokenGrant> => ({ token: `token-${++issued}-${c}`, expiresIn: 3600 }))
+  const engine = createAuthEngine(
+    {
+      storage,
+      clock,
+      platform: {
+        getCode: () => {
+          counts.getCode++
+          return getCode()
+        },
+        checkSession: () => {
+          counts.checkSession++
+          return checkSession()
+        },
       },
-      checkSession: () => {
-        counts.checkSession++
-        return checkSession()
+      login: (c) => {
+        counts.login++
+        return login(c)
       },
+      refresh: refresh
+        ? (token) => {
+            counts.refresh++
+            return refresh(token)
+          }
+        : undefined,
     },
-    exchange: (code) => {
-      counts.exchange++
-      return exchange(code)
-    },
-    refresh: options.refresh
-      ? (refreshToken) => {
-          counts.refresh++
-          return options.refresh!(refreshToken)
-        }
-      : undefined,
-  })
-  return { engine, counts, storage }
+    engineOptions,
+  )
+  const events: AuthEvent[] = []
+  engine.subscribe((event) => events.push(event))
+  return { engine, counts, storage, events }
 }

@@ -1,4 +1,4 @@
-import type { UniInterceptor, UniLike, UniOptions } from '../../src/uni/uni-like'
+import type { UniInterceptor, UniLike, UniOptions } from '../../src/uni/uni-host'
 
 /**
  * A minimal hand-written `uni` for tests of the Vue layer, where uni's real API layer cannot load

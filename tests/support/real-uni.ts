@@ -1,4 +1,4 @@
-import type { UniLike } from '../../src/uni/uni-like'
+import type { UniLike } from '../../src/uni/uni-host'
 import { createFakeWx, type FakeWx } from './fake-wx'
 
 /**

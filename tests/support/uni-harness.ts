@@ -1,6 +1,6 @@
-import { createUniSession, type UniSession } from '../../src/uni/create-uni-session'
-import type { UniAuthOptions } from '../../src/uni/options'
-import type { UniLike } from '../../src/uni/uni-like'
+import type { UniAuthOptions } from '../../src/uni/auth-config'
+import { createAuth, type UniAuth } from '../../src/uni/create-auth'
+import type { UniLike } from '../../src/uni/uni-host'
 import { API, type FakeBackend, installFakeBackend } from './fake-backend'
 import type { FakeWx } from './fake-wx'
 import { clearInterceptors, loadRealUni } from './real-uni'
@@ -9,7 +9,7 @@ export interface UniHarness {
   uni: UniLike
   wx: FakeWx
   backend: FakeBackend
-  auth: UniSession
+  auth: UniAuth
   count(api: string): number
 }
 
@@ -26,7 +26,7 @@ export async function setupUni(options: Partial<UniAuthOptions> = {}, before?: (
   wx.reset()
   const backend = installFakeBackend(wx)
   before?.(uni)
-  const auth = createUniSession({ uni, baseUrl: API, loginUrl: '/auth/login', ...options })
+  const auth = createAuth({ baseUrl: API, login: '/auth/login', ...options, host: { uni, ...options.host } })
   return { uni, wx, backend, auth, count: (api) => wx.calls.filter((c) => c.api === api).length }
 }
 
@@ -38,7 +38,7 @@ export function restart(h: UniHarness, options: Partial<UniAuthOptions> = {}): U
   clearInterceptors(h.uni)
   h.wx.calls.length = 0
   h.backend.seen.length = 0
-  const auth = createUniSession({ uni: h.uni, baseUrl: API, loginUrl: '/auth/login', ...options })
+  const auth = createAuth({ baseUrl: API, login: '/auth/login', ...options, host: { uni: h.uni, ...options.host } })
   return { ...h, auth }
 }
 

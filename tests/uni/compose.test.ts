@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest'
-import type { UniLike, UniOptions } from '../../src/uni/uni-like'
+import type { UniLike, UniOptions } from '../../src/uni/uni-host'
 import { flush } from '../support/deferred'
 import { API } from '../support/fake-backend'
 import type { WxResponse } from '../support/fake-wx'
@@ -33,7 +33,7 @@ describe.each(['before', 'after'] as const)('a user request interceptor register
     const own = userInterceptor(log)
     const register = (uni: UniLike) => uni.addInterceptor('request', own)
     // No baseUrl in the plugin: the user's interceptor does the prefixing.
-    h = await setupUni({ baseUrl: undefined, loginUrl: `${API}/auth/login` }, order === 'before' ? register : undefined)
+    h = await setupUni({ baseUrl: undefined, login: `${API}/auth/login` }, order === 'before' ? register : undefined)
     if (order === 'after') register(h.uni)
   })
 

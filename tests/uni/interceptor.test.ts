@@ -229,7 +229,7 @@ describe('login failures reach the request as typed errors (never hang)', () => 
 
   it('uni.login never calling back → the request fails with LOGIN_TIMEOUT at the deadline', async () => {
     vi.useFakeTimers()
-    const h = await setupUni({ loginTimeoutMs: 3000 })
+    const h = await setupUni({ engine: { loginTimeoutMs: 3000 } })
     h.wx.handlers.login = () => {}
     const { outcomes } = request(h, '/orders')
     await vi.advanceTimersByTimeAsync(2999)
@@ -258,8 +258,7 @@ describe('login failures reach the request as typed errors (never hang)', () => 
     vi.useFakeTimers()
     let uniRef: UniHarness['uni'] | null = null
     const h = await setupUni({
-      loginUrl: undefined,
-      exchange: (code) => uniRef!.request({ url: '/my-login', method: 'POST', data: { code } }) as never,
+      login: (code) => uniRef!.request({ url: '/my-login', method: 'POST', data: { code } }) as never,
     })
     uniRef = h.uni
     const res = (h.uni.request({ url: '/orders' }) as Promise<unknown>).then(
@@ -302,22 +301,35 @@ describe('relaunch (invariant 5 through the interceptor)', () => {
     expect(app.count('checkSession')).toBe(1)
   })
 
-  it('a failing checkSession → exactly one login, shared by all waiting requests', async () => {
+  it("'blocking': a failing checkSession → exactly one login, shared by all waiting requests", async () => {
     const first = await setupUni()
     await first.auth.engine.ensureSession()
     first.wx.handlers.checkSession = (o) => fail(o, 'checkSession:fail session time out')
-    const app = restart(first)
+    const app = restart(first, { engine: { sessionCheck: 'blocking' } })
     const results = (await Promise.all(Array.from({ length: 10 }, () => app.uni.request({ url: '/orders' })))) as WxResponse[]
     expect(app.count('login')).toBe(1)
     expect(results.every((r) => r.statusCode === 200)).toBe(true)
     expect(businessRequests(app.backend).every((r) => r.auth === 'Bearer tok-2')).toBe(true)
   })
 
-  it("sessionCheck: 'background' sends the first requests with the stored token before checkSession answers", async () => {
+  it('by default a failing checkSession → the first requests keep the stored token, one login follows for later ones', async () => {
+    const first = await setupUni()
+    await first.auth.engine.ensureSession()
+    first.wx.handlers.checkSession = (o) => fail(o, 'checkSession:fail session time out')
+    const app = restart(first)
+    const early = (await Promise.all(Array.from({ length: 5 }, () => app.uni.request({ url: '/orders' })))) as WxResponse[]
+    await vi.waitFor(() => expect(app.auth.engine.session?.generation).toBe(2))
+    await app.uni.request({ url: '/later' })
+    expect(app.count('login')).toBe(1)
+    expect(early.every((r) => r.statusCode === 200)).toBe(true)
+    expect(businessRequests(app.backend).map((r) => r.auth)).toEqual([...Array(5).fill('Bearer tok-1'), 'Bearer tok-2'])
+  })
+
+  it('by default the first requests go out with the stored token before checkSession answers', async () => {
     const first = await setupUni()
     await first.auth.engine.ensureSession()
     first.wx.handlers.checkSession = () => {} // never answers
-    const app = restart(first, { sessionCheck: 'background' })
+    const app = restart(first)
     const task = app.uni.request({ url: '/orders', success: () => {} })
     expect(task).toBe(app.wx.tasks.at(-1)) // fast path from the first request on: the task survives
     expect(businessRequests(app.backend)).toEqual([{ url: `${API}/orders`, auth: 'Bearer tok-1' }])

@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { loginProviderForBuild } from '../../src/uni/login-provider'
 import { setupUni } from '../support/uni-harness'
 
 describe('login provider chosen by the build target', () => {
@@ -15,28 +14,26 @@ describe('login provider chosen by the build target', () => {
     ['mp-toutiao', 'toutiao'],
     ['mp-qq', 'qq'],
     ['mp-baidu', 'baidu'],
+    ['mp-kuaishou', 'kuaishou'],
     ['h5', undefined],
-  ])('%s → %s', (platform, provider) => {
+  ])('%s → uni.login({ provider: %s })', async (platform, provider) => {
     process.env.UNI_PLATFORM = platform
-    expect(loginProviderForBuild()).toBe(provider)
-  })
-
-  it('uni.login receives the provider of the build, and an explicit option wins', async () => {
-    process.env.UNI_PLATFORM = 'mp-alipay'
     const h = await setupUni()
     await h.auth.engine.ensureSession()
-    expect(h.wx.calls.find((c) => c.api === 'login')?.options).toMatchObject({ provider: 'alipay' })
-    const explicit = await setupUni({ provider: 'weixin' })
-    await explicit.auth.engine.ensureSession()
-    expect(explicit.wx.calls.find((c) => c.api === 'login')?.options).toMatchObject({ provider: 'weixin' })
+    expect(h.wx.calls.find((c) => c.api === 'login')?.options.provider).toBe(provider)
+  })
+
+  it('getCode replaces uni.login entirely', async () => {
+    const h = await setupUni({ getCode: async () => 'code-from-elsewhere' })
+    await h.auth.engine.ensureSession()
+    expect(h.wx.calls.some((c) => c.api === 'login')).toBe(false)
+    expect(h.wx.calls.find((c) => c.api === 'request')?.options.data).toEqual({ code: 'code-from-elsewhere' })
   })
 
   it('an Alipay-style login result (authCode) is accepted as the code', async () => {
     const h = await setupUni()
     h.wx.handlers.login = (o) => o.success?.({ errMsg: 'login:ok', authCode: 'alipay-auth-code' })
     await h.auth.engine.ensureSession()
-    const login = h.backend.seen.find((r) => r.url.endsWith('/auth/login'))
-    expect(login).toBeTruthy()
     expect(h.wx.calls.find((c) => c.api === 'request')?.options.data).toEqual({ code: 'alipay-auth-code' })
   })
 })

@@ -4,7 +4,8 @@ import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createApp, defineComponent, h, nextTick } from 'vue'
 import { createUniAuth, useAuth, useAuthLifecycle, useAuthStore } from '../../src'
-import { setActiveAuthContext } from '../../src/vue/auth-context'
+import { createAuthGuard } from '../../src/guard'
+import { setActiveContext } from '../../src/vue/auth-context'
 import { deferred, flush } from '../support/deferred'
 import { createMemoryStorage } from '../support/engine-harness'
 import { createFakeUni } from '../support/fake-uni'
@@ -31,15 +32,15 @@ function mountWithAuth(options: Parameters<typeof createUniAuth>[0]) {
 
 describe('useAuth() in a component', () => {
   beforeEach(() => {
-    setActiveAuthContext(null)
+    setActiveContext(undefined)
     resetLifecycle()
   })
-  afterEach(() => setActiveAuthContext(null))
+  afterEach(() => setActiveContext(undefined))
 
   it('re-renders on login and on logout', async () => {
     const fake = createFakeUni()
     const gate = deferred<{ token: string; user: { id: string } }>()
-    const { wrapper } = mountWithAuth({ uni: fake.uni, exchange: () => gate.promise, storage: createMemoryStorage() })
+    const { wrapper } = mountWithAuth({ host: { uni: fake.uni, storage: createMemoryStorage() }, login: () => gate.promise })
     expect(wrapper.get('#who').text()).toBe('out')
     const pending = useAuth().ensureSession()
     await flush()
@@ -57,18 +58,17 @@ describe('useAuth() in a component', () => {
 
   it('shows a stored session at once after a restart (restored into the store)', async () => {
     const storage = createMemoryStorage()
-    const first = mountWithAuth({ uni: createFakeUni().uni, exchange: async () => ({ token: 't', user: { id: 'u1' } }), storage })
+    const first = mountWithAuth({ host: { uni: createFakeUni().uni, storage }, login: async () => ({ token: 't', user: { id: 'u1' } }) })
     await useAuth().ensureSession()
     first.wrapper.unmount()
-    const { wrapper } = mountWithAuth({ uni: createFakeUni().uni, exchange: async () => ({ token: 'never' }), storage })
+    const { wrapper } = mountWithAuth({ host: { uni: createFakeUni().uni, storage }, login: async () => ({ token: 'never' }) })
     expect(wrapper.get('#who').text()).toBe('in:u1')
   })
 
   it('puts a failed login into store.error with its code', async () => {
     const { pinia } = mountWithAuth({
-      uni: createFakeUni().uni,
-      exchange: () => Promise.reject(new Error('500')),
-      storage: createMemoryStorage(),
+      host: { uni: createFakeUni().uni, storage: createMemoryStorage() },
+      login: () => Promise.reject(new Error('500')),
     })
     await useAuth()
       .ensureSession()
@@ -80,7 +80,9 @@ describe('useAuth() in a component', () => {
 
   it('app.use(createUniAuth()) before Pinia fails with a message saying how to fix it', () => {
     const app = createApp({ render: () => null })
-    expect(() => app.use(createUniAuth({ uni: createFakeUni().uni, loginUrl: '/login' }))).toThrow(/app\.use\(createPinia\(\)\) before/)
+    expect(() => app.use(createUniAuth({ host: { uni: createFakeUni().uni }, login: '/login' }))).toThrow(
+      /app\.use\(createPinia\(\)\) before/,
+    )
   })
 
   it('useAuth() before the plugin is installed fails with a typed error', () => {
@@ -89,28 +91,40 @@ describe('useAuth() in a component', () => {
 
   it('works outside components once installed (request helpers, guards)', async () => {
     setActivePinia(createPinia())
-    mountWithAuth({ uni: createFakeUni().uni, exchange: async () => ({ token: 'outside' }), storage: createMemoryStorage() })
+    mountWithAuth({ host: { uni: createFakeUni().uni, storage: createMemoryStorage() }, login: async () => ({ token: 'outside' }) })
     const session = await useAuth().ensureSession()
     expect(session.token).toBe('outside')
   })
 
   it('installs the uni interceptors for request, uploadFile and downloadFile', () => {
     const fake = createFakeUni()
-    mountWithAuth({ uni: fake.uni, loginUrl: '/login', storage: createMemoryStorage() })
+    mountWithAuth({ host: { uni: fake.uni, storage: createMemoryStorage() }, login: '/login' })
     expect([...fake.interceptors.keys()].sort()).toEqual(['downloadFile', 'request', 'uploadFile'])
   })
 
   it.each([
-    [{}, /loginUrl/],
-    [{ loginUrl: '' }, /loginUrl/],
-    [{ loginUrl: '/l', maxReplays: -1 }, /maxReplays/],
-    [{ loginUrl: '/l', loginTimeoutMs: 0 }, /loginTimeoutMs/],
-    [{ loginUrl: '/l', intercept: ['connectSocket'] }, /intercept/],
-    [{ loginUrl: '/l', skip: 'nope' }, /skip/],
+    [{}, /`login` must be string\|function/],
+    [{ login: '' }, /`login` must be string\|function/],
+    [{ login: 42 }, /`login` must be/],
+    [{ loginUrl: '/l' }, /`loginUrl` is not an option/],
+    [{ login: '/l', exchange: async () => ({}) }, /`exchange` is not an option/],
+    [{ login: '/l', refresh: null }, /`refresh` must be string\|function/],
+    [{ login: '/l', header: 'Authorization' }, /`header` must be function/],
+    [{ login: '/l', maxReplays: -1 }, /maxReplays/],
+    [{ login: '/l', maxReplays: 1.5 }, /maxReplays/],
+    [{ login: '/l', engine: { loginTimeoutMs: 0 } }, /engine\.loginTimeoutMs/],
+    [{ login: '/l', engine: { loginTimeoutMs: Number.NaN } }, /engine\.loginTimeoutMs/],
+    [{ login: '/l', engine: { backoffMs: -1 } }, /engine\.backoffMs/],
+    [{ login: '/l', engine: { sessionCheck: 'sometimes' } }, /engine\.sessionCheck/],
+    [{ login: '/l', engine: { storageKey: '' } }, /engine\.storageKey/],
+    [{ login: '/l', engine: { backoff: { baseMs: 1 } } }, /engine\.backoff/],
+    [{ login: '/l', skip: 'nope' }, /`skip` must be array\|function/],
+    [{ login: '/l', skip: [42] }, /skip/],
+    [{ login: '/l', debug: 'yes' }, /`debug` must be boolean/],
   ])('bad options %j are refused with INVALID_OPTIONS', (options, message) => {
     const app = createApp({ render: () => null })
     app.use(createPinia())
-    const install = () => app.use(createUniAuth({ uni: createFakeUni().uni, ...(options as object) }))
+    const install = () => app.use(createUniAuth({ host: { uni: createFakeUni().uni }, ...(options as object) } as never))
     expect(install).toThrow(message)
     expect(install).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }))
   })
@@ -133,9 +147,8 @@ describe('useAuthLifecycle()', () => {
         plugins: [
           pinia,
           createUniAuth({
-            uni: createFakeUni().uni,
-            storage: createMemoryStorage(),
-            exchange: async () => {
+            host: { uni: createFakeUni().uni, storage: createMemoryStorage() },
+            login: async () => {
               calls++
               throw new Error('backend down')
             },
@@ -167,11 +180,10 @@ describe('useAuthLifecycle() with a navigation guard', () => {
         plugins: [
           createPinia(),
           createUniAuth({
-            uni: fake.uni,
-            storage: createMemoryStorage(),
-            exchange: () => Promise.reject(new Error('backend down')),
-            guard: { pages: ['pages/orders/index'], loginPage: '/pages/login/index' },
+            host: { uni: fake.uni, storage: createMemoryStorage() },
+            login: () => Promise.reject(new Error('backend down')),
           }),
+          createAuthGuard({ pages: ['pages/orders/index'], loginPage: '/pages/login/index' }),
         ],
       },
     })
@@ -188,9 +200,9 @@ describe('the global uni of an H5 production build', () => {
     vi.stubGlobal('uni', {})
     const app = createApp({ render: () => null })
     app.use(createPinia())
-    const install = () => app.use(createUniAuth({ loginUrl: '/auth/login' }))
+    const install = () => app.use(createUniAuth({ login: '/auth/login' }))
     expect(install).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }))
-    expect(install).toThrow(/no request\(\)/)
+    expect(install).toThrow(/uni\.request is missing/)
   })
 
   it('reads each API from the global by name, so a complete global works without the `uni` option', () => {
@@ -198,7 +210,7 @@ describe('the global uni of an H5 production build', () => {
     vi.stubGlobal('uni', fake.uni)
     const app = createApp({ render: () => null })
     app.use(createPinia())
-    app.use(createUniAuth({ loginUrl: '/auth/login', storage: createMemoryStorage() }))
+    app.use(createUniAuth({ login: '/auth/login', host: { storage: createMemoryStorage() } }))
     expect([...fake.interceptors.keys()].sort()).toEqual(['downloadFile', 'request', 'uploadFile'])
   })
 })

@@ -8,6 +8,6 @@ export const API = 'http://127.0.0.1:3000'
 export function createApp() {
   const app = createSSRApp(App)
   app.use(Pinia.createPinia())
-  app.use(createUniAuth({ baseUrl: API, loginUrl: '/auth/login' }))
+  app.use(createUniAuth({ baseUrl: API, login: '/auth/login' }))
   return { app, Pinia }
 }

@@ -1,0 +1,369 @@
+import { type EngineOptions, resolveEngineOptions } from './engine-options'
+import { AuthError, toAuthError } from './errors'
+import type { AuthEvent, AuthEventInit, AuthEventListener, LoginOutcome, LoginReason } from './events'
+import { parseSession, serializeSession } from './persisted-session'
+import { assertTokenGrant } from './token-grant'
+import type {
+  AuthStatus,
+  AuthUser,
+  Clock,
+  LoginExchange,
+  LoginPlatform,
+  PlatformSessionState,
+  RefreshExchange,
+  Session,
+  StorageLike,
+  TokenGrant,
+} from './types'
+
+/** What the engine needs from its host; everything else is `EngineOptions`. */
+export interface EngineHost {
+  platform: LoginPlatform
+  login: LoginExchange
+  /** When given, a stale or rejected token is first renewed with its refresh token. */
+  refresh?: RefreshExchange
+  /** Where the session persists between launches; memory only when absent. */
+  storage?: StorageLike
+  clock?: Clock
+}
+
+/**
+ * The session engine: one login at a time, shared by every caller, bounded by one deadline.
+ * docs/ARCHITECTURE.md lists the invariants it keeps and the tests that pin each one.
+ */
+export interface AuthEngine {
+  readonly status: AuthStatus
+  /** The current token's session; `null` when logged out or after the backend refused it. */
+  readonly session: Session | null
+  /** The failure of the latest attempt, until one succeeds. */
+  readonly error: AuthError | null
+  /**
+   * The session if it can be used right now, else `null`. Never waits. With `sessionCheck:
+   * 'background'`, the first call of an app run starts the platform session check alongside.
+   */
+  peek(): Session | null
+  /** Resolves with a usable session, logging in (once, shared by all callers) when needed. */
+  ensureSession(): Promise<Session>
+  /** Forces a fresh platform login, shared with an attempt already running. */
+  relogin(): Promise<Session>
+  /** The backend refused the token of `generation`: renews it, at most once per generation. */
+  recover(generation: number): Promise<Session>
+  /** Replaces the user of the current session (after a profile change such as phone binding). */
+  updateUser(user: AuthUser | null): void
+  /** Ends the session: waiters reject with `LOGGED_OUT`, storage is cleared. Returns what ended. */
+  logout(): Session | null
+  /** App lifecycle: a long stay in the background makes the next use check the platform session again. */
+  markBackground(): void
+  markForeground(): void
+  /** Every event from now on; returns the unsubscribe function. */
+  subscribe(listener: AuthEventListener): () => void
+  /** Reports an event through the same stream (the request interceptor uses it). */
+  emit(event: AuthEventInit): void
+}
+
+interface Flight {
+  promise: Promise<Session>
+  id: number
+  /** Set when a relogin joins an attempt that was only going to check the session. */
+  force: boolean
+  resolve(session: Session): void
+  reject(error: AuthError): void
+  timer: unknown
+  startedAt: number
+}
+
+/** `null`: the attempt ends without a new token (the session check kept the old one, or it lost the race). */
+type Grant = (TokenGrant & { refreshed?: boolean }) | null
+
+const systemClock: Clock = {
+  // Looked up on every call, so fake timers installed after the engine was created still drive it.
+  now: () => Date.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle),
+}
+
+export function createAuthEngine(host: EngineHost, options?: EngineOptions): AuthEngine {
+  const { platform, login, refresh, storage, clock = systemClock } = host
+  const tuning = resolveEngineOptions(options)
+  const { loginTimeoutMs, storageKey } = tuning
+
+  const listeners = new Set<AuthEventListener>()
+  let session = restore()
+  let status: AuthStatus = session ? 'authenticated' : 'idle'
+  let lastGeneration = session?.generation ?? 0
+  /** Tokens of this generation and older were refused by the backend (or logged out). */
+  let rejectedGeneration = 0
+  /** Whether the platform session was confirmed (or is being checked alongside) in this app run. */
+  let checked = false
+  let backgroundCheckStarted = false
+  let inflight: Flight | null = null
+  let logins = 0
+  let failures = 0
+  let retryAt = 0
+  let error: AuthError | null = null
+  let backgroundSince: number | null = null
+  let rechecking = false
+
+  function emit(event: AuthEventInit): void {
+    const stamped = { ...event, at: clock.now() } as AuthEvent
+    for (const listener of [...listeners]) {
+      // A throwing listener is the listener's bug; it must not break the engine's own transitions.
+      try {
+        listener(stamped)
+      } catch (listenerError) {
+        console.error('[uni-mp-auth] event listener failed', listenerError)
+      }
+    }
+  }
+
+  function restore(): Session | null {
+    try {
+      const raw = storage?.getItem(storageKey) ?? null
+      const restored = parseSession(raw)
+      if (!restored && raw !== null) storage?.removeItem(storageKey)
+      return restored
+    } catch {
+      // Unreadable storage is an absent session, not a crash at launch.
+      return null
+    }
+  }
+
+  function persist(next: Session | null): void {
+    try {
+      if (next) storage?.setItem(storageKey, serializeSession(next))
+      else storage?.removeItem(storageKey)
+    } catch {
+      // Storage can throw (quota, platform quirks); the session in memory stays valid regardless.
+    }
+  }
+
+  function setStatus(next: AuthStatus): void {
+    if (status === next) return
+    status = next
+    emit({ type: 'status', status })
+  }
+
+  function setSession(next: Session | null): void {
+    session = next
+    persist(next)
+    emit({ type: 'session', session: usableSession() })
+  }
+
+  const usable = (candidate: Session | null): candidate is Session => !!candidate && candidate.generation > rejectedGeneration
+  const fresh = (candidate: Session): boolean => candidate.renewAt === null || clock.now() < candidate.renewAt
+  const usableSession = () => (usable(session) ? session : null)
+
+  function peek(): Session | null {
+    if (!usable(session) || !fresh(session)) return null
+    if (checked) return session
+    if (tuning.sessionCheck === 'blocking') return null
+    if (!backgroundCheckStarted && !inflight) {
+      backgroundCheckStarted = true
+      // Nobody awaits the background check: its outcome reaches everyone through the next peek().
+      start(rechecking ? 'recheck' : 'check').catch(() => {})
+    }
+    return session
+  }
+
+  function start(reason: LoginReason, generation = session?.generation ?? 0): Promise<Session> {
+    let resolve!: (session: Session) => void
+    let reject!: (error: AuthError) => void
+    const promise = new Promise<Session>((res, rej) => {
+      resolve = res
+      reject = rej
+    })
+    const flight: Flight = { promise, id: ++logins, force: reason === 'relogin', resolve, reject, timer: 0, startedAt: clock.now() }
+    inflight = flight
+    emit({ type: 'login-start', login: flight.id, reason, generation })
+    flight.timer = clock.setTimeout(
+      () => fail(flight, new AuthError('LOGIN_TIMEOUT', `login did not finish within ${loginTimeoutMs} ms`)),
+      loginTimeoutMs,
+    )
+    run(flight, reason === 'check' || reason === 'recheck').then(
+      (grant) => succeed(flight, grant),
+      (reason: unknown) => fail(flight, toAuthError(reason, 'LOGIN_EXCHANGE_FAILED', 'login failed')),
+    )
+    return promise
+  }
+
+  async function run(flight: Flight, check: boolean): Promise<Grant> {
+    const current = () => inflight === flight
+    if (check && usable(session)) {
+      if (tuning.sessionCheck === 'blocking') setStatus('checking')
+      const state = await checkPlatformSession(Math.min(tuning.checkSessionTimeoutMs, loginTimeoutMs / 2))
+      // Anything but a definite "expired" keeps the token: a 401 catches the rest.
+      if (!current() || (state !== 'expired' && !flight.force && usable(session))) return null
+    }
+    // A refresh token renews a stale or refused token; an expired platform session needs a new code.
+    const refreshToken = session?.refreshToken
+    if (refresh && refreshToken && !flight.force && !(usable(session) && fresh(session))) {
+      setStatus('logging-in')
+      try {
+        return { ...assertTokenGrant(await refresh(refreshToken)), refreshed: true }
+      } catch {
+        // A refused refresh token is normal (expired, revoked): fall back to a full login.
+        if (!current()) return null
+      }
+    }
+    setStatus('logging-in')
+    let code: unknown
+    try {
+      code = await platform.getCode()
+    } catch (reason) {
+      throw toAuthError(reason, 'LOGIN_PLATFORM_FAILED', 'the platform login failed')
+    }
+    if (typeof code !== 'string' || !code) throw new AuthError('LOGIN_PLATFORM_FAILED', 'the platform login gave no code', code)
+    if (!current()) return null
+    try {
+      return assertTokenGrant(await login(code))
+    } catch (reason) {
+      throw toAuthError(reason, 'LOGIN_EXCHANGE_FAILED', 'the login request failed')
+    }
+  }
+
+  /** A throwing, failing or silent checkSession is "unknown", never a reason to hang or log in. */
+  function checkPlatformSession(ms: number): Promise<PlatformSessionState> {
+    return new Promise((resolve) => {
+      const timer = clock.setTimeout(() => resolve('unknown'), ms)
+      const done = (state: PlatformSessionState) => {
+        clock.clearTimeout(timer)
+        resolve(state)
+      }
+      try {
+        platform.checkSession().then(done, () => done('unknown'))
+      } catch {
+        done('unknown')
+      }
+    })
+  }
+
+  /** Ends a flight once; a flight that lost to logout or its deadline is already settled and void. */
+  function settle(flight: Flight, outcome: LoginOutcome, failure?: AuthError): boolean {
+    if (inflight !== flight) return false
+    inflight = null
+    clock.clearTimeout(flight.timer)
+    emit({ type: 'login-end', login: flight.id, ms: clock.now() - flight.startedAt, outcome, error: failure })
+    return true
+  }
+
+  function succeed(flight: Flight, grant: Grant): void {
+    if (!settle(flight, grant ? (grant.refreshed ? 'refreshed' : 'logged-in') : 'confirmed')) return
+    failures = 0
+    retryAt = 0
+    error = null
+    // Confirmed by the check, or created by a fresh login: either way no need to check again this run.
+    checked = true
+    rechecking = false
+    if (grant) {
+      const now = clock.now()
+      const lifetime = grant.expiresIn ? grant.expiresIn * 1000 : null
+      setSession({
+        token: grant.token,
+        expiresAt: lifetime && now + lifetime,
+        // Never renew earlier than half-way: a skew longer than the token's life would log in forever.
+        renewAt: lifetime && now + Math.max(lifetime - tuning.expirySkewMs, lifetime / 2),
+        generation: ++lastGeneration,
+        refreshToken: grant.refreshToken ?? session?.refreshToken ?? null,
+        user: grant.user ?? session?.user ?? null,
+      })
+    }
+    setStatus('authenticated')
+    if (usable(session)) flight.resolve(session)
+    else flight.reject(new AuthError('LOGIN_EXCHANGE_FAILED', 'the session was refused while being confirmed'))
+  }
+
+  function fail(flight: Flight, failure: AuthError): void {
+    if (!settle(flight, 'failed', failure)) return
+    failures += 1
+    // The first failure is retried at once; then the pause doubles. A server's Retry-After wins if longer.
+    const pause = failures > 1 ? Math.min(tuning.backoffMaxMs, tuning.backoffMs * 2 ** (failures - 2)) : 0
+    retryAt = clock.now() + Math.max(pause, failure.retryAfterMs ?? 0)
+    error = failure
+    setStatus('failed')
+    flight.reject(failure)
+  }
+
+  /** The shared attempt if one runs, else a fresh one unless the backoff says wait. */
+  function join(reason: LoginReason, generation?: number): Promise<Session> {
+    if (inflight) return inflight.promise
+    const wait = retryAt - clock.now()
+    if (wait > 0) {
+      return Promise.reject(new AuthError('LOGIN_BACKOFF', `${failures} logins failed in a row; next try in ${wait} ms`, error, wait))
+    }
+    return start(reason, generation)
+  }
+
+  return {
+    get status() {
+      return status
+    },
+    get session() {
+      return usableSession()
+    },
+    get error() {
+      return error
+    },
+    peek,
+    ensureSession() {
+      const ready = peek()
+      if (ready) return Promise.resolve(ready)
+      const reason = !session
+        ? 'cold-start'
+        : !usable(session)
+          ? 'unauthorized'
+          : !fresh(session)
+            ? 'expired'
+            : rechecking
+              ? 'recheck'
+              : 'check'
+      return join(reason)
+    },
+    relogin() {
+      if (!inflight) return start('relogin')
+      inflight.force = true
+      return inflight.promise
+    },
+    recover(generation) {
+      if (usable(session) && session.generation > generation && fresh(session)) return Promise.resolve(session)
+      if (session?.generation === generation && generation > rejectedGeneration) {
+        rejectedGeneration = generation
+        emit({ type: 'session', session: null })
+      }
+      return join('unauthorized', generation)
+    },
+    updateUser(user) {
+      if (usable(session)) setSession({ ...session, user })
+    },
+    logout() {
+      // Even a refused session goes back to the caller: its refresh token may still need revoking.
+      const previous = session
+      const flight = inflight
+      const loggedOut = new AuthError('LOGGED_OUT', 'logged out while waiting for the login')
+      if (flight && settle(flight, 'failed', loggedOut)) flight.reject(loggedOut)
+      rejectedGeneration = lastGeneration
+      failures = 0
+      retryAt = 0
+      error = null
+      setSession(null)
+      setStatus('logged-out')
+      emit({ type: 'logout' })
+      return previous
+    },
+    markBackground() {
+      backgroundSince = clock.now()
+    },
+    markForeground() {
+      if (backgroundSince !== null && clock.now() - backgroundSince >= tuning.recheckAfterBackgroundMs) {
+        checked = false
+        backgroundCheckStarted = false
+        rechecking = true
+      }
+      backgroundSince = null
+    },
+    subscribe(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    emit,
+  }
+}

@@ -1,0 +1,37 @@
+import type { AuthError } from './errors'
+import type { AuthStatus, Session } from './types'
+
+/** Why a login attempt started. */
+export type LoginReason =
+  /** No session at all: first launch, or after a logout. */
+  | 'cold-start'
+  /** The stored token reached its renewal time. */
+  | 'expired'
+  /** A restored token meets the first platform session check of the app run. */
+  | 'check'
+  /** The app came back from a long stay in the background. */
+  | 'recheck'
+  /** The backend answered 401 to a request carrying token generation `generation`. */
+  | 'unauthorized'
+  /** `relogin()` was called. */
+  | 'relogin'
+
+/** How a login attempt ended. */
+export type LoginOutcome = 'confirmed' | 'refreshed' | 'logged-in' | 'failed'
+
+/**
+ * What the engine and the request interceptor report, in order. `login` numbers link a request to
+ * the attempt it waited on; `request` numbers are per intercepted call.
+ */
+export type AuthEvent =
+  | { type: 'status'; at: number; status: AuthStatus }
+  /** The usable session changed: a login, a restore, a 401, a profile update or a logout. */
+  | { type: 'session'; at: number; session: Session | null }
+  | { type: 'login-start'; at: number; login: number; reason: LoginReason; generation: number }
+  | { type: 'login-end'; at: number; login: number; ms: number; outcome: LoginOutcome; error?: AuthError }
+  | { type: 'logout'; at: number }
+
+export type AuthEventListener = (event: AuthEvent) => void
+
+/** The event without its timestamp, which the emitter adds. */
+export type AuthEventInit = AuthEvent extends infer E ? (E extends AuthEvent ? Omit<E, 'at'> : never) : never

@@ -1,0 +1,1 @@
+export { type BindPhoneOptions, bindPhone } from './bind-phone'

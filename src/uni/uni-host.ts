@@ -1,0 +1,110 @@
+import type { LoginPlatform, StorageLike } from '../core/types'
+
+/** Options of a uni API call; the plugin reads them defensively. */
+export type UniOptions = Record<string, unknown>
+export type UniMethod = (options: UniOptions) => unknown
+
+export interface UniInterceptor {
+  /** Returning `false` cancels the call; anything else lets it proceed. */
+  invoke?: (options: UniOptions) => unknown
+}
+
+/** The slice of the `uni` global the plugin uses; uni-app's own object, other vendors' and test doubles fit. */
+export interface UniLike {
+  request: UniMethod
+  uploadFile?: UniMethod
+  downloadFile?: UniMethod
+  login?: UniMethod
+  checkSession?: UniMethod
+  navigateTo?: UniMethod
+  redirectTo?: UniMethod
+  reLaunch?: UniMethod
+  switchTab?: UniMethod
+  getStorageSync(key: string): unknown
+  setStorageSync(key: string, value: unknown): void
+  removeStorageSync(key: string): void
+  addInterceptor(method: string, interceptor: UniInterceptor): void
+  removeInterceptor(method: string, interceptor?: UniInterceptor): void
+}
+
+declare const process: { env: Record<string, string | undefined> }
+
+/**
+ * The app's `uni`, looked up lazily so the plugin can be imported where `uni` does not exist yet.
+ * Every API is named: uni-app's H5 production build tree-shakes its API, leaving the global empty
+ * and compiling each written `uni.xxx` into an import. A missing API (`login` on H5) stays undefined.
+ */
+export function globalUni(): UniLike | undefined {
+  if (typeof uni === 'undefined') return undefined
+  return {
+    request: uni.request,
+    uploadFile: uni.uploadFile,
+    downloadFile: uni.downloadFile,
+    login: uni.login,
+    checkSession: uni.checkSession,
+    navigateTo: uni.navigateTo,
+    redirectTo: uni.redirectTo,
+    reLaunch: uni.reLaunch,
+    switchTab: uni.switchTab,
+    getStorageSync: uni.getStorageSync,
+    setStorageSync: uni.setStorageSync,
+    removeStorageSync: uni.removeStorageSync,
+    addInterceptor: uni.addInterceptor,
+    removeInterceptor: uni.removeInterceptor,
+  } as unknown as UniLike
+}
+
+/**
+ * The `uni.login` provider of the platform this bundle was built for: uni-app's build replaces
+ * `process.env.UNI_PLATFORM` with a literal (`mp-weixin` → `weixin`, `mp-alipay` → `alipay`, …).
+ * A mini-program has no `process` at run time, hence the guard.
+ */
+function buildProvider(): string | undefined {
+  try {
+    const platform = process.env.UNI_PLATFORM
+    return platform?.startsWith('mp-') ? platform.slice(3) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** `uni.login` and `uni.checkSession` as the engine's platform; `getCode` replaces `uni.login` (H5). */
+export function uniPlatform(uniApi: UniLike, getCode?: () => Promise<string>): LoginPlatform {
+  const provider = buildProvider()
+  return {
+    getCode:
+      getCode ??
+      (() =>
+        new Promise((resolve, reject) => {
+          if (!uniApi.login) throw new Error('uni.login is missing here (H5?): pass `getCode` to createUniAuth')
+          uniApi.login({
+            provider,
+            // Alipay names it authCode; everyone else code. The engine rejects a missing one.
+            success: (result: { code?: string; authCode?: string }) => resolve((result.code ?? result.authCode) as string),
+            fail: reject,
+          })
+        })),
+    checkSession: () =>
+      new Promise((resolve) => {
+        // Alipay and H5 have no checkSession: "unknown" defers to the token and the 401 path.
+        if (!uniApi.checkSession) return resolve('unknown')
+        uniApi.checkSession({
+          success: () => resolve('valid'),
+          fail: ({ errMsg }: { errMsg?: string } = {}) =>
+            resolve(/not support|unsupport|not implement/i.test(String(errMsg)) ? 'unknown' : 'expired'),
+        })
+      }),
+  }
+}
+
+/** uni's synchronous storage as the engine's `StorageLike`; anything but a string counts as absent. */
+export function uniStorage(uniApi: UniLike): StorageLike {
+  return {
+    getItem: (key) => {
+      const value = uniApi.getStorageSync(key)
+      return typeof value === 'string' && value !== '' ? value : null
+    },
+    setItem: (key, value) => uniApi.setStorageSync(key, value),
+    removeItem: (key) => uniApi.removeStorageSync(key),
+  }
+}
