@@ -1,6 +1,6 @@
 import { type EngineOptions, resolveEngineOptions } from './engine-options'
-import { AuthError, toAuthError } from './errors'
-import type { AuthEvent, AuthEventInit, AuthEventListener, LoginOutcome, LoginReason } from './events'
+import { AuthError, isAuthError, toAuthError } from './errors'
+import type { AuthEvent, AuthEventInit, AuthEventListener, LoginReason } from './events'
 import { parseSession, serializeSession } from './persisted-session'
 import { assertTokenGrant } from './token-grant'
 import type {
@@ -20,7 +20,7 @@ import type {
 export interface EngineHost {
   platform: LoginPlatform
   login: LoginExchange
-  /** When given, a stale or rejected token is first renewed with its refresh token. */
+  /** When given, a stale or refused token is first renewed with its refresh token. */
   refresh?: RefreshExchange
   /** Where the session persists between launches; memory only when absent. */
   storage?: StorageLike
@@ -64,7 +64,7 @@ export interface AuthEngine {
 interface Flight {
   promise: Promise<Session>
   id: number
-  /** Set when a relogin joins an attempt that was only going to check the session. */
+  /** Set when a relogin joins an attempt that was only going to check the platform session. */
   force: boolean
   resolve(session: Session): void
   reject(error: AuthError): void
@@ -72,7 +72,7 @@ interface Flight {
   startedAt: number
 }
 
-/** `null`: the attempt ends without a new token (the session check kept the old one, or it lost the race). */
+/** A new token, or `null` when the attempt keeps the session it had (the check confirmed it). */
 type Grant = (TokenGrant & { refreshed?: boolean }) | null
 
 const systemClock: Clock = {
@@ -86,23 +86,23 @@ export function createAuthEngine(host: EngineHost, options?: EngineOptions): Aut
   const { platform, login, refresh, storage, clock = systemClock } = host
   const tuning = resolveEngineOptions(options)
   const { loginTimeoutMs, storageKey } = tuning
-
   const listeners = new Set<AuthEventListener>()
   let session = restore()
   let status: AuthStatus = session ? 'authenticated' : 'idle'
-  let lastGeneration = session?.generation ?? 0
+  let lastGeneration = session ? session.generation : 0
   /** Tokens of this generation and older were refused by the backend (or logged out). */
   let rejectedGeneration = 0
-  /** Whether the platform session was confirmed (or is being checked alongside) in this app run. */
+  /** Whether the platform session was confirmed in this app run. */
   let checked = false
   let backgroundCheckStarted = false
+  /** Set by a long stay in the background: the next check is a re-check. */
+  let rechecking = false
   let inflight: Flight | null = null
   let logins = 0
   let failures = 0
   let retryAt = 0
   let error: AuthError | null = null
   let backgroundSince: number | null = null
-  let rechecking = false
 
   function emit(event: AuthEventInit): void {
     const stamped = { ...event, at: clock.now() } as AuthEvent
@@ -111,30 +111,32 @@ export function createAuthEngine(host: EngineHost, options?: EngineOptions): Aut
       try {
         listener(stamped)
       } catch (listenerError) {
-        console.error('[uni-mp-auth] event listener failed', listenerError)
+        console.error('[uni-mp-auth]', listenerError)
       }
     }
   }
 
   function restore(): Session | null {
     try {
-      const raw = storage?.getItem(storageKey) ?? null
+      const raw = storage ? storage.getItem(storageKey) : null
       const restored = parseSession(raw)
+      // Anything unreadable under our key is removed, so it cannot confuse a later launch.
       if (!restored && raw !== null) storage?.removeItem(storageKey)
       return restored
     } catch {
-      // Unreadable storage is an absent session, not a crash at launch.
       return null
     }
   }
 
-  function persist(next: Session | null): void {
+  function setSession(next: Session | null): void {
+    session = next
     try {
       if (next) storage?.setItem(storageKey, serializeSession(next))
       else storage?.removeItem(storageKey)
     } catch {
       // Storage can throw (quota, platform quirks); the session in memory stays valid regardless.
     }
+    emit({ type: 'session', session: usableSession() })
   }
 
   function setStatus(next: AuthStatus): void {
@@ -143,47 +145,38 @@ export function createAuthEngine(host: EngineHost, options?: EngineOptions): Aut
     emit({ type: 'status', status })
   }
 
-  function setSession(next: Session | null): void {
-    session = next
-    persist(next)
-    emit({ type: 'session', session: usableSession() })
-  }
-
   const usable = (candidate: Session | null): candidate is Session => !!candidate && candidate.generation > rejectedGeneration
   const fresh = (candidate: Session): boolean => candidate.renewAt === null || clock.now() < candidate.renewAt
   const usableSession = () => (usable(session) ? session : null)
+  const checkReason = (): LoginReason => (rechecking ? 'recheck' : 'check')
 
   function peek(): Session | null {
-    if (!usable(session) || !fresh(session)) return null
-    if (checked) return session
-    if (tuning.sessionCheck === 'blocking') return null
-    if (!backgroundCheckStarted && !inflight) {
+    if (!usable(session) || !fresh(session) || (!checked && tuning.sessionCheck === 'blocking')) return null
+    if (!checked && !backgroundCheckStarted && !inflight) {
       backgroundCheckStarted = true
       // Nobody awaits the background check: its outcome reaches everyone through the next peek().
-      start(rechecking ? 'recheck' : 'check').catch(() => {})
+      start(checkReason()).catch(() => {})
     }
     return session
   }
 
-  function start(reason: LoginReason, generation = session?.generation ?? 0): Promise<Session> {
-    let resolve!: (session: Session) => void
-    let reject!: (error: AuthError) => void
-    const promise = new Promise<Session>((res, rej) => {
-      resolve = res
-      reject = rej
+  function start(reason: LoginReason, generation = session ? session.generation : 0): Promise<Session> {
+    const flight = { id: ++logins, force: reason === 'relogin', startedAt: clock.now() } as Flight
+    flight.promise = new Promise((resolve, reject) => {
+      flight.resolve = resolve
+      flight.reject = reject
     })
-    const flight: Flight = { promise, id: ++logins, force: reason === 'relogin', resolve, reject, timer: 0, startedAt: clock.now() }
     inflight = flight
     emit({ type: 'login-start', login: flight.id, reason, generation })
     flight.timer = clock.setTimeout(
-      () => fail(flight, new AuthError('LOGIN_TIMEOUT', `login did not finish within ${loginTimeoutMs} ms`)),
+      () => finish(flight, new AuthError('LOGIN_TIMEOUT', `login took over ${loginTimeoutMs} ms`)),
       loginTimeoutMs,
     )
     run(flight, reason === 'check' || reason === 'recheck').then(
-      (grant) => succeed(flight, grant),
-      (reason: unknown) => fail(flight, toAuthError(reason, 'LOGIN_EXCHANGE_FAILED', 'login failed')),
+      (grant) => finish(flight, grant),
+      (reason: unknown) => finish(flight, toAuthError(reason, 'LOGIN_EXCHANGE_FAILED', 'login failed')),
     )
-    return promise
+    return flight.promise
   }
 
   async function run(flight: Flight, check: boolean): Promise<Grant> {
@@ -194,10 +187,10 @@ export function createAuthEngine(host: EngineHost, options?: EngineOptions): Aut
       // Anything but a definite "expired" keeps the token: a 401 catches the rest.
       if (!current() || (state !== 'expired' && !flight.force && usable(session))) return null
     }
+    setStatus('logging-in')
     // A refresh token renews a stale or refused token; an expired platform session needs a new code.
     const refreshToken = session?.refreshToken
     if (refresh && refreshToken && !flight.force && !(usable(session) && fresh(session))) {
-      setStatus('logging-in')
       try {
         return { ...assertTokenGrant(await refresh(refreshToken)), refreshed: true }
       } catch {
@@ -205,20 +198,15 @@ export function createAuthEngine(host: EngineHost, options?: EngineOptions): Aut
         if (!current()) return null
       }
     }
-    setStatus('logging-in')
     let code: unknown
     try {
       code = await platform.getCode()
     } catch (reason) {
-      throw toAuthError(reason, 'LOGIN_PLATFORM_FAILED', 'the platform login failed')
+      throw toAuthError(reason, 'LOGIN_PLATFORM_FAILED', 'getting a login code failed')
     }
-    if (typeof code !== 'string' || !code) throw new AuthError('LOGIN_PLATFORM_FAILED', 'the platform login gave no code', code)
+    if (!code || typeof code !== 'string') throw new AuthError('LOGIN_PLATFORM_FAILED', 'no login code', code)
     if (!current()) return null
-    try {
-      return assertTokenGrant(await login(code))
-    } catch (reason) {
-      throw toAuthError(reason, 'LOGIN_EXCHANGE_FAILED', 'the login request failed')
-    }
+    return assertTokenGrant(await login(code))
   }
 
   /** A throwing, failing or silent checkSession is "unknown", never a reason to hang or log in. */
@@ -237,59 +225,61 @@ export function createAuthEngine(host: EngineHost, options?: EngineOptions): Aut
     })
   }
 
-  /** Ends a flight once; a flight that lost to logout or its deadline is already settled and void. */
-  function settle(flight: Flight, outcome: LoginOutcome, failure?: AuthError): boolean {
-    if (inflight !== flight) return false
+  /**
+   * Ends a flight once with a grant (or `null`: kept) or an error. A flight that lost to logout or
+   * its deadline is already settled, and whatever it produces afterwards is void.
+   */
+  function finish(flight: Flight, result: Grant | AuthError): void {
+    if (inflight !== flight) return
     inflight = null
     clock.clearTimeout(flight.timer)
-    emit({ type: 'login-end', login: flight.id, ms: clock.now() - flight.startedAt, outcome, error: failure })
-    return true
-  }
-
-  function succeed(flight: Flight, grant: Grant): void {
-    if (!settle(flight, grant ? (grant.refreshed ? 'refreshed' : 'logged-in') : 'confirmed')) return
-    failures = 0
-    retryAt = 0
+    const now = clock.now()
+    const failed = isAuthError(result)
+    emit({
+      type: 'login-end',
+      login: flight.id,
+      ms: now - flight.startedAt,
+      outcome: failed ? 'failed' : !result ? 'confirmed' : result.refreshed ? 'refreshed' : 'logged-in',
+      error: failed ? result : undefined,
+    })
+    if (failed) {
+      failures++
+      // The first failure is retried at once, then the pause doubles. A server's Retry-After wins if longer.
+      const pause = failures > 1 ? Math.min(tuning.backoffMaxMs, tuning.backoffMs * 2 ** (failures - 2)) : 0
+      retryAt = now + Math.max(pause, result.retryAfterMs || 0)
+      error = result
+      setStatus('failed')
+      flight.reject(result)
+      return
+    }
+    failures = retryAt = 0
     error = null
-    // Confirmed by the check, or created by a fresh login: either way no need to check again this run.
+    // Confirmed by the check, or created by a fresh login: either way, no need to check again this run.
     checked = true
     rechecking = false
-    if (grant) {
-      const now = clock.now()
-      const lifetime = grant.expiresIn ? grant.expiresIn * 1000 : null
+    if (result) {
+      const lifetime = result.expiresIn ? result.expiresIn * 1000 : 0
+      const previous = session || ({} as Partial<Session>)
       setSession({
-        token: grant.token,
-        expiresAt: lifetime && now + lifetime,
+        token: result.token,
+        expiresAt: lifetime ? now + lifetime : null,
         // Never renew earlier than half-way: a skew longer than the token's life would log in forever.
-        renewAt: lifetime && now + Math.max(lifetime - tuning.expirySkewMs, lifetime / 2),
+        renewAt: lifetime ? now + Math.max(lifetime - tuning.expirySkewMs, lifetime / 2) : null,
         generation: ++lastGeneration,
-        refreshToken: grant.refreshToken ?? session?.refreshToken ?? null,
-        user: grant.user ?? session?.user ?? null,
+        refreshToken: result.refreshToken || previous.refreshToken || null,
+        user: result.user || previous.user || null,
       })
     }
     setStatus('authenticated')
     if (usable(session)) flight.resolve(session)
-    else flight.reject(new AuthError('LOGIN_EXCHANGE_FAILED', 'the session was refused while being confirmed'))
-  }
-
-  function fail(flight: Flight, failure: AuthError): void {
-    if (!settle(flight, 'failed', failure)) return
-    failures += 1
-    // The first failure is retried at once; then the pause doubles. A server's Retry-After wins if longer.
-    const pause = failures > 1 ? Math.min(tuning.backoffMaxMs, tuning.backoffMs * 2 ** (failures - 2)) : 0
-    retryAt = clock.now() + Math.max(pause, failure.retryAfterMs ?? 0)
-    error = failure
-    setStatus('failed')
-    flight.reject(failure)
+    else flight.reject(new AuthError('LOGIN_EXCHANGE_FAILED', 'the token was refused while being confirmed'))
   }
 
   /** The shared attempt if one runs, else a fresh one unless the backoff says wait. */
   function join(reason: LoginReason, generation?: number): Promise<Session> {
     if (inflight) return inflight.promise
     const wait = retryAt - clock.now()
-    if (wait > 0) {
-      return Promise.reject(new AuthError('LOGIN_BACKOFF', `${failures} logins failed in a row; next try in ${wait} ms`, error, wait))
-    }
+    if (wait > 0) return Promise.reject(new AuthError('LOGIN_BACKOFF', `${failures} failed logins; next try in ${wait} ms`, error, wait))
     return start(reason, generation)
   }
 
@@ -307,16 +297,7 @@ export function createAuthEngine(host: EngineHost, options?: EngineOptions): Aut
     ensureSession() {
       const ready = peek()
       if (ready) return Promise.resolve(ready)
-      const reason = !session
-        ? 'cold-start'
-        : !usable(session)
-          ? 'unauthorized'
-          : !fresh(session)
-            ? 'expired'
-            : rechecking
-              ? 'recheck'
-              : 'check'
-      return join(reason)
+      return join(!session ? 'cold-start' : !usable(session) ? 'unauthorized' : !fresh(session) ? 'expired' : checkReason())
     },
     relogin() {
       if (!inflight) return start('relogin')
@@ -325,7 +306,7 @@ export function createAuthEngine(host: EngineHost, options?: EngineOptions): Aut
     },
     recover(generation) {
       if (usable(session) && session.generation > generation && fresh(session)) return Promise.resolve(session)
-      if (session?.generation === generation && generation > rejectedGeneration) {
+      if (session && session.generation === generation && generation > rejectedGeneration) {
         rejectedGeneration = generation
         emit({ type: 'session', session: null })
       }
@@ -336,26 +317,22 @@ export function createAuthEngine(host: EngineHost, options?: EngineOptions): Aut
     },
     logout() {
       // Even a refused session goes back to the caller: its refresh token may still need revoking.
-      const previous = session
-      const flight = inflight
-      const loggedOut = new AuthError('LOGGED_OUT', 'logged out while waiting for the login')
-      if (flight && settle(flight, 'failed', loggedOut)) flight.reject(loggedOut)
+      const ended = session
+      if (inflight) finish(inflight, new AuthError('LOGGED_OUT', 'logged out during the login'))
       rejectedGeneration = lastGeneration
-      failures = 0
-      retryAt = 0
+      failures = retryAt = 0
       error = null
       setSession(null)
       setStatus('logged-out')
       emit({ type: 'logout' })
-      return previous
+      return ended
     },
     markBackground() {
       backgroundSince = clock.now()
     },
     markForeground() {
       if (backgroundSince !== null && clock.now() - backgroundSince >= tuning.recheckAfterBackgroundMs) {
-        checked = false
-        backgroundCheckStarted = false
+        checked = backgroundCheckStarted = false
         rechecking = true
       }
       backgroundSince = null

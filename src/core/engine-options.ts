@@ -46,20 +46,27 @@ export const ENGINE_DEFAULTS: Readonly<Required<EngineOptions>> = {
   storageKey: 'uni-mp-auth:session',
 }
 
-/** Fills in the defaults and refuses values that would make the engine hang or spin. */
+/**
+ * Fills in the defaults. Development builds also refuse values that would make the engine hang or
+ * spin; production builds drop that check (the options are the app's own code, checked in development).
+ */
 export function resolveEngineOptions(options: EngineOptions = {}): Required<EngineOptions> {
   const resolved: Record<string, unknown> = { ...ENGINE_DEFAULTS }
   for (const [key, value] of Object.entries(options)) {
     if (value === undefined) continue
-    const fallback = ENGINE_DEFAULTS[key as keyof EngineOptions]
-    const valid =
-      key === 'sessionCheck'
-        ? value === 'background' || value === 'blocking'
-        : typeof value === typeof fallback &&
-          (typeof value === 'string' ? value !== '' : value >= (key === 'loginTimeoutMs' ? 1 : 0) && value < 2 ** 31)
-    if (!valid)
-      throw new AuthError('INVALID_OPTIONS', `engine.${key}: ${JSON.stringify(value)} is not valid (default ${JSON.stringify(fallback)})`)
+    if (process.env.NODE_ENV !== 'production') assertEngineOption(key, value)
     resolved[key] = value
   }
   return resolved as Required<EngineOptions>
+}
+
+function assertEngineOption(key: string, value: unknown): void {
+  const fallback = ENGINE_DEFAULTS[key as keyof EngineOptions]
+  const valid =
+    key === 'sessionCheck'
+      ? value === 'background' || value === 'blocking'
+      : typeof value === typeof fallback &&
+        (typeof value === 'string' ? value !== '' : (value as number) >= (key === 'loginTimeoutMs' ? 1 : 0) && (value as number) < 2 ** 31)
+  if (!valid)
+    throw new AuthError('INVALID_OPTIONS', `engine.${key} = ${JSON.stringify(value)} is invalid (default ${JSON.stringify(fallback)})`)
 }

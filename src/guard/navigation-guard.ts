@@ -48,7 +48,13 @@ export function createAuthGuard(options: GuardOptions): { install(app: App): voi
       const authorized = (user: AuthUser | null | undefined = engine.session?.user) =>
         engine.session !== null && (!requirePhone || user?.phoneBound === true)
 
-      const navigate = (method: NavigationMethod, url: string) => config.uni[method]?.(withMarker({ url }, BYPASS))
+      // The plugin's own uni has no navigation APIs unless a test injected them (see globalUni).
+      const apis =
+        typeof uni === 'undefined'
+          ? ({} as Record<NavigationMethod, undefined>)
+          : { navigateTo: uni.navigateTo, redirectTo: uni.redirectTo, reLaunch: uni.reLaunch, switchTab: uni.switchTab }
+      const navigate = (method: NavigationMethod, url: string) =>
+        ((config.uni[method] ?? apis[method]) as (options: UniOptions) => void)(withMarker({ url }, BYPASS))
 
       const divert = (target: Target) => {
         pending = target

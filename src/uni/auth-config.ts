@@ -75,7 +75,7 @@ export const DEFAULTS = {
 } as const
 
 /** The options after normalization: the one shape every part of the plugin reads. */
-export interface AuthConfig {
+export interface AuthConfig extends Pick<UniAuthOptions, 'getCode' | 'engine' | 'onEvent' | 'debug' | 'host'> {
   uni: UniLike
   baseUrl: string | undefined
   /** Only URLs under it get the token; `undefined` means every URL. */
@@ -83,17 +83,11 @@ export interface AuthConfig {
   login: LoginExchange
   refresh: RefreshExchange | undefined
   notifyLogout: ((session: Session) => Promise<unknown>) | undefined
-  getCode: (() => Promise<string>) | undefined
   header: (token: string) => Record<string, string>
   isAuthFailure: (response: AuthResponse) => boolean
   /** True for requests that go out untouched: `skip`, and the plugin's own endpoints. */
   skips: (options: UniOptions) => boolean
   maxReplays: number
-  engine: EngineOptions | undefined
-  onEvent: AuthEventListener | undefined
-  debug: boolean
-  storage: StorageLike | undefined
-  clock: Clock | undefined
 }
 
 /**
@@ -116,23 +110,36 @@ const SHAPE: Record<keyof UniAuthOptions, string> = {
   host: 'object',
 }
 
-export function normalizeOptions(options: UniAuthOptions): AuthConfig {
-  const invalid = (message: string): never => {
-    throw new AuthError('INVALID_OPTIONS', `createUniAuth(): ${message} (see "Options" in the README)`)
-  }
+function invalidOptions(message: string): AuthError {
+  return new AuthError('INVALID_OPTIONS', `createUniAuth(): ${message} (see "Options" in the README)`)
+}
+
+/** Development builds only: every option's type, unknown options, and the values that need more. */
+function assertOptions(options: UniAuthOptions): void {
   for (const key of new Set([...Object.keys(Object(options)), ...Object.keys(SHAPE)])) {
-    const shape = SHAPE[key as keyof UniAuthOptions] ?? invalid(`\`${key}\` is not an option`)
+    const shape = SHAPE[key as keyof UniAuthOptions]
+    if (!shape) throw invalidOptions(`\`${key}\` is not an option`)
     const value = (options as unknown as Record<string, unknown>)[key]
     const type = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value
     if (value === undefined ? shape.endsWith('!') : !shape.includes(type) || value === '') {
-      invalid(`\`${key}\` must be ${shape.replace('!', '')}`)
+      throw invalidOptions(`\`${key}\` must be ${shape.replace('!', '')}`)
     }
   }
+  const { maxReplays = 1, skip } = options
+  if (!Number.isInteger(maxReplays) || maxReplays < 0) throw invalidOptions('`maxReplays` must be a whole number ≥ 0')
+  if (Array.isArray(skip) && skip.some((rule) => typeof rule !== 'string' && !(rule instanceof RegExp))) {
+    throw invalidOptions('`skip` may only list URL paths and RegExps')
+  }
+}
+
+export function normalizeOptions(options: UniAuthOptions): AuthConfig {
+  if (process.env.NODE_ENV !== 'production') assertOptions(options)
   const { login, refresh, logout, skip = [], maxReplays = 1, host = {} } = options
-  if (!Number.isInteger(maxReplays) || maxReplays < 0) invalid('`maxReplays` must be a whole number ≥ 0')
   const api = (host.uni ?? globalUni()) as UniLike
+  // Checked in production too: an H5 build whose global uni lost its APIs fails here, not later.
   for (const name of ['request', 'addInterceptor', 'removeInterceptor', 'getStorageSync'] as const) {
-    if (typeof Object(api)[name] !== 'function') invalid(`uni.${name} is missing: run inside a uni-app app or pass a complete host.uni`)
+    if (typeof Object(api)[name] !== 'function')
+      throw invalidOptions(`uni.${name} is missing: run inside a uni-app app or pass a complete host.uni`)
   }
   const baseUrl = options.baseUrl?.replace(/\/+$/, '')
   const urls: string[] = []
@@ -145,6 +152,7 @@ export function normalizeOptions(options: UniAuthOptions): AuthConfig {
   }
   const header = options.header ?? DEFAULTS.header
   return {
+    ...options,
     uni: api,
     baseUrl,
     tokenScope: baseUrl ?? (typeof login === 'string' ? originOf(login) : undefined),
@@ -154,17 +162,11 @@ export function normalizeOptions(options: UniAuthOptions): AuthConfig {
       logout,
       (url) => (ended: Session) => postJson(api, url, { refreshToken: ended.refreshToken }, header(ended.token)),
     ),
-    getCode: options.getCode,
     header,
     isAuthFailure: options.isAuthFailure ?? DEFAULTS.isAuthFailure,
     // After the endpoints above: they registered their URLs, which are always skipped.
-    skips: buildSkip(skip, urls, baseUrl, invalid),
+    skips: buildSkip(skip, urls, baseUrl),
     maxReplays,
-    engine: options.engine,
-    onEvent: options.onEvent,
-    debug: !!options.debug,
-    storage: host.storage,
-    clock: host.clock,
   }
 }
 
@@ -172,13 +174,11 @@ function buildSkip(
   skip: NonNullable<UniAuthOptions['skip']>,
   ownUrls: string[],
   baseUrl: string | undefined,
-  invalid: (message: string) => never,
 ): (options: UniOptions) => boolean {
   // Built once: the predicate runs on every intercepted request.
   const paths = new Set(ownUrls.map(pathKey))
   const urlOf = (options: UniOptions) => String(options.url)
   if (typeof skip === 'function') return (options) => paths.has(pathKey(urlOf(options))) || skip(options)
-  if (skip.some((rule) => typeof rule !== 'string' && !(rule instanceof RegExp))) invalid('`skip` may only list URL paths and RegExps')
   const patterns = skip.filter((rule): rule is RegExp => typeof rule !== 'string')
   for (const rule of skip) if (typeof rule === 'string') paths.add(pathKey(resolveUrl(baseUrl, rule)))
   return (options) => {

@@ -1,5 +1,5 @@
 import type { AuthEngine } from '../core/auth-engine'
-import { AuthError, toAuthError } from '../core/errors'
+import { AuthError } from '../core/errors'
 import type { Session } from '../core/types'
 import type { AuthConfig } from './auth-config'
 import { takeMarker, withMarker } from './request-marker'
@@ -42,7 +42,8 @@ export function installAuthInterceptor(config: AuthConfig, engine: AuthEngine, i
       if (typeof options.url === 'string') options.url = resolveUrl(config.baseUrl, options.url)
       if (config.skips(options) || !inScope(config.tokenScope, String(options.url))) return
       const snapshot = { ...options }
-      if (inLoginCall()) {
+      // A development-time check: in production such a login simply ends in LOGIN_TIMEOUT.
+      if (process.env.NODE_ENV !== 'production' && inLoginCall()) {
         fail(
           snapshot,
           new AuthError(
@@ -58,9 +59,10 @@ export function installAuthInterceptor(config: AuthConfig, engine: AuthEngine, i
         authorize(options, snapshot, session, replays)
         return
       }
+      // The engine rejects with AuthErrors only.
       engine.ensureSession().then(
         (ready) => reissue(snapshot, replays, ready),
-        (error: unknown) => fail(snapshot, toAuthError(error, 'LOGIN_EXCHANGE_FAILED', 'login failed')),
+        (error: AuthError) => fail(snapshot, error),
       )
       return false
     }
@@ -76,7 +78,7 @@ export function installAuthInterceptor(config: AuthConfig, engine: AuthEngine, i
         if (!needsReplay(response)) return call(success, response)
         engine.recover(session.generation).then(
           (renewed) => reissue(snapshot, replays + 1, renewed),
-          (error: unknown) => fail(snapshot, toAuthError(error, 'LOGIN_EXCHANGE_FAILED', 'login failed')),
+          (error: AuthError) => fail(snapshot, error),
         )
       }
       options.complete = (response: unknown) => {

@@ -29,8 +29,8 @@ export function createAuth(options: UniAuthOptions): UniAuth {
         }
       },
       refresh: config.refresh,
-      storage: config.storage ?? uniStorage(config.uni),
-      clock: config.clock,
+      storage: config.host?.storage ?? uniStorage(config.uni),
+      clock: config.host?.clock,
     },
     config.engine,
   )

@@ -27,12 +27,11 @@ export interface UniLike {
   removeInterceptor(method: string, interceptor?: UniInterceptor): void
 }
 
-declare const process: { env: Record<string, string | undefined> }
-
 /**
  * The app's `uni`, looked up lazily so the plugin can be imported where `uni` does not exist yet.
  * Every API is named: uni-app's H5 production build tree-shakes its API, leaving the global empty
  * and compiling each written `uni.xxx` into an import. A missing API (`login` on H5) stays undefined.
+ * The navigation APIs are the guard's business: it names them itself, so apps without it pay nothing.
  */
 export function globalUni(): UniLike | undefined {
   if (typeof uni === 'undefined') return undefined
@@ -42,10 +41,6 @@ export function globalUni(): UniLike | undefined {
     downloadFile: uni.downloadFile,
     login: uni.login,
     checkSession: uni.checkSession,
-    navigateTo: uni.navigateTo,
-    redirectTo: uni.redirectTo,
-    reLaunch: uni.reLaunch,
-    switchTab: uni.switchTab,
     getStorageSync: uni.getStorageSync,
     setStorageSync: uni.setStorageSync,
     removeStorageSync: uni.removeStorageSync,

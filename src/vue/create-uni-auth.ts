@@ -21,12 +21,8 @@ export function createUniAuth(options: UniAuthOptions): { install(app: App): voi
       // The function form replaces values; the object form would deep-merge an old user into a new one.
       const mirror = () =>
         store.$patch((state: AuthState) => {
-          const { session } = engine
-          state.token = session?.token ?? null
-          state.user = session?.user ?? null
-          state.expiresAt = session?.expiresAt ?? null
-          state.status = engine.status
-          state.error = engine.error
+          const { token = null, user = null, expiresAt = null } = engine.session || {}
+          Object.assign(state, { token, user, expiresAt, status: engine.status, error: engine.error })
         })
       mirror()
       engine.subscribe(mirror)
