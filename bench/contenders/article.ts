@@ -1,6 +1,7 @@
 /**
- * A faithful TypeScript port of the client in the source article (shared/seed/000_0a79eaf8e515219f.txt,
- * "03/ 需求分析"), **bugs included**, for the benchmarks. Each part names the article lines it follows.
+ * A faithful TypeScript port of the naive client described in docs/ARCHITECTURE.md ("The naive
+ * client": a widely copied post on WeChat login, section "03/ 需求分析"), **bugs included**, for the
+ * benchmarks. Each part names the article lines it follows.
  * Only two things are not in the article and had to be filled in, marked FILL-IN:
  * `loginApi` and `sendRequest` (the article imports / stubs them), written the plainest way.
  *

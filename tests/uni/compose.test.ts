@@ -24,7 +24,7 @@ function userInterceptor(log: string[]) {
   }
 }
 
-// Invariant 12 and DESIGN §4b.4: compose with the user's own request interceptor, in both orders.
+// Invariant 12 and trap 4 of docs/ARCHITECTURE.md ("uni-app's interceptor traps"): compose with the user's own request interceptor, in both orders.
 describe.each(['before', 'after'] as const)('a user request interceptor registered %s ours', (order) => {
   let h: UniHarness
   let log: string[]
@@ -73,8 +73,8 @@ describe.each(['before', 'after'] as const)('a user request interceptor register
 })
 
 // Why the interceptor never returns a promise from invoke: this is uni-app's behaviour today.
-// If uni-app fixes queue(), this canary fails and the design note in DESIGN §4b.4 can be revisited.
-describe('uni-app trap canary (DESIGN §4b.4)', () => {
+// If uni-app fixes queue(), this canary fails and trap 4 in docs/ARCHITECTURE.md can be revisited.
+describe('uni-app trap canary (trap 4 of docs/ARCHITECTURE.md)', () => {
   it('an async invoke followed by a second interceptor makes uni call wx.request with a function', async () => {
     const { uni, wx } = await loadRealUni()
     clearInterceptors(uni)

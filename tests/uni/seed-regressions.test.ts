@@ -5,7 +5,7 @@ import type { WxResponse } from '../support/fake-wx'
 import { businessRequests, restart, setupUni } from '../support/uni-harness'
 
 /**
- * The source article's client, bug by bug (DESIGN §2), as regression tests against the plugin
+ * The source article's client, bug by bug (docs/ARCHITECTURE.md, "The naive client"), as regression tests against the plugin
  * running on uni-app's real API layer.
  */
 describe('regressions from the article’s naive client', () => {
