@@ -37,6 +37,8 @@ export interface AuthEngine {
   readonly session: Session | null
   /** The failure of the latest attempt, until one succeeds. */
   readonly error: AuthError | null
+  /** The number of the latest login attempt (the one running, if any): links waiters to it. */
+  readonly attempt: number
   /**
    * The session if it can be used right now, else `null`. Never waits. With `sessionCheck:
    * 'background'`, the first call of an app run starts the platform session check alongside.
@@ -292,6 +294,9 @@ export function createAuthEngine(host: EngineHost, options?: EngineOptions): Aut
     },
     get error() {
       return error
+    },
+    get attempt() {
+      return logins
     },
     peek,
     ensureSession() {

@@ -21,7 +21,8 @@ export type LoginOutcome = 'confirmed' | 'refreshed' | 'logged-in' | 'failed'
 
 /**
  * What the engine and the request interceptor report, in order. `login` numbers link a request to
- * the attempt it waited on; `request` numbers are per intercepted call.
+ * the attempt it waited on; `request` numbers are per intercepted call. The request events exist in
+ * development builds only, so production bundles carry no tracing code on the request path.
  */
 export type AuthEvent =
   | { type: 'status'; at: number; status: AuthStatus }
@@ -30,6 +31,16 @@ export type AuthEvent =
   | { type: 'login-start'; at: number; login: number; reason: LoginReason; generation: number }
   | { type: 'login-end'; at: number; login: number; ms: number; outcome: LoginOutcome; error?: AuthError }
   | { type: 'logout'; at: number }
+  /** Development builds only, from here on: the life of each intercepted request. */
+  | { type: 'request-start'; at: number; request: number; method: string; url: string }
+  /** The request waits for login attempt `login` (cold start, renewal after a 401). */
+  | { type: 'request-wait'; at: number; request: number; login: number }
+  /** The request leaves with a token; `replay` counts the replays after a 401 (0 = first send). */
+  | { type: 'request-send'; at: number; request: number; replay: number; generation: number }
+  /** The backend refused the token of `generation`; a replay follows. */
+  | { type: 'request-unauthorized'; at: number; request: number; generation: number }
+  /** The caller gets its one outcome: an HTTP status, or the `errMsg` / `AuthError` code of a failure. */
+  | { type: 'request-end'; at: number; request: number; statusCode?: number; error?: string }
 
 export type AuthEventListener = (event: AuthEvent) => void
 

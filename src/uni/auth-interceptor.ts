@@ -24,6 +24,8 @@ type Callback = ((result: unknown) => void) | undefined
 export function installAuthInterceptor(config: AuthConfig, engine: AuthEngine, inLoginCall: () => boolean): () => void {
   const interceptors = METHODS.map((method): [InterceptedMethod, UniInterceptor] => [method, { invoke: createInvoke(method) }])
   for (const [method, interceptor] of interceptors) config.uni.addInterceptor(method, interceptor)
+  /** Request numbers for the event stream (development builds only). */
+  let requests = 0
   return () => {
     for (const [method, interceptor] of interceptors) config.uni.removeInterceptor(method, interceptor)
   }
@@ -42,54 +44,72 @@ export function installAuthInterceptor(config: AuthConfig, engine: AuthEngine, i
       if (typeof options.url === 'string') options.url = resolveUrl(config.baseUrl, options.url)
       if (config.skips(options) || !inScope(config.tokenScope, String(options.url))) return
       const snapshot = { ...options }
-      // A development-time check: in production such a login simply ends in LOGIN_TIMEOUT.
-      if (process.env.NODE_ENV !== 'production' && inLoginCall()) {
-        fail(
-          snapshot,
-          new AuthError(
-            'LOGIN_DEADLOCK',
-            `your login function sent uni.${method}(${String(options.url)}) through the auth interceptor: add it to \`skip\``,
-          ),
-        )
-        return false
+      let request = 0
+      // Every `process.env.NODE_ENV` branch below is development-only: production builds drop it.
+      if (process.env.NODE_ENV !== 'production') {
+        request = resumed ? resumed.request : ++requests
+        if (!resumed) engine.emit({ type: 'request-start', request, method, url: String(options.url) })
+        if (inLoginCall()) {
+          // In production such a login simply ends in LOGIN_TIMEOUT.
+          const deadlock = `your login function sent uni.${method}(${String(options.url)}) through the auth interceptor: add it to \`skip\``
+          fail(snapshot, new AuthError('LOGIN_DEADLOCK', deadlock), request)
+          return false
+        }
       }
       const replays = resumed?.replays ?? 0
       const session = resumed?.session ?? engine.peek()
       if (session) {
-        authorize(options, snapshot, session, replays)
+        authorize(options, snapshot, session, replays, request)
         return
       }
-      // The engine rejects with AuthErrors only.
-      engine.ensureSession().then(
-        (ready) => reissue(snapshot, replays, ready),
-        (error: AuthError) => fail(snapshot, error),
-      )
+      wait(engine.ensureSession(), snapshot, replays, request)
       return false
     }
 
-    function authorize(options: UniOptions, snapshot: UniOptions, session: Session, replays: number): void {
+    /** Re-issues the snapshot once `pending` gives a session; the engine rejects with AuthErrors only. */
+    function wait(pending: Promise<Session>, snapshot: UniOptions, replays: number, request: number): void {
+      if (process.env.NODE_ENV !== 'production') engine.emit({ type: 'request-wait', request, login: engine.attempt })
+      pending.then(
+        (session) => {
+          // The call came through uni[method] in the first place, so the API exists.
+          ;(config.uni[method] as UniMethod)(withMarker(snapshot, { kind: 'resume', snapshot, replays, session, request }))
+        },
+        (error: AuthError) => fail(snapshot, error, request),
+      )
+    }
+
+    function authorize(options: UniOptions, snapshot: UniOptions, session: Session, replays: number, request: number): void {
       // A new header object: the caller's own one must never change under them.
       options.header = { ...(options.header as object | undefined), ...config.header(session.token) }
       const success = snapshot.success as Callback
       const complete = snapshot.complete as Callback
       // Decided from the response alone, so `success` and `complete` agree whatever order they run in.
       const needsReplay = (response: unknown) => replays < config.maxReplays && isAuthFailure(response)
+      if (process.env.NODE_ENV !== 'production') {
+        engine.emit({ type: 'request-send', request, replay: replays, generation: session.generation })
+      }
       options.success = (response: unknown) => {
         if (!needsReplay(response)) return call(success, response)
-        engine.recover(session.generation).then(
-          (renewed) => reissue(snapshot, replays + 1, renewed),
-          (error: AuthError) => fail(snapshot, error),
-        )
+        const { generation } = session
+        if (process.env.NODE_ENV !== 'production') engine.emit({ type: 'request-unauthorized', request, generation })
+        wait(engine.recover(generation), snapshot, replays + 1, request)
       }
       options.complete = (response: unknown) => {
-        if (!needsReplay(response)) call(complete, response)
+        if (needsReplay(response)) return
+        if (process.env.NODE_ENV !== 'production') {
+          const { statusCode, errMsg } = Object(response) as { statusCode?: number; errMsg?: string }
+          engine.emit({ type: 'request-end', request, statusCode, error: statusCode === undefined ? errMsg : undefined })
+        }
+        call(complete, response)
       }
     }
+  }
 
-    function reissue(snapshot: UniOptions, replays: number, session: Session): void {
-      // The call came through uni[method] in the first place, so the API exists.
-      ;(config.uni[method] as UniMethod)(withMarker(snapshot, { kind: 'resume', snapshot, replays, session }))
-    }
+  /** A request the plugin cannot send gets the error through its own `fail` and `complete`. */
+  function fail(options: UniOptions, error: AuthError, request: number): void {
+    if (process.env.NODE_ENV !== 'production') engine.emit({ type: 'request-end', request, error: error.code })
+    call(options.fail as Callback, error)
+    call(options.complete as Callback, error)
   }
 
   function isAuthFailure(response: unknown): boolean {
@@ -102,12 +122,6 @@ export function installAuthInterceptor(config: AuthConfig, engine: AuthEngine, i
       return false
     }
   }
-}
-
-/** A request the plugin cannot send gets the error through its own `fail` and `complete`. */
-function fail(options: UniOptions, error: AuthError): void {
-  call(options.fail as Callback, error)
-  call(options.complete as Callback, error)
 }
 
 function call(callback: Callback, value: unknown): void {

@@ -1,6 +1,7 @@
 import { type AuthEngine, createAuthEngine } from '../core/auth-engine'
 import { type AuthConfig, normalizeOptions, type UniAuthOptions } from './auth-config'
 import { installAuthInterceptor } from './auth-interceptor'
+import { describeEvent } from './describe-event'
 import { uniPlatform, uniStorage } from './uni-host'
 
 /** The session engine wired to uni-app: platform, storage, login calls and the interceptors. */
@@ -35,7 +36,7 @@ export function createAuth(options: UniAuthOptions): UniAuth {
     config.engine,
   )
   if (config.onEvent) engine.subscribe(config.onEvent)
-  if (config.debug) engine.subscribe(({ type, at, ...detail }) => console.debug(`[uni-mp-auth] ${type}`, detail))
+  if (config.debug) engine.subscribe((event) => console.debug(describeEvent(event)))
   const uninstall = installAuthInterceptor(config, engine, () => inLoginCall)
   return {
     engine,

@@ -11,7 +11,7 @@ export type RequestMarker =
   /** The plugin's own call (login, refresh, logout, phone, a guard's navigation): never intercepted. */
   | { kind: 'bypass' }
   /** A call the plugin re-issues after waiting or after a 401, with the options it first saw. */
-  | { kind: 'resume'; snapshot: UniOptions; replays: number; session: Session }
+  | { kind: 'resume'; snapshot: UniOptions; replays: number; session: Session; request: number }
 
 export const BYPASS: RequestMarker = { kind: 'bypass' }
 

@@ -1,5 +1,6 @@
-import { type ComputedRef, computed } from 'vue'
+import { type ComputedRef, computed, getCurrentScope, onScopeDispose } from 'vue'
 import type { AuthError } from '../core/errors'
+import type { AuthEventListener } from '../core/events'
 import type { AuthStatus, AuthUser, Session } from '../core/types'
 import { authContext } from './auth-context'
 
@@ -16,6 +17,11 @@ export interface UseAuthReturn {
   relogin(): Promise<Session>
   /** Ends the session now; pending logins reject with `LOGGED_OUT`. */
   logout(): void
+  /**
+   * Every `AuthEvent` from now on. Returns the unsubscribe function; inside a component (any effect
+   * scope) it also unsubscribes when the scope ends.
+   */
+  onEvent(listener: AuthEventListener): () => void
 }
 
 /** The session for components, and for code outside them once the plugin is installed. */
@@ -30,5 +36,10 @@ export function useAuth(): UseAuthReturn {
     ensureSession: () => engine.ensureSession(),
     relogin: () => engine.relogin(),
     logout,
+    onEvent(listener) {
+      const off = engine.subscribe(listener)
+      if (getCurrentScope()) onScopeDispose(off)
+      return off
+    },
   }
 }
