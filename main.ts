@@ -1,9 +1,12 @@
 import { createSSRApp } from 'vue'
 import * as Pinia from 'pinia'
 import { createUniAuth } from './src'
+import { createAuthGuard } from './src/guard'
+import { createAuthTimeline } from './src/timeline'
 import App from './App.vue'
 import { API_BASE, LOGIN_TIMEOUT_MS } from './demo/config'
 import { mockWechatCode } from './demo/dev-code-provider'
+import { GUARD } from './demo/guard'
 
 export function createApp() {
   const app = createSSRApp(App)
@@ -20,5 +23,9 @@ export function createApp() {
       // #endif
     }),
   )
+  // Every way into the Orders tab and the wallet is checked: navigation APIs, the tabBar, back, launch.
+  app.use(createAuthGuard(GUARD))
+  // The home page's timeline draws the auth events from launch on (a development aid).
+  app.use(createAuthTimeline())
   return { app, Pinia }
 }

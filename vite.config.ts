@@ -33,7 +33,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['tests/core/**/*.test.ts', 'tests/vue/**/*.test.ts', 'tests/model/**/*.test.ts'],
+          include: ['tests/core/**/*.test.ts', 'tests/vue/**/*.test.ts', 'tests/model/**/*.test.ts', 'tests/timeline/**/*.test.ts'],
           environment: 'node',
         },
       },

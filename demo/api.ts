@@ -11,10 +11,11 @@ export interface CallResult<T> {
   errMsg?: string
 }
 
-export function getMe(): Promise<CallResult<{ user: DemoUser }>> {
+/** `GET /me`; `tag` goes into the query so the timeline can tell the calls apart (`?via=burst-3`). */
+export function getMe(tag?: string): Promise<CallResult<{ user: DemoUser }>> {
   return new Promise((resolve) => {
     uni.request({
-      url: '/me',
+      url: tag ? `/me?via=${tag}` : '/me',
       success: (res) => resolve({ ok: res.statusCode === 200, statusCode: res.statusCode, data: res.data as { user: DemoUser } }),
       fail: (err) => resolve({ ok: false, statusCode: 0, data: null, errMsg: err.errMsg }),
     })
@@ -28,6 +29,18 @@ export function uploadAvatar(filePath: string): Promise<CallResult<unknown>> {
       filePath,
       name: 'avatar',
       success: (res) => resolve({ ok: res.statusCode === 200, statusCode: res.statusCode, data: res.data }),
+      fail: (err) => resolve({ ok: false, statusCode: 0, data: null, errMsg: err.errMsg }),
+    })
+  })
+}
+
+/** The reference backend's development switch: every token issued so far answers 401 from now on. */
+export function expireTokens(): Promise<CallResult<unknown>> {
+  return new Promise((resolve) => {
+    uni.request({
+      url: '/dev/expire-tokens',
+      method: 'POST',
+      success: (res) => resolve({ ok: res.statusCode === 204, statusCode: res.statusCode, data: null }),
       fail: (err) => resolve({ ok: false, statusCode: 0, data: null, errMsg: err.errMsg }),
     })
   })

@@ -227,10 +227,11 @@ async function main() {
   await assertPortFree(ports.web, 'DEMO_WEB_PORT')
   if (new Set(Object.values(ports)).size !== 3) fail(`the three ports must differ: ${JSON.stringify(ports)}`)
 
-  // Production builds, wired to the local backend and mock (baked in at build time).
+  // Development builds (so the page's timeline sees every request: request events exist in
+  // development builds only), wired to the local backend and mock (baked in at build time).
   const buildEnv = {
     ...process.env,
-    NODE_ENV: 'production',
+    NODE_ENV: 'development',
     VITE_API_BASE: urls.api,
     VITE_WECHAT_MOCK: urls.mock,
   }

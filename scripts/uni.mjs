@@ -15,4 +15,6 @@ const child = spawn(process.execPath, [cli, ...process.argv.slice(2)], {
   stdio: 'inherit',
   env: { ...process.env, UNI_INPUT_DIR: process.env.UNI_INPUT_DIR ?? root },
 })
+// Stopping the launcher stops the CLI too (a watch build would otherwise outlive it).
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal))
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)))

@@ -1,6 +1,5 @@
 import type { App } from 'vue'
 import { AuthError } from '../core/errors'
-import type { AuthUser } from '../core/types'
 import { BYPASS, takeMarker, withMarker } from '../uni/request-marker'
 import type { UniOptions } from '../uni/uni-host'
 import { pathKey } from '../uni/url'
@@ -11,75 +10,99 @@ const METHODS: readonly NavigationMethod[] = ['navigateTo', 'redirectTo', 'reLau
 
 export interface GuardOptions {
   /**
-   * Pages that need an authorized user: paths as in pages.json (`'pages/orders/index'`), or a
+   * Pages that need a logged-in user: paths as in pages.json (`'pages/orders/index'`), or a
    * predicate. `pagesNeedingLogin(pagesJson)` reads `"needLogin": true` flags from pages.json.
    */
   pages: readonly string[] | ((path: string) => boolean)
-  /** Where an unauthorized navigation goes instead, e.g. `'/pages/login/index'`. */
+  /** Where an unauthorized user goes instead, e.g. `'/pages/login/index'`. */
   loginPage: string
-  /** Authorized also means "has a bound phone number" (`user.phoneBound === true`). @default false */
-  requirePhone?: boolean
+  /**
+   * Pages that also need a bound phone number (`user.phoneBound === true`): `true` for every guarded
+   * page, or a list of paths (guarded by that alone). @default false
+   */
+  requirePhone?: boolean | readonly string[]
 }
 
+/** Where the user wanted to go; `method: 'page'` is a page reached without a navigation API. */
 interface Target {
-  method: NavigationMethod
+  method: NavigationMethod | 'page'
   url: string
+}
+
+/** What the page mixin sees of a page instance (H5 sets `route`, mini-programs `$scope.route`). */
+interface PageVm {
+  $mpType?: string
+  route?: string
+  $scope?: { route?: string }
 }
 
 /**
  * The navigation guard, its own entry point (`uni-mp-auth/guard`) so apps without it pay nothing:
- * `app.use(createAuthGuard({ pages, loginPage }))` after `createUniAuth`. A navigation to a guarded
- * page waits for the silent login when there is no session yet; if the user is still not
- * authorized it opens the login page instead, and resumes the target once the user is authorized.
+ * `app.use(createAuthGuard({ pages, loginPage }))` after `createUniAuth`. docs/ARCHITECTURE.md
+ * ("The navigation guard") explains why it watches both the navigation APIs and every page's
+ * `onLoad` / `onShow`: the native tabBar, back navigation and launches never call those APIs.
  */
 export function createAuthGuard(options: GuardOptions): { install(app: App): void } {
-  const { pages, loginPage, requirePhone } = options ?? ({} as GuardOptions)
+  const { pages, loginPage, requirePhone = false } = options ?? ({} as GuardOptions)
   if (typeof loginPage !== 'string' || !loginPage || !(Array.isArray(pages) || typeof pages === 'function')) {
     throw new AuthError('INVALID_OPTIONS', 'createAuthGuard() needs { pages: string[] | (path) => boolean, loginPage: string }')
   }
+  const listed = (list: readonly string[]) => new Set(list.map(pathKey))
+  const guarded = Array.isArray(pages) ? listed(pages) : null
+  const phonePages = Array.isArray(requirePhone) ? listed(requirePhone) : null
+  const needsLogin = (path: string) => (guarded ? guarded.has(path) : (pages as (path: string) => boolean)(path)) || !!phonePages?.has(path)
+  const needsPhone = (path: string) => (phonePages ? phonePages.has(path) : requirePhone === true && needsLogin(path))
+  const loginPath = pathKey(loginPage)
+
   return {
-    install() {
-      const { engine, config, launchHooks } = authContext()
-      const guarded = new Set(Array.isArray(pages) ? pages.map(pathKey) : [])
-      const needsAuth = typeof pages === 'function' ? pages : (path: string) => guarded.has(path)
-      const loginPath = pathKey(loginPage)
-      let pending: Target | null = null
-
-      const authorized = (user: AuthUser | null | undefined = engine.session?.user) =>
-        engine.session !== null && (!requirePhone || user?.phoneBound === true)
-
-      // The plugin's own uni has no navigation APIs unless a test injected them (see globalUni).
+    install(app) {
+      const { engine, config } = authContext()
       const apis =
         typeof uni === 'undefined'
           ? ({} as Record<NavigationMethod, undefined>)
           : { navigateTo: uni.navigateTo, redirectTo: uni.redirectTo, reLaunch: uni.reLaunch, switchTab: uni.switchTab }
-      const navigate = (method: NavigationMethod, url: string) =>
-        ((config.uni[method] ?? apis[method]) as (options: UniOptions) => void)(withMarker({ url }, BYPASS))
+      /** The guard's own navigations carry the bypass marker, so its interceptors let them through. */
+      const navigate = (method: NavigationMethod, url: string, fail?: () => void) =>
+        ((config.uni[method] ?? apis[method]) as (options: UniOptions) => void)(withMarker({ url, fail }, BYPASS))
+      let pending: Target | null = null
 
+      const authorized = (path: string) => {
+        const { session } = engine
+        return !!session && (!needsPhone(path) || session.user?.phoneBound === true)
+      }
+      const blocks = (path: string) => path !== loginPath && needsLogin(path) && !authorized(path)
+
+      const open = ({ method, url }: Target) => {
+        // A page reached without an API may be a tab page, which only switchTab can open again.
+        if (method === 'page') navigate('redirectTo', url, () => navigate('switchTab', `/${pathKey(url)}`))
+        else navigate(method, url)
+      }
       const divert = (target: Target) => {
         pending = target
-        // A reLaunch (or the first page) has no page below it to come back to: replace the stack.
-        navigate(target.method === 'reLaunch' ? 'reLaunch' : 'navigateTo', loginPage)
+        // A navigation keeps the page below it; a page entry (tab, back, launch) may have none.
+        navigate(target.method === 'page' || target.method === 'reLaunch' ? 'reLaunch' : 'navigateTo', loginPage)
       }
-
       const decide = (target: Target) => {
-        if (authorized()) return navigate(target.method, target.url)
-        if (engine.session) return divert(target)
-        // No session yet: the silent login decides, and only a failure sends the user to the login page.
+        const path = pathKey(target.url)
+        const allow = () => {
+          if (target.method !== 'page') open(target)
+        }
+        if (authorized(path)) return allow()
+        // Logged in without the phone, or logged out on purpose: the login page decides, not a silent login.
+        if (engine.session || engine.status === 'logged-out') return divert(target)
+        // No session yet: the page (or navigation) waits for the silent login instead of flashing the login page.
         engine.ensureSession().then(
-          () => (authorized() ? navigate(target.method, target.url) : divert(target)),
+          () => (authorized(path) ? allow() : divert(target)),
           () => divert(target),
         )
       }
 
-      const blocks = (path: string) => path !== loginPath && needsAuth(path) && !authorized()
-
       engine.subscribe(({ type }) => {
-        if (type !== 'session' || !pending || !authorized()) return
+        if (type !== 'session' || !pending || !authorized(pathKey(pending.url))) return
         const target = pending
         pending = null
         // Replace the login page with the page the user wanted.
-        navigate(target.method === 'navigateTo' ? 'redirectTo' : target.method, target.url)
+        open(target.method === 'navigateTo' ? { method: 'redirectTo', url: target.url } : target)
       })
 
       for (const method of METHODS) {
@@ -94,17 +117,36 @@ export function createAuthGuard(options: GuardOptions): { install(app: App): voi
         })
       }
 
-      // The first page is opened by the platform, not through an API the interceptors see.
-      launchHooks.add(({ path, query = {} }) => {
-        if (!path || !blocks(pathKey(path))) return
-        // Mini-program runtimes have no URLSearchParams.
-        const search = Object.entries(query)
-          .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`)
-          .join('&')
-        decide({ method: 'reLaunch', url: `/${pathKey(path)}${search ? `?${search}` : ''}` })
+      /** Query of each page instance from its onLoad, for the checks on later shows. */
+      const seen = new WeakMap<object, { url: string; shown: boolean }>()
+      const check = ({ url }: { url: string }) => {
+        if (blocks(pathKey(url))) decide({ method: 'page', url })
+      }
+      app.mixin({
+        onLoad(this: PageVm, query?: Record<string, string>) {
+          if (this.$mpType !== 'page') return
+          const entry = { url: pageUrl(this.route ?? this.$scope?.route ?? '', query), shown: false }
+          seen.set(this, entry)
+          check(entry)
+        },
+        onShow(this: PageVm) {
+          const entry = seen.get(this)
+          if (!entry) return
+          // The first show follows onLoad, which already checked; later shows are returns to the page.
+          if (entry.shown) check(entry)
+          entry.shown = true
+        },
       })
     },
   }
+}
+
+/** `/path?query` of a page, from its route and onLoad query (mini-programs have no URLSearchParams). */
+function pageUrl(route: string, query: Record<string, string> = {}): string {
+  const search = Object.entries(query)
+    .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`)
+    .join('&')
+  return `/${pathKey(route)}${search ? `?${search}` : ''}`
 }
 
 interface PagesJson {

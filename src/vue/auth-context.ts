@@ -4,17 +4,9 @@ import { AuthError } from '../core/errors'
 import type { UniAuth } from '../uni/create-auth'
 import type { AuthStore } from './auth-store'
 
-/** The launch options `onLaunch` receives: the first page and its query. */
-export interface LaunchOptions {
-  path?: string
-  query?: Record<string, string>
-}
-
 /** What `app.use(createUniAuth())` leaves behind for `useAuth()` and the optional entry points. */
 export interface AuthContext extends UniAuth {
   readonly store: AuthStore
-  /** Run by `useAuthLifecycle()` in `onLaunch` (the navigation guard adds one). */
-  readonly launchHooks: Set<(launch: LaunchOptions) => void>
 }
 
 export const AUTH_CONTEXT: InjectionKey<AuthContext> = Symbol('uni-mp-auth')

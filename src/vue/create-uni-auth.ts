@@ -26,7 +26,7 @@ export function createUniAuth(options: UniAuthOptions): { install(app: App): voi
         })
       mirror()
       engine.subscribe(mirror)
-      const context: AuthContext = { ...auth, store, launchHooks: new Set() }
+      const context: AuthContext = { ...auth, store }
       app.provide(AUTH_CONTEXT, context)
       setActiveContext(context)
     },

@@ -1,5 +1,5 @@
 import { onHide, onLaunch, onShow } from '@dcloudio/uni-app'
-import { authContext, type LaunchOptions } from './auth-context'
+import { authContext } from './auth-context'
 
 /**
  * Call once in App.vue's `<script setup>`: starts the session in `onLaunch`, so the first page
@@ -8,10 +8,9 @@ import { authContext, type LaunchOptions } from './auth-context'
  * request; it is never thrown into the app.
  */
 export function useAuthLifecycle(): void {
-  const { engine, launchHooks } = authContext()
-  onLaunch((launch?: LaunchOptions) => {
+  const { engine } = authContext()
+  onLaunch(() => {
     engine.ensureSession().catch(() => {})
-    for (const hook of launchHooks) hook(launch ?? {})
   })
   onShow(() => engine.markForeground())
   onHide(() => engine.markBackground())

@@ -133,6 +133,15 @@ describe('the H5 demo in chromium', () => {
       expect(new Set(me.map((c) => c.status))).toEqual(new Set([200]))
       expect(new Set(me.map((c) => c.authorization))).toEqual(new Set([`Bearer ${latestGrant(demo).token}`]))
       await demo.screenshot('04-burst-cold-start')
+
+      // The timeline tells the same story: one login bar, fifty burst bars hanging from it.
+      const timeline = demo.page.locator('#timeline')
+      const burstBars = timeline.locator('.timeline-request[data-url*="via=burst-"]')
+      await expect.poll(() => burstBars.count()).toBe(50)
+      expect(await timeline.locator('.timeline-login').count()).toBe(1)
+      expect(await timeline.locator('.timeline-login').first().getAttribute('data-reason')).toBe('cold-start')
+      expect(new Set(await burstBars.evaluateAll((bars) => bars.map((bar) => bar.getAttribute('data-waited-on'))))).toEqual(new Set(['1']))
+      await timeline.screenshot({ path: `${env.screenshotDir}/05-timeline-burst.png` })
     } finally {
       await fetch(`${env.mockUrl}/__faults`, { method: 'DELETE' })
       await demo.close()

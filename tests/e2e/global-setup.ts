@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -6,6 +5,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { type BrowserServer, chromium } from 'playwright-core'
 import type { TestProject } from 'vitest/node'
+import { startDevBuild } from '../../scripts/dev-build.mjs'
 import { serveStatic } from '../../scripts/static-server.mjs'
 import { buildMockWechat } from '../../server/mock-wechat/app'
 import { buildApp } from '../../server/src/app'
@@ -27,34 +27,36 @@ function origin(server: { address(): AddressInfo | string | null }): string {
 
 /**
  * The environment without what vitest sets: under VITEST the project's vite.config.ts swaps the
- * uni() plugin for plain Vue, and NODE_ENV=test would not be a production build.
+ * uni() plugin for plain Vue. The demo is a development build, as `npm run demo` serves it: its
+ * timeline needs the request events, which production builds leave out (the compiled mini-program
+ * host and the packed-tarball test cover production builds).
  */
 function buildEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const runnerKeys = new Set(['NODE_ENV', 'TEST', 'MODE', 'PROD', 'DEV', 'SSR', 'BASE_URL'])
   const env = Object.fromEntries(
     Object.entries(process.env).filter(([key]) => !runnerKeys.has(key) && !key.startsWith('VITEST') && !key.startsWith('VITE_')),
   )
-  return { ...env, NODE_ENV: 'production', ...extra }
+  return { ...env, ...extra }
 }
 
-/** `node scripts/uni.mjs build` (H5) into BUILD_DIR, with the backend and mock of this run baked in. */
-async function buildH5(apiUrl: string, mockUrl: string): Promise<void> {
+/**
+ * A development build of the H5 demo (as `npm run demo` serves it) into BUILD_DIR, with the backend
+ * and mock of this run baked in. Returns the watcher's stop function.
+ */
+async function buildH5(apiUrl: string, mockUrl: string): Promise<() => Promise<void>> {
   rmSync(BUILD_DIR, { recursive: true, force: true })
   const started = Date.now()
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'scripts', 'uni.mjs'), 'build'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: buildEnv({ UNI_OUTPUT_DIR: BUILD_DIR, VITE_API_BASE: apiUrl, VITE_WECHAT_MOCK: mockUrl }),
-    })
-    let output = ''
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
-    child.on('error', reject)
-    child.on('exit', (code, signal) => {
-      if (code === 0) resolve()
-      else reject(new Error(`H5 build failed (${signal ?? `exit ${code}`}):\n${output}`))
-    })
+  const build = startDevBuild({
+    cwd: ROOT,
+    env: buildEnv({ UNI_OUTPUT_DIR: BUILD_DIR, VITE_API_BASE: apiUrl, VITE_WECHAT_MOCK: mockUrl }),
+    waitFor: join(BUILD_DIR, 'index.html'),
   })
+  try {
+    await build.ready
+  } catch (error) {
+    await build.stop()
+    throw error
+  }
   // A build that silently ignored the env (or the output dir) would test the wrong app.
   const assets = join(BUILD_DIR, 'assets')
   if (!existsSync(join(BUILD_DIR, 'index.html')) || !existsSync(assets)) throw new Error(`H5 build left no app in ${BUILD_DIR}`)
@@ -66,6 +68,7 @@ async function buildH5(apiUrl: string, mockUrl: string): Promise<void> {
     if (!bundle.includes(url)) throw new Error(`the H5 build does not contain ${url}: VITE_* did not reach the build`)
   }
   console.log(`[e2e] H5 demo built for ${apiUrl} in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+  return build.stop
 }
 
 function listen(server: Server): Promise<void> {
@@ -119,7 +122,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const apiUrl = (await app.listen({ host: HOST, port: 0 })).replace('localhost', HOST)
     cleanups.push(() => app.close())
 
-    await buildH5(apiUrl, mockUrl)
+    cleanups.push(await buildH5(apiUrl, mockUrl))
 
     const browserServer: BrowserServer = await chromium.launchServer({ executablePath, args: CHROMIUM_ARGS })
     cleanups.push(() => browserServer.close())

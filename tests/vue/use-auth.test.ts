@@ -164,32 +164,15 @@ describe('useAuthLifecycle()', () => {
   })
 })
 
-describe('useAuthLifecycle() with a navigation guard', () => {
-  beforeEach(() => resetLifecycle())
-
-  it('diverts a guarded first page to the login page when the launch login fails', async () => {
-    const fake = createFakeUni()
-    const App = defineComponent({
-      setup() {
-        useAuthLifecycle()
-        return () => null
-      },
-    })
-    mount(App, {
-      global: {
-        plugins: [
-          createPinia(),
-          createUniAuth({
-            host: { uni: fake.uni, storage: createMemoryStorage() },
-            login: () => Promise.reject(new Error('backend down')),
-          }),
-          createAuthGuard({ pages: ['pages/orders/index'], loginPage: '/pages/login/index' }),
-        ],
-      },
-    })
-    fireLifecycle('onLaunch', { path: 'pages/orders/index', query: { id: '3' } })
-    await flush(20)
-    expect(fake.navigations).toEqual(['reLaunch /pages/login/index'])
+describe('createAuthGuard() installed on a Vue app', () => {
+  it('adds one app-wide mixin with the page hooks onLoad and onShow, after createUniAuth', () => {
+    const app = createApp({ render: () => null })
+    app.use(createPinia())
+    app.use(createUniAuth({ host: { uni: createFakeUni().uni, storage: createMemoryStorage() }, login: '/l' }))
+    app.use(createAuthGuard({ pages: ['pages/orders/index'], loginPage: '/pages/login/index' }))
+    const mixins = (app._context as unknown as { mixins: Array<Record<string, unknown>> }).mixins
+    expect(mixins).toHaveLength(1)
+    expect(Object.keys(mixins[0]!).sort()).toEqual(['onLoad', 'onShow'])
   })
 })
 

@@ -6,7 +6,7 @@ describe('wx.login failing', () => {
     const host = startHost({ behaviour: { login: 'fail' } })
     const page = host.launch()
     expect(await waitForLog(host, 'GET /me')).toBe(
-      'GET /me → uni-mp-auth:fail LOGIN_PLATFORM_FAILED the platform login failed: login:fail system error',
+      'GET /me → uni-mp-auth:fail LOGIN_PLATFORM_FAILED getting a login code failed: login:fail system error',
     )
     expect(page.text('error')).toBe('error: LOGIN_PLATFORM_FAILED')
 

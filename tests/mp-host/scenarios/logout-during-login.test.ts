@@ -10,7 +10,7 @@ describe('logout while the first login is running', () => {
     page.tap('logout')
     await host.advance(500)
 
-    expect(logLines(host)).toEqual(['GET /me → uni-mp-auth:fail LOGGED_OUT logged out while waiting for the login', 'logout'])
+    expect(logLines(host)).toEqual(['GET /me → uni-mp-auth:fail LOGGED_OUT logged out during the login', 'logout'])
     expect(host.fake.calls.count('login')).toBe(1)
     expect(callsTo(host, '/auth/login')).toHaveLength(0)
     expect(host.fake.calls.count('request')).toBe(0)

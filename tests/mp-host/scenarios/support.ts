@@ -43,8 +43,9 @@ export function argsOf(call: WxCall): RequestArgs {
 }
 
 /** `wx.request` / `wx.uploadFile` calls to one path of the backend. */
+/** The calls to `path` (query ignored: the demo tags some requests, `/me?via=burst-3`). */
 export function callsTo(host: MpHost, path: string, api = 'request'): WxCall[] {
-  return host.fake.calls.of(api).filter((call) => argsOf(call).url === `${API}${path}`)
+  return host.fake.calls.of(api).filter((call) => String(argsOf(call).url).replace(/\?.*/, '') === `${API}${path}`)
 }
 
 export function authOf(call: WxCall): string | undefined {
