@@ -5,7 +5,7 @@ import { type Clock, systemClock } from './clock.js'
 import type { AppConfig } from './config.js'
 import { clientErrorHandler } from './http/client-error.js'
 import { drainUnreadBody } from './http/drain-body.js'
-import { installErrorHandlers } from './http/error-handler.js'
+import { errorHandler, installErrorHandlers } from './http/error-handler.js'
 import { requireHostHeader } from './http/host-header.js'
 import { REDACTED_LOG_PATHS } from './http/log-redaction.js'
 import { uniMpAuth } from './plugin.js'
@@ -54,6 +54,9 @@ function createFastify(config: AppConfig, options: BuildAppOptions): FastifyInst
       requireHostHeader: false,
     },
     clientErrorHandler,
+    // A malformed URL is refused by the router before any hook runs; fastify answers it itself
+    // (quoting the URL) unless given this.
+    frameworkErrors: errorHandler,
     logger:
       options.logger === false
         ? false

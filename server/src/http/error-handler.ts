@@ -17,6 +17,7 @@ const MESSAGE_BY_FASTIFY_CODE: Record<string, string> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'Request body too large',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Unsupported Content-Type; send application/json',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'Empty body; send a JSON object',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'Body is not valid JSON',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'Content-Length does not match the body',
   FST_ERR_BAD_URL: 'Malformed URL',
   FST_ERR_BAD_STATUS_CODE: 'Bad request',
@@ -31,7 +32,7 @@ function clientErrorBody(error: FastifyError, status: number): ErrorBody {
 }
 
 /** Every error leaves as `{ code, message }`; only genuine server faults become 5xx. */
-export function errorHandler(this: FastifyInstance, error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (isAuthError(error)) {
     const level = error.statusCode >= 500 ? 'warn' : 'info'
     request.log[level]({ code: error.code, wxErrcode: error.wxErrcode }, error.message)
