@@ -7,6 +7,7 @@ import { errorHandler } from './http/error-handler.js'
 import { installJsonBodyParser } from './http/json-body.js'
 import { registerRateLimits } from './http/rate-limits.js'
 import { checkReadiness, type Readiness } from './http/readiness.js'
+import { installStrictValidator } from './http/validator.js'
 import { type AuthConfig, resolveOptions, type UniMpAuthOptions } from './options.js'
 import { registerAuthRoutes } from './routes/auth-routes.js'
 import { registerDevRoutes } from './routes/dev-routes.js'
@@ -81,6 +82,7 @@ async function uniMpAuthPlugin(app: FastifyInstance, options: UniMpAuthOptions):
       scope.setErrorHandler(errorHandler)
       scope.addHook('onSend', drainUnreadBody(config.drainLimitBytes))
       installJsonBodyParser(scope)
+      installStrictValidator(scope)
       await registerRateLimits(scope, services.redis)
       registerAuthRoutes(scope, services)
       registerUserRoutes(scope, services)
