@@ -1,5 +1,3 @@
-import { ERROR_STATUS } from '../errors.js'
-
 /** Opaque credential strings from clients: printable ASCII, bounded, never empty. */
 const credential = { type: 'string', minLength: 1, maxLength: 512, pattern: '^[\\x21-\\x7e]+$' } as const
 
@@ -74,7 +72,11 @@ const errorBodySchema = {
   required: ['code', 'message'],
   additionalProperties: false,
   properties: {
-    code: { type: 'string', enum: Object.keys(ERROR_STATUS), description: 'Stable error code; clients branch on it' },
+    code: {
+      type: 'string',
+      pattern: '^[A-Z][A-Z_]*$',
+      description: 'Stable error code, listed in the response description; clients branch on it',
+    },
     message: { type: 'string', description: 'Human-readable; may change' },
   },
 } as const
