@@ -48,9 +48,12 @@ function expectRateLimited(response: LightMyRequestResponse, maxRetryAfter: numb
 
 describe('login rate limits: junk codes cannot burn the code2Session quota', () => {
   const { loginFailures, loginConcurrency } = DEFAULTS.rateLimit
+  // Bursts run with the production WeChat timeout, not the harness's 400 ms: on a loaded machine a
+  // 400 ms limit turns slow upstream answers into 502s.
+  const PRODUCTION_WX_TIMEOUT = { WX_TIMEOUT_MS: String(DEFAULTS.wx.timeoutMs) }
 
   it('200 junk codes in a burst from one address cost at most failures + concurrency upstream calls', async () => {
-    const harness = await open()
+    const harness = await open({ env: PRODUCTION_WX_TIMEOUT })
     const responses = await Promise.all(Array.from({ length: 200 }, (_, i) => login(harness, junk(i))))
     const calls = await upstreamCalls(harness)
     expect(calls).toBeGreaterThanOrEqual(loginFailures.max)
@@ -68,9 +71,7 @@ describe('login rate limits: junk codes cannot burn the code2Session quota', () 
   })
 
   it('200 valid logins at once from one carrier NAT address all succeed', async () => {
-    // Logins beyond the concurrency wait their turn for up to one WeChat timeout: the production
-    // default here, not the harness's 400 ms, so a loaded test machine does not turn waits into 429s.
-    const harness = await open({ env: { WX_TIMEOUT_MS: String(DEFAULTS.wx.timeoutMs) } })
+    const harness = await open({ env: PRODUCTION_WX_TIMEOUT })
     const codes = Array.from({ length: 200 }, () => harness.mock.state.mintLoginCode({}).code)
     const responses = await Promise.all(codes.map((code) => login(harness, code)))
     expect(responses.map((r) => r.statusCode)).toEqual(Array(200).fill(200))

@@ -9,7 +9,7 @@ export interface LoginGuardOptions {
   failures: RateLimitRule
   /** code2Session calls in flight per client address on this instance. */
   concurrency: number
-  /** How long a login may wait for its turn: about one upstream call. */
+  /** How long a login may wait for its turn before it is answered 429. */
   waitMs: number
 }
 

@@ -24,6 +24,9 @@ import {
 
 // A wx.login code lives 5 minutes at WeChat; remembering it twice as long covers clock skew.
 const CODE_GUARD_TTL_MS = 10 * 60_000
+// How long a login may wait for its turn at code2Session (see createLoginGuard): half the client
+// plugin's default 10-second login deadline, so the client still gets an answer it can act on.
+const LOGIN_TURN_WAIT_MS = 5000
 
 const tags = ['auth']
 
@@ -32,7 +35,7 @@ export function registerAuthRoutes(app: FastifyInstance, services: Services): vo
   const loginGuard = createLoginGuard(app, {
     failures: config.rateLimit.loginFailures,
     concurrency: config.rateLimit.loginConcurrency,
-    waitMs: config.wx.timeoutMs,
+    waitMs: LOGIN_TURN_WAIT_MS,
   })
 
   app.post<{ Body: CodeBody }>(
