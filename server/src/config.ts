@@ -1,42 +1,57 @@
 import { readFileSync } from 'node:fs'
+import { ConfigError } from './config-error.js'
+import { DEFAULTS } from './defaults.js'
+import type { JwtOptions, RateLimitOptions, TokenEndpoint, WechatOptions } from './options.js'
 
-export type TokenEndpoint = 'stable' | 'legacy'
+export { ConfigError } from './config-error.js'
+export type { TokenEndpoint } from './options.js'
+
+/** Limits of the HTTP server itself (Node's http module, via fastify). */
+export interface ServerTimeouts {
+  /** Whole request (headers and body) must arrive within this. @default 20000 */
+  requestMs: number
+  /** Headers must arrive within this; at most `requestMs`. @default 10000 */
+  headersMs: number
+  /** A socket with no traffic either way is closed after this. @default 60000 */
+  connectionMs: number
+  /** An idle keep-alive connection is closed after this. @default 72000 */
+  keepAliveMs: number
+  /** How often Node checks the two timeouts above: a slow client is cut within timeout + this. @default 5000 */
+  checkIntervalMs: number
+}
+
+/**
+ * `TRUST_PROXY`: fastify's `trustProxy`, so `request.ip` (and the rate limits) see the client, not
+ * the proxy: `true` trusts any forwarder, a list trusts those addresses / CIDR ranges.
+ */
+export type TrustProxy = boolean | string[]
 
 export interface AppConfig {
-  wx: {
-    appId: string
-    secret: string
-    /** @default 'https://api.weixin.qq.com' */
-    apiBase: string
-    /** `stable` = POST /cgi-bin/stable_token (preferred), `legacy` = GET /cgi-bin/token. @default 'stable' */
-    tokenEndpoint: TokenEndpoint
-    /** Upper bound for one WeChat call. @default 5000 */
-    timeoutMs: number
-  }
-  jwt: {
-    secret: string
-    /** @default 'uni-mp-auth' */
-    issuer: string
-    /** @default 'uni-mp-auth-client' */
-    audience: string
-    /** @default 7200 */
-    ttlSeconds: number
-  }
+  wx: WechatOptions
+  jwt: JwtOptions
   /** @default 2592000 (30 days) */
   refreshTtlSeconds: number
   /** `sqlite:<path>`, `sqlite::memory:` or `redis://…`. @default 'sqlite:./data/auth.db' */
   storeUrl: string
+  /** Shared rate-limit counters (and anything else that may be lost). @default undefined (in memory, per instance) */
+  redisUrl: string | undefined
   /** @default '127.0.0.1' */
   host: string
   /** @default 8787 */
   port: number
   /** Allowed browser origins; `undefined` = localhost/127.0.0.1 on any port outside production. */
   corsOrigins: string[] | undefined
+  /** @default false */
+  trustProxy: TrustProxy
   /** Registers POST /dev/expire-tokens. Never on in production. @default false */
   devEndpoints: boolean
   production: boolean
-  /** Largest accepted request body in bytes. @default 16384 */
+  /** Largest accepted JSON body in bytes. @default 16384 */
   bodyLimit: number
+  /** @default 4194304 */
+  drainLimitBytes: number
+  timeouts: ServerTimeouts
+  rateLimit: RateLimitOptions
   /** @default 'info' */
   logLevel: string
 }
@@ -47,10 +62,6 @@ export const DEV_DEFAULTS = {
   secret: 'mock-app-secret-not-for-production',
   jwtSecret: 'dev-only-jwt-secret-change-me-0123456789',
 } as const
-
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError'
-}
 
 type Env = Record<string, string | undefined>
 
@@ -68,9 +79,43 @@ function jwtSecretFrom(env: Env): string | undefined {
   return env.JWT_SECRET || undefined
 }
 
+function trustProxyFrom(raw: string | undefined): TrustProxy {
+  if (raw === undefined || raw === '' || raw === 'false') return false
+  if (raw === 'true') return true
+  return raw
+    .split(',')
+    .map((address) => address.trim())
+    .filter(Boolean)
+}
+
+function timeoutsFrom(env: Env): ServerTimeouts {
+  const timeouts: ServerTimeouts = {
+    requestMs: intFrom(env, 'REQUEST_TIMEOUT_MS', DEFAULTS.timeouts.requestMs),
+    headersMs: intFrom(env, 'HEADERS_TIMEOUT_MS', DEFAULTS.timeouts.headersMs),
+    connectionMs: intFrom(env, 'CONNECTION_TIMEOUT_MS', DEFAULTS.timeouts.connectionMs),
+    keepAliveMs: intFrom(env, 'KEEP_ALIVE_TIMEOUT_MS', DEFAULTS.timeouts.keepAliveMs),
+    checkIntervalMs: intFrom(env, 'TIMEOUT_CHECK_INTERVAL_MS', DEFAULTS.timeouts.checkIntervalMs),
+  }
+  // Node only cuts a slow body when the headers timeout is not longer than the request timeout.
+  if (timeouts.headersMs > timeouts.requestMs) {
+    throw new ConfigError(`HEADERS_TIMEOUT_MS (${timeouts.headersMs}) must not exceed REQUEST_TIMEOUT_MS (${timeouts.requestMs})`)
+  }
+  return timeouts
+}
+
+function rateLimitFrom(env: Env): RateLimitOptions {
+  const { loginFailures, refresh, phone, loginConcurrency } = DEFAULTS.rateLimit
+  return {
+    loginFailures: { ...loginFailures, max: intFrom(env, 'RATE_LIMIT_LOGIN_FAILURES', loginFailures.max) },
+    loginConcurrency: intFrom(env, 'RATE_LIMIT_LOGIN_CONCURRENCY', loginConcurrency),
+    refresh: { ...refresh, max: intFrom(env, 'RATE_LIMIT_REFRESH', refresh.max) },
+    phone: { ...phone, max: intFrom(env, 'RATE_LIMIT_PHONE', phone.max) },
+  }
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const production = env.NODE_ENV === 'production'
-  const tokenEndpoint = (env.WX_TOKEN_ENDPOINT ?? 'stable') as TokenEndpoint
+  const tokenEndpoint = (env.WX_TOKEN_ENDPOINT ?? DEFAULTS.wx.tokenEndpoint) as TokenEndpoint
   if (tokenEndpoint !== 'stable' && tokenEndpoint !== 'legacy') {
     throw new ConfigError(`WX_TOKEN_ENDPOINT must be "stable" or "legacy", got "${env.WX_TOKEN_ENDPOINT}"`)
   }
@@ -78,18 +123,19 @@ export function loadConfig(env: Env = process.env): AppConfig {
     wx: {
       appId: env.WX_APPID || DEV_DEFAULTS.appId,
       secret: env.WX_SECRET || DEV_DEFAULTS.secret,
-      apiBase: (env.WX_API_BASE || 'https://api.weixin.qq.com').replace(/\/+$/, ''),
+      apiBase: (env.WX_API_BASE || DEFAULTS.wx.apiBase).replace(/\/+$/, ''),
       tokenEndpoint,
-      timeoutMs: intFrom(env, 'WX_TIMEOUT_MS', 5000),
+      timeoutMs: intFrom(env, 'WX_TIMEOUT_MS', DEFAULTS.wx.timeoutMs),
     },
     jwt: {
       secret: jwtSecretFrom(env) ?? DEV_DEFAULTS.jwtSecret,
-      issuer: env.JWT_ISSUER || 'uni-mp-auth',
-      audience: env.JWT_AUDIENCE || 'uni-mp-auth-client',
-      ttlSeconds: intFrom(env, 'TOKEN_TTL_SECONDS', 7200),
+      issuer: env.JWT_ISSUER || DEFAULTS.jwt.issuer,
+      audience: env.JWT_AUDIENCE || DEFAULTS.jwt.audience,
+      ttlSeconds: intFrom(env, 'TOKEN_TTL_SECONDS', DEFAULTS.jwt.ttlSeconds),
     },
-    refreshTtlSeconds: intFrom(env, 'REFRESH_TTL_SECONDS', 30 * 24 * 3600),
+    refreshTtlSeconds: intFrom(env, 'REFRESH_TTL_SECONDS', DEFAULTS.refreshTtlSeconds),
     storeUrl: env.STORE_URL || 'sqlite:./data/auth.db',
+    redisUrl: env.REDIS_URL || undefined,
     host: env.HOST || '127.0.0.1',
     port: intFrom(env, 'PORT', 8787),
     corsOrigins: env.CORS_ORIGIN
@@ -97,9 +143,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
           .map((o) => o.trim())
           .filter(Boolean)
       : undefined,
+    trustProxy: trustProxyFrom(env.TRUST_PROXY),
     devEndpoints: env.AUTH_DEV_ENDPOINTS === '1',
     production,
-    bodyLimit: intFrom(env, 'BODY_LIMIT_BYTES', 16 * 1024),
+    bodyLimit: intFrom(env, 'BODY_LIMIT_BYTES', DEFAULTS.bodyLimit),
+    drainLimitBytes: intFrom(env, 'DRAIN_LIMIT_BYTES', DEFAULTS.drainLimitBytes),
+    timeouts: timeoutsFrom(env),
+    rateLimit: rateLimitFrom(env),
     logLevel: env.LOG_LEVEL || 'info',
   }
   assertSafeConfig(config)

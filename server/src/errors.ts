@@ -7,6 +7,9 @@ export const ERROR_STATUS = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   NOT_FOUND: 404,
+  REQUEST_TIMEOUT: 408,
+  HEADERS_TOO_LARGE: 431,
+  RATE_LIMITED: 429,
   AUTH_TOKEN_MISSING: 401,
   AUTH_TOKEN_INVALID: 401,
   AUTH_TOKEN_EXPIRED: 401,
@@ -20,6 +23,7 @@ export const ERROR_STATUS = {
   WX_BUSY: 503,
   WX_UNAVAILABLE: 502,
   WX_ERROR: 502,
+  NOT_READY: 503,
   INTERNAL: 500,
 } as const satisfies Record<string, number>
 
@@ -37,12 +41,15 @@ export class AuthError extends Error {
   readonly statusCode: number
   /** WeChat's own errcode when the failure came from WeChat; kept for logs, never sent. */
   readonly wxErrcode: number | undefined
+  /** Sent as `Retry-After` (seconds): when the client may try again. */
+  readonly retryAfterSeconds: number | undefined
 
-  constructor(code: ErrorCode, message: string, options: { cause?: unknown; wxErrcode?: number } = {}) {
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; wxErrcode?: number; retryAfterSeconds?: number } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause })
     this.code = code
     this.statusCode = ERROR_STATUS[code]
     this.wxErrcode = options.wxErrcode
+    this.retryAfterSeconds = options.retryAfterSeconds
   }
 
   toBody(): ErrorBody {

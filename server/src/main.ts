@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { buildApp } from './app.js'
 import { ConfigError, loadConfig } from './config.js'
 

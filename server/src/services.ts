@@ -1,16 +1,21 @@
+import type { Redis } from 'ioredis'
+import type { RequireUser } from './auth/require-user.js'
 import type { Clock } from './clock.js'
-import type { AppConfig } from './config.js'
+import type { AuthConfig } from './options.js'
 import type { AuthStore } from './store/types.js'
 import type { AccessTokens } from './tokens/access-tokens.js'
 import type { AccessTokenProvider } from './wechat/access-token.js'
 import type { WechatClient } from './wechat/client.js'
 
-/** Everything a route needs, built once in buildApp and passed down explicitly. */
+/** Everything a route needs, built once when the plugin is registered and passed down explicitly. */
 export interface Services {
-  config: AppConfig
+  config: AuthConfig
   store: AuthStore
+  /** Shared counters between instances; `null` when no Redis is configured. */
+  redis: Redis | null
   wechat: WechatClient
   accessTokens: AccessTokens
   wxAccessToken: AccessTokenProvider
+  requireUser: RequireUser
   now: Clock
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { AVATAR_BODY_LIMIT } from '../src/routes/user-routes.js'
+import { DEFAULTS } from '../src/defaults.js'
 import { type Harness, useHarness } from './helpers/harness.js'
 
 /** A real multipart encoding (undici's FormData), as a browser's or WeChat's uploadFile sends. */
@@ -103,7 +103,7 @@ describe('POST /me/avatar (uni.uploadFile, field `avatar`)', () => {
 
   it('is a 413 above its body limit', async () => {
     const { token } = await harness().login()
-    const response = await postAvatar(harness(), { avatar: trickyImage(AVATAR_BODY_LIMIT + 1) }, token)
+    const response = await postAvatar(harness(), { avatar: trickyImage(DEFAULTS.avatarMaxBytes + 1) }, token)
     expect(response.statusCode).toBe(413)
     expect(response.json().code).toBe('PAYLOAD_TOO_LARGE')
   })

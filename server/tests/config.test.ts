@@ -46,6 +46,27 @@ describe('loadConfig', () => {
     expect(loadConfig({ JWT_SECRET_FILE: file }).jwt.secret).toBe('secret-from-a-file-0123456789-abcdef')
   })
 
+  it('reads the edge settings: timeouts, rate limits, trusted proxies, Redis', () => {
+    const config = loadConfig({
+      REQUEST_TIMEOUT_MS: '9000',
+      HEADERS_TIMEOUT_MS: '4000',
+      RATE_LIMIT_LOGIN_FAILURES: '7',
+      RATE_LIMIT_REFRESH: '50',
+      TRUST_PROXY: '10.0.0.0/8, 192.168.1.1',
+      REDIS_URL: 'redis://cache:6379',
+    })
+    expect(config.timeouts).toMatchObject({ requestMs: 9000, headersMs: 4000, checkIntervalMs: 5000 })
+    expect(config.rateLimit).toMatchObject({ loginFailures: { max: 7, windowSeconds: 600 }, refresh: { max: 50, windowSeconds: 60 } })
+    expect(config.trustProxy).toEqual(['10.0.0.0/8', '192.168.1.1'])
+    expect(config.redisUrl).toBe('redis://cache:6379')
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true)
+    expect(loadConfig({}).trustProxy).toBe(false)
+  })
+
+  it('refuses a headers timeout longer than the request timeout (Node would not cut slow bodies)', () => {
+    expect(() => loadConfig({ REQUEST_TIMEOUT_MS: '1000', HEADERS_TIMEOUT_MS: '2000' })).toThrow(/HEADERS_TIMEOUT_MS/)
+  })
+
   it('rejects malformed numbers and store URLs', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError)
     expect(() => loadConfig({ TOKEN_TTL_SECONDS: '-5' })).toThrow(ConfigError)

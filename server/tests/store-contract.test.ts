@@ -93,6 +93,40 @@ describe.each(STORE_KINDS)('AuthStore contract: $name', (kind) => {
     await store.revokeRefreshFamilyOf('unknown')
   })
 
+  it("revokes one family by id, leaving the user's other families alive", async () => {
+    const store = open()
+    await store.saveRefreshToken({ hash: 'fa1', userId: 'u1', familyId: 'fam-a', expiresAt: now + 60_000 })
+    await store.saveRefreshToken({ hash: 'fa2', userId: 'u1', familyId: 'fam-a', expiresAt: now + 60_000 })
+    await store.saveRefreshToken({ hash: 'fb1', userId: 'u1', familyId: 'fam-b', expiresAt: now + 60_000 })
+    await store.revokeFamily('fam-a')
+    await store.revokeFamily('fam-unknown')
+    expect((await store.consumeRefreshToken('fa1')).status).toBe('invalid')
+    expect((await store.consumeRefreshToken('fa2')).status).toBe('invalid')
+    expect((await store.consumeRefreshToken('fb1')).status).toBe('ok')
+  })
+
+  it("revokes every family of one user and no one else's", async () => {
+    const store = open()
+    await store.saveRefreshToken({ hash: 'u1a', userId: 'u1', familyId: 'u1-fam-a', expiresAt: now + 60_000 })
+    await store.saveRefreshToken({ hash: 'u1b', userId: 'u1', familyId: 'u1-fam-b', expiresAt: now + 60_000 })
+    await store.saveRefreshToken({ hash: 'u2a', userId: 'u2', familyId: 'u2-fam-a', expiresAt: now + 60_000 })
+    await store.revokeAllFamiliesOfUser('u1')
+    await store.revokeAllFamiliesOfUser('nobody')
+    expect((await store.consumeRefreshToken('u1a')).status).toBe('invalid')
+    expect((await store.consumeRefreshToken('u1b')).status).toBe('invalid')
+    expect((await store.consumeRefreshToken('u2a')).status).toBe('ok')
+    // A login after "log out everywhere" starts a family that works.
+    await store.saveRefreshToken({ hash: 'u1c', userId: 'u1', familyId: 'u1-fam-c', expiresAt: now + 60_000 })
+    expect((await store.consumeRefreshToken('u1c')).status).toBe('ok')
+  })
+
+  it('answers ping while open and throws once closed', async () => {
+    const store = open()
+    await expect(store.ping()).resolves.toBeUndefined()
+    await store.close()
+    await expect(store.ping()).rejects.toThrow()
+  })
+
   it('caches the access token', async () => {
     const store = open()
     expect(await store.getAccessToken()).toBeNull()

@@ -6,7 +6,7 @@ const key = new TextEncoder().encode(TEST_JWT_SECRET)
 
 function claims(overrides: { iss?: string; aud?: string; exp?: number; sub?: string } = {}) {
   const now = Math.floor(Date.now() / 1000)
-  return new SignJWT({ ep: 0 })
+  return new SignJWT({ ep: 0, fid: 'family-1' })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(overrides.sub ?? 'user-1')
     .setIssuer(overrides.iss ?? 'uni-mp-auth')
@@ -67,7 +67,7 @@ describe('access token verification', () => {
 
   it('rejects alg "none"', async () => {
     const login = await harness().login()
-    const unsecured = new UnsecuredJWT({ ep: 0 })
+    const unsecured = new UnsecuredJWT({ ep: 0, fid: 'family-1' })
       .setSubject(login.user.id)
       .setIssuer('uni-mp-auth')
       .setAudience('uni-mp-auth-client')
@@ -82,7 +82,7 @@ describe('access token verification', () => {
   it('rejects an HS512 token signed with the right secret (algorithm is pinned)', async () => {
     const login = await harness().login()
     const now = Math.floor(Date.now() / 1000)
-    const hs512 = await new SignJWT({ ep: 0 })
+    const hs512 = await new SignJWT({ ep: 0, fid: 'family-1' })
       .setProtectedHeader({ alg: 'HS512' })
       .setSubject(login.user.id)
       .setIssuer('uni-mp-auth')

@@ -18,7 +18,7 @@ export interface SessionResponse {
 
 export async function issueSession(services: Services, user: UserRecord, familyId: string): Promise<SessionResponse> {
   const { store, accessTokens, config, now } = services
-  const access = await accessTokens.issue(user.id)
+  const access = await accessTokens.issue(user.id, familyId)
   const refresh = newRefreshToken()
   await store.saveRefreshToken({
     hash: refresh.hash,

@@ -1,24 +1,38 @@
-import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
+import type { FastifyRequest } from 'fastify'
 import { AuthError } from '../errors.js'
-import type { AccessTokens } from '../tokens/access-tokens.js'
+import type { AccessClaims, AccessTokens, VerifyOptions } from '../tokens/access-tokens.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** Set by the requireUser pre-handler on authenticated routes. */
-    auth: { userId: string } | null
+    /** Set by `requireUser` on authenticated routes; `null` elsewhere. */
+    auth: AccessClaims | null
   }
 }
 
+/** An `onRequest` or `preHandler` hook: sets `request.auth` from a valid Bearer token, or fails with a 401 AuthError. */
+export type RequireUser = (request: FastifyRequest) => Promise<void>
+
 const BEARER = /^Bearer\s+(\S+)\s*$/i
 
-/** Pre-handler that turns `Authorization: Bearer <jwt>` into `request.auth`, or answers 401. */
-export function requireUser(accessTokens: AccessTokens): preHandlerAsyncHookHandler {
+/** The token of `Authorization: Bearer <token>`; 401 when the header is missing or of another scheme. */
+export function bearerToken(request: FastifyRequest): string {
+  const header = request.headers.authorization
+  if (!header) throw new AuthError('AUTH_TOKEN_MISSING', 'Authorization: Bearer <token> header required')
+  const match = BEARER.exec(header)
+  if (!match?.[1]) throw new AuthError('AUTH_TOKEN_INVALID', 'Authorization header is not a Bearer token')
+  return match[1]
+}
+
+/** Verifies the request's Bearer token (optionally accepting an expired one, see VerifyOptions). */
+export async function verifyBearer(request: FastifyRequest, accessTokens: AccessTokens, options?: VerifyOptions): Promise<AccessClaims> {
+  const claims = await accessTokens.verify(bearerToken(request), options)
+  request.auth = claims
+  return claims
+}
+
+export function requireUser(accessTokens: AccessTokens): RequireUser {
   return async (request) => {
-    const header = request.headers.authorization
-    if (!header) throw new AuthError('AUTH_TOKEN_MISSING', 'Authorization: Bearer <token> header required')
-    const match = BEARER.exec(header)
-    if (!match?.[1]) throw new AuthError('AUTH_TOKEN_INVALID', 'Authorization header is not a Bearer token')
-    request.auth = { userId: await accessTokens.verify(match[1]) }
+    await verifyBearer(request, accessTokens)
   }
 }
 

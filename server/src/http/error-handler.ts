@@ -1,34 +1,58 @@
-import type { FastifyError, FastifyInstance } from 'fastify'
-import { type ErrorBody, isAuthError } from '../errors.js'
+import { STATUS_CODES } from 'node:http'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { type ErrorBody, type ErrorCode, isAuthError } from '../errors.js'
 
-function clientErrorBody(error: FastifyError): { status: number; body: ErrorBody } {
-  const status = error.statusCode ?? 400
-  if (status === 413) return { status, body: { code: 'PAYLOAD_TOO_LARGE', message: 'Request body too large' } }
-  if (status === 415) return { status, body: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Send application/json' } }
-  // Fastify's own 4xx messages (schema, JSON syntax) describe the request, never server state.
-  return { status, body: { code: 'BAD_REQUEST', message: error.message } }
+const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
+  404: 'NOT_FOUND',
+  408: 'REQUEST_TIMEOUT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED',
+  431: 'HEADERS_TOO_LARGE',
+}
+
+// Fixed texts for fastify's own client errors: several of its messages quote the URL, a header or
+// a piece of the body, and an error answer must never echo what the client sent.
+const MESSAGE_BY_FASTIFY_CODE: Record<string, string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'Request body too large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Unsupported Content-Type; send application/json',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'Empty body; send a JSON object',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'Body is not valid JSON',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'Content-Length does not match the body',
+  FST_ERR_BAD_URL: 'Malformed URL',
+  FST_ERR_BAD_STATUS_CODE: 'Bad request',
+}
+
+function clientErrorBody(error: FastifyError, status: number): ErrorBody {
+  const code = CODE_BY_STATUS[status] ?? 'BAD_REQUEST'
+  // Schema errors ("body/code must be string") describe our schema, not the client's data.
+  if (error.validation) return { code: 'BAD_REQUEST', message: error.message }
+  if (error instanceof SyntaxError) return { code, message: 'Body is not valid JSON' }
+  return { code, message: MESSAGE_BY_FASTIFY_CODE[error.code] ?? STATUS_CODES[status] ?? 'Bad request' }
 }
 
 /** Every error leaves as `{ code, message }`; only genuine server faults become 5xx. */
-export function installErrorHandlers(app: FastifyInstance): void {
-  app.setErrorHandler<FastifyError>((error, request, reply) => {
-    if (isAuthError(error)) {
-      const level = error.statusCode >= 500 ? 'warn' : 'info'
-      request.log[level]({ code: error.code, wxErrcode: error.wxErrcode }, error.message)
-      return reply.status(error.statusCode).send(error.toBody())
-    }
-    if (error.validation) {
-      return reply.status(400).send({ code: 'BAD_REQUEST', message: error.message } satisfies ErrorBody)
-    }
-    if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
-      const { status, body } = clientErrorBody(error)
-      return reply.status(status).send(body)
-    }
-    request.log.error({ err: error }, 'unhandled error')
-    return reply.status(500).send({ code: 'INTERNAL', message: 'Internal server error' } satisfies ErrorBody)
-  })
+export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (isAuthError(error)) {
+    const level = error.statusCode >= 500 ? 'warn' : 'info'
+    request.log[level]({ code: error.code, wxErrcode: error.wxErrcode }, error.message)
+    if (error.retryAfterSeconds !== undefined) void reply.header('retry-after', String(error.retryAfterSeconds))
+    return reply.status(error.statusCode).send(error.toBody())
+  }
+  const status = error.validation ? 400 : error.statusCode
+  if (status !== undefined && status >= 400 && status < 500) {
+    return reply.status(status).send(clientErrorBody(error, status))
+  }
+  request.log.error({ err: error }, 'unhandled error')
+  return reply.status(500).send({ code: 'INTERNAL', message: 'Internal server error' } satisfies ErrorBody)
+}
 
-  app.setNotFoundHandler((request, reply) => {
-    return reply.status(404).send({ code: 'NOT_FOUND', message: `No route ${request.method} ${request.url}` })
-  })
+/** 404 without quoting the requested URL back. */
+export function notFoundHandler(_request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return reply.status(404).send({ code: 'NOT_FOUND', message: 'No such route' } satisfies ErrorBody)
+}
+
+export function installErrorHandlers(app: FastifyInstance): void {
+  app.setErrorHandler(errorHandler)
+  app.setNotFoundHandler(notFoundHandler)
 }

@@ -4,7 +4,7 @@ const credential = { type: 'string', minLength: 1, maxLength: 512, pattern: '^[\
 export const codeBodySchema = {
   type: 'object',
   required: ['code'],
-  properties: { code: credential },
+  properties: { code: { ...credential, description: 'A one-time code from the mini-program (wx.login or getPhoneNumber)' } },
 } as const
 
 export const refreshBodySchema = {
@@ -30,3 +30,77 @@ export interface RefreshBody {
 export interface LogoutBody {
   refreshToken?: string
 }
+
+const publicUserSchema = {
+  type: 'object',
+  required: ['id', 'phoneBound', 'phoneMasked', 'createdAt'],
+  additionalProperties: false,
+  properties: {
+    id: { type: 'string' },
+    phoneBound: { type: 'boolean' },
+    phoneMasked: { type: ['string', 'null'], description: 'e.g. `138****8000`; null until a phone number is bound' },
+    createdAt: { type: 'string', format: 'date-time' },
+  },
+} as const
+
+export const sessionSchema = {
+  description: 'A new token pair',
+  type: 'object',
+  required: ['token', 'expiresIn', 'refreshToken', 'refreshExpiresIn', 'user'],
+  additionalProperties: false,
+  properties: {
+    token: { type: 'string', description: 'JWT (HS256) for `Authorization: Bearer …`' },
+    expiresIn: { type: 'integer', description: 'Seconds until `token` expires' },
+    refreshToken: { type: 'string', description: 'Opaque and single-use: exchange it at POST /auth/refresh' },
+    refreshExpiresIn: { type: 'integer', description: 'Seconds until `refreshToken` expires' },
+    user: publicUserSchema,
+  },
+} as const
+
+export const userBodySchema = {
+  description: 'The current user',
+  type: 'object',
+  required: ['user'],
+  additionalProperties: false,
+  properties: { user: publicUserSchema },
+} as const
+
+export const noContent = { description: 'Done', type: 'null' } as const
+
+const errorBodySchema = {
+  type: 'object',
+  required: ['code', 'message'],
+  additionalProperties: false,
+  properties: {
+    code: {
+      type: 'string',
+      pattern: '^[A-Z][A-Z_]*$',
+      description: 'Stable error code, listed in the response description; clients branch on it',
+    },
+    message: { type: 'string', description: 'Human-readable; may change' },
+  },
+} as const
+
+const retryAfterHeader = {
+  'retry-after': { type: 'integer', minimum: 1, description: 'Seconds to wait before trying again' },
+} as const
+
+/** Error answers of a route, e.g. `errors({ 401: 'AUTH_TOKEN_MISSING, …' })`. */
+export function errors(descriptions: Record<number, string>) {
+  return Object.fromEntries(
+    Object.entries(descriptions).map(([status, description]) => [
+      status,
+      { ...errorBodySchema, description, ...(status === '429' ? { headers: retryAfterHeader } : {}) },
+    ]),
+  )
+}
+
+/** Answers every route can give: bad input and server faults. */
+export const commonErrors = {
+  400: 'BAD_REQUEST: malformed JSON, missing or wrongly typed field',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  500: 'INTERNAL',
+} as const
+
+export const bearerSecurity = [{ bearerAuth: [] }]

@@ -1,16 +1,19 @@
+import multipart from '@fastify/multipart'
 import type { FastifyInstance } from 'fastify'
-import { authenticatedUserId, requireUser } from '../auth/require-user.js'
+import { authenticatedUserId } from '../auth/require-user.js'
 import { AuthError } from '../errors.js'
-import { installMultipartBodyParser, parseMultipart } from '../http/multipart.js'
+import { countAvatarBytes } from '../http/avatar-upload.js'
 import { toPublicUser } from '../http/public-user.js'
+import { perUser } from '../http/rate-limits.js'
 import type { Services } from '../services.js'
 import type { UserRecord } from '../store/types.js'
 import type { PhoneInfo } from '../wechat/client.js'
 import { WX_ACCESS_TOKEN_REJECTED } from '../wechat/errcodes.js'
-import { type CodeBody, codeBodySchema } from './schemas.js'
+import { routeSchema } from './openapi-schema.js'
+import { bearerSecurity, type CodeBody, codeBodySchema, commonErrors, errors, userBodySchema } from './schemas.js'
 
-/** Largest accepted avatar upload: the whole multipart body, in bytes. */
-export const AVATAR_BODY_LIMIT = 2 * 1024 * 1024
+const tokenErrors = { 401: 'AUTH_TOKEN_MISSING, AUTH_TOKEN_INVALID, AUTH_TOKEN_EXPIRED, AUTH_USER_NOT_FOUND' }
+const tags = ['user']
 
 async function currentUser(services: Services, userId: string): Promise<UserRecord> {
   const user = await services.store.getUserById(userId)
@@ -33,33 +36,97 @@ async function phoneFromWechat(services: Services, phoneCode: string): Promise<P
 }
 
 export function registerUserRoutes(app: FastifyInstance, services: Services): void {
-  const authenticate = requireUser(services.accessTokens)
+  const { requireUser, config } = services
 
-  app.get('/me', { preHandler: authenticate }, async (request) => {
-    return { user: toPublicUser(await currentUser(services, authenticatedUserId(request))) }
-  })
+  app.get(
+    '/me',
+    {
+      preHandler: requireUser,
+      schema: routeSchema({
+        tags,
+        summary: 'The current user',
+        security: bearerSecurity,
+        response: { 200: userBodySchema, ...errors({ ...tokenErrors, 500: 'INTERNAL' }) },
+      }),
+    },
+    async (request) => {
+      return { user: toPublicUser(await currentUser(services, authenticatedUserId(request))) }
+    },
+  )
 
-  app.post<{ Body: CodeBody }>('/auth/phone', { schema: { body: codeBodySchema }, preHandler: authenticate }, async (request) => {
-    const user = await currentUser(services, authenticatedUserId(request))
-    const phone = await phoneFromWechat(services, request.body.code)
-    const updated = await services.store.setUserPhone(user.id, phone.purePhoneNumber)
-    if (!updated) throw new AuthError('AUTH_USER_NOT_FOUND', 'User no longer exists')
-    return { user: toPublicUser(updated) }
-  })
+  app.post<{ Body: CodeBody }>(
+    '/auth/phone',
+    {
+      preHandler: requireUser,
+      config: { rateLimit: perUser(config.rateLimit.phone) },
+      schema: routeSchema({
+        tags,
+        summary: 'Bind the phone number from a getPhoneNumber code',
+        security: bearerSecurity,
+        body: codeBodySchema,
+        response: {
+          200: userBodySchema,
+          ...errors({
+            ...commonErrors,
+            ...tokenErrors,
+            400: 'BAD_REQUEST, WX_CODE_INVALID',
+            429: 'RATE_LIMITED (per user), WX_RATE_LIMITED',
+            502: 'WX_UNAVAILABLE, WX_ERROR',
+            503: 'WX_BUSY',
+          }),
+        },
+      }),
+    },
+    async (request) => {
+      const user = await currentUser(services, authenticatedUserId(request))
+      const phone = await phoneFromWechat(services, request.body.code)
+      const updated = await services.store.setUserPhone(user.id, phone.purePhoneNumber)
+      if (!updated) throw new AuthError('AUTH_USER_NOT_FOUND', 'User no longer exists')
+      return { user: toPublicUser(updated) }
+    },
+  )
 
-  // Multipart is accepted in this scope only, with its own body limit; every other route keeps
-  // refusing it (415). Auth runs in onRequest, so an anonymous upload is refused before its body
-  // is read. The demo's "Upload avatar" button (uni.uploadFile, field `avatar`) lands here.
+  // Multipart is accepted in this scope only; every other route keeps refusing it (415). Auth runs
+  // in onRequest, so an anonymous upload is refused before its body is read. The demo's "Upload
+  // avatar" button (uni.uploadFile, field `avatar`) lands here.
   void app.register(async (scope) => {
-    installMultipartBodyParser(scope, AVATAR_BODY_LIMIT)
-    scope.post('/me/avatar', { onRequest: authenticate }, async (request) => {
-      await currentUser(services, authenticatedUserId(request))
-      const body = request.body
-      if (!Buffer.isBuffer(body)) throw new AuthError('BAD_REQUEST', 'Send multipart/form-data with an `avatar` file')
-      const avatar = parseMultipart(body, request.headers['content-type']).find((part) => part.name === 'avatar')
-      if (!avatar) throw new AuthError('BAD_REQUEST', 'multipart field `avatar` missing')
-      // The reference backend only acknowledges the upload; storing images is the app's business.
-      return { bytes: avatar.data.length }
+    await scope.register(multipart, {
+      limits: { fileSize: config.avatarMaxBytes, files: 4, fields: 16, fieldSize: 4096, parts: 20, headerPairs: 20 },
     })
+    scope.post(
+      '/me/avatar',
+      {
+        onRequest: requireUser,
+        schema: routeSchema({
+          tags,
+          summary: 'Upload an avatar (uni.uploadFile, file field `avatar`)',
+          description: `The reference backend only counts the bytes; storing images is the app's business. Largest file: ${config.avatarMaxBytes} bytes.`,
+          security: bearerSecurity,
+          consumes: ['multipart/form-data'],
+          body: {
+            type: 'object',
+            required: ['avatar'],
+            properties: { avatar: { type: 'string', format: 'binary', description: 'The image file' } },
+          },
+          response: {
+            200: {
+              description: 'Received',
+              type: 'object',
+              required: ['bytes'],
+              additionalProperties: false,
+              properties: { bytes: { type: 'integer', description: 'Size of the uploaded file' } },
+            },
+            ...errors({ ...commonErrors, ...tokenErrors, 400: 'BAD_REQUEST: not multipart, malformed, or no `avatar` file' }),
+          },
+        }),
+        // The body is a stream read in the handler, checked part by part as it arrives: the schema
+        // above documents it for OpenAPI, it is not something ajv could validate.
+        validatorCompiler: () => () => true,
+      },
+      async (request) => {
+        await currentUser(services, authenticatedUserId(request))
+        return { bytes: await countAvatarBytes(request) }
+      },
+    )
   })
 }

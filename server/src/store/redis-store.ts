@@ -114,6 +114,8 @@ export class RedisStore implements AuthStore {
 
   async saveRefreshToken(record: RefreshTokenRecord): Promise<void> {
     const key = `rt:${record.hash}`
+    // Kept past expiry for as long as families are remembered, so reuse is still detected.
+    const keepMs = Math.max(1, record.expiresAt - this.now()) + this.familyTtlMs
     await this.redis
       .multi()
       .hset(key, {
@@ -122,8 +124,10 @@ export class RedisStore implements AuthStore {
         expiresAt: String(record.expiresAt),
         uses: '0',
       })
-      // Kept past expiry for as long as families are remembered, so reuse is still detected.
-      .pexpire(key, Math.max(1, record.expiresAt - this.now()) + this.familyTtlMs)
+      .pexpire(key, keepMs)
+      // The user's families, for "log out everywhere"; lives as long as its newest token.
+      .sadd(`rtuser:${record.userId}`, record.familyId)
+      .pexpire(`rtuser:${record.userId}`, keepMs)
       .exec()
   }
 
@@ -148,8 +152,16 @@ export class RedisStore implements AuthStore {
     if (familyId) await this.revokeFamily(familyId)
   }
 
-  private async revokeFamily(familyId: string): Promise<void> {
+  async revokeFamily(familyId: string): Promise<void> {
     await this.redis.set(`rtfam:${familyId}`, 'revoked', 'PX', this.familyTtlMs)
+  }
+
+  async revokeAllFamiliesOfUser(userId: string): Promise<void> {
+    const families = await this.redis.smembers(`rtuser:${userId}`)
+    if (families.length === 0) return
+    const batch = this.redis.multi()
+    for (const familyId of families) batch.set(`rtfam:${familyId}`, 'revoked', 'PX', this.familyTtlMs)
+    await batch.exec()
   }
 
   async getAccessToken(): Promise<CachedAccessToken | null> {
@@ -168,6 +180,10 @@ export class RedisStore implements AuthStore {
 
   async releaseLock(name: string, owner: string): Promise<void> {
     await this.redis.eval(RELEASE_LOCK_LUA, 1, `lock:${name}`, owner)
+  }
+
+  async ping(): Promise<void> {
+    await this.redis.ping()
   }
 
   async close(): Promise<void> {

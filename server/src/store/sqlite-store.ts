@@ -136,7 +136,7 @@ export class SqliteStore implements AuthStore {
           | undefined
         if (!row || row.revoked_at !== null || row.expires_at <= now) return { status: 'invalid' }
         if (row.used_at !== null) {
-          this.revokeFamily(row.family_id, now)
+          this.markFamilyRevoked(row.family_id, now)
           return { status: 'reused', userId: row.user_id, familyId: row.family_id }
         }
         this.sql('UPDATE refresh_tokens SET used_at = ? WHERE hash = ?').run(now, hash)
@@ -147,10 +147,18 @@ export class SqliteStore implements AuthStore {
 
   async revokeRefreshFamilyOf(hash: string): Promise<void> {
     const row = this.sql('SELECT family_id FROM refresh_tokens WHERE hash = ?').get(hash) as { family_id: string } | undefined
-    if (row) this.revokeFamily(row.family_id, this.now())
+    if (row) this.markFamilyRevoked(row.family_id, this.now())
   }
 
-  private revokeFamily(familyId: string, now: number): void {
+  async revokeFamily(familyId: string): Promise<void> {
+    this.markFamilyRevoked(familyId, this.now())
+  }
+
+  async revokeAllFamiliesOfUser(userId: string): Promise<void> {
+    this.sql('UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL').run(this.now(), userId)
+  }
+
+  private markFamilyRevoked(familyId: string, now: number): void {
     this.sql('UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL').run(now, familyId)
   }
 
@@ -180,6 +188,11 @@ export class SqliteStore implements AuthStore {
 
   async releaseLock(name: string, owner: string): Promise<void> {
     this.sql('DELETE FROM locks WHERE name = ? AND owner = ?').run(name, owner)
+  }
+
+  async ping(): Promise<void> {
+    // Throws once the database is closed; on a file it also proves the file is still readable.
+    this.sql('SELECT 1').get()
   }
 
   async close(): Promise<void> {

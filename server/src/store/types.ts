@@ -57,6 +57,10 @@ export interface AuthStore {
   consumeRefreshToken(hash: string): Promise<RefreshConsumeResult>
   /** Revokes the family the token belongs to (logout). Unknown tokens are ignored. */
   revokeRefreshFamilyOf(hash: string): Promise<void>
+  /** Revokes every token of one login (its family); an unknown family id is ignored. */
+  revokeFamily(familyId: string): Promise<void>
+  /** Revokes every family of the user ("log out everywhere"); logins after the call are not affected. */
+  revokeAllFamiliesOfUser(userId: string): Promise<void>
 
   getAccessToken(): Promise<CachedAccessToken | null>
   setAccessToken(value: CachedAccessToken): Promise<void>
@@ -65,6 +69,9 @@ export interface AuthStore {
   acquireLock(name: string, ttlMs: number): Promise<string | null>
   /** Releases the lock only if `owner` still holds it (it may have expired and been taken over). */
   releaseLock(name: string, owner: string): Promise<void>
+
+  /** Resolves when the store answers a trivial query; throws when it is unreachable (readiness). */
+  ping(): Promise<void>
 
   close(): Promise<void>
 }

@@ -13,6 +13,22 @@ export interface AccessTokensOptions {
   revocableForDev?: boolean
 }
 
+/** What a valid access token says about its bearer. */
+export interface AccessClaims {
+  userId: string
+  /** The refresh-token family of the login the token came from (`fid` claim): what logout revokes. */
+  familyId: string
+}
+
+export interface VerifyOptions {
+  /**
+   * Accept a token up to this many seconds past `exp` (signature, `iss` and `aud` still checked).
+   * Only for revocation, where an expired token may still name a family that can be refreshed.
+   * @default 0
+   */
+  expiredGraceSeconds?: number
+}
+
 export interface IssuedAccessToken {
   token: string
   /** Seconds until expiry. */
@@ -41,9 +57,9 @@ export class AccessTokens {
     this.now = options.now ?? systemClock
   }
 
-  async issue(userId: string): Promise<IssuedAccessToken> {
+  async issue(userId: string, familyId: string): Promise<IssuedAccessToken> {
     const issuedAt = Math.floor(this.now() / 1000)
-    const claims = this.options.revocableForDev ? { ep: this.epoch } : {}
+    const claims = this.options.revocableForDev ? { fid: familyId, ep: this.epoch } : { fid: familyId }
     const token = await new SignJWT(claims)
       .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
       .setSubject(userId)
@@ -56,8 +72,8 @@ export class AccessTokens {
     return { token, expiresIn: this.options.ttlSeconds }
   }
 
-  /** Resolves the user id of a valid token; every other outcome is a 401 AuthError. */
-  async verify(token: string): Promise<string> {
+  /** Resolves the claims of a valid token; every other outcome is a 401 AuthError. */
+  async verify(token: string, { expiredGraceSeconds = 0 }: VerifyOptions = {}): Promise<AccessClaims> {
     let payload: JWTPayload
     try {
       ;({ payload } = await jwtVerify(token, this.key, {
@@ -65,17 +81,18 @@ export class AccessTokens {
         issuer: this.options.issuer,
         audience: this.options.audience,
         currentDate: new Date(this.now()),
-        requiredClaims: ['exp', 'iat', 'sub'],
+        // jose applies the tolerance to `exp` (and `nbf`, which we never set).
+        clockTolerance: expiredGraceSeconds,
+        requiredClaims: ['exp', 'iat', 'sub', 'fid'],
       }))
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired) throw new AuthError('AUTH_TOKEN_EXPIRED', 'Access token expired')
       throw new AuthError('AUTH_TOKEN_INVALID', 'Access token invalid')
     }
-    if (this.options.revocableForDev && (typeof payload.ep !== 'number' || payload.ep < this.epoch)) {
-      throw new AuthError('AUTH_TOKEN_EXPIRED', 'Access token expired')
-    }
-    if (!payload.sub) throw new AuthError('AUTH_TOKEN_INVALID', 'Access token invalid')
-    return payload.sub
+    const expiredByDev = this.options.revocableForDev && (typeof payload.ep !== 'number' || payload.ep < this.epoch)
+    if (expiredByDev && expiredGraceSeconds === 0) throw new AuthError('AUTH_TOKEN_EXPIRED', 'Access token expired')
+    if (!payload.sub || typeof payload.fid !== 'string' || !payload.fid) throw new AuthError('AUTH_TOKEN_INVALID', 'Access token invalid')
+    return { userId: payload.sub, familyId: payload.fid }
   }
 
   /** Dev only: every token issued before this call is rejected as expired from now on. */

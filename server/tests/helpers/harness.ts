@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
+import type { Redis } from 'ioredis'
 import { afterAll, beforeAll, expect } from 'vitest'
 import { buildMockWechat, type MockWechat, type MockWechatOptions } from '../../mock-wechat/app.js'
 import { buildApp } from '../../src/app.js'
@@ -19,7 +20,7 @@ export interface Harness {
   /** `app.inject` that records every response for the leak check. */
   inject(options: InjectOptions): Promise<LightMyRequestResponse>
   /** Mints a code at the mock and logs in with it. */
-  login(identity?: { openid?: string; unionid?: string }): Promise<LoginBody>
+  login(identity?: { openid?: string; unionid?: string }, remoteAddress?: string): Promise<LoginBody>
   stats(): Promise<Record<string, number>>
   logText(): string
   responses: string[]
@@ -38,6 +39,7 @@ export interface HarnessOptions {
   env?: Record<string, string>
   now?: Clock
   store?: AuthStore
+  redis?: Redis
   mock?: MockWechatOptions
 }
 
@@ -62,7 +64,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       callback()
     },
   })
-  const app = await buildApp(config, { logStream, now: options.now, store: options.store })
+  const app = await buildApp(config, { logStream, now: options.now, store: options.store, redis: options.redis })
   const responses: string[] = []
 
   const inject = async (injectOptions: InjectOptions) => {
@@ -79,9 +81,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     inject,
     responses,
     logText: () => logLines.join(''),
-    async login(identity = {}) {
+    async login(identity = {}, remoteAddress = '127.0.0.1') {
       const { code } = mock.state.mintLoginCode(identity)
-      const response = await inject({ method: 'POST', url: '/auth/login', payload: { code } })
+      const response = await inject({ method: 'POST', url: '/auth/login', payload: { code }, remoteAddress })
       expect(response.statusCode, response.body).toBe(200)
       return response.json<LoginBody>()
     },

@@ -1,0 +1,107 @@
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import { type RequireUser, requireUser } from './auth/require-user.js'
+import { systemClock } from './clock.js'
+import { drainUnreadBody } from './http/drain-body.js'
+import { errorHandler } from './http/error-handler.js'
+import { installJsonBodyParser } from './http/json-body.js'
+import { registerRateLimits } from './http/rate-limits.js'
+import { checkReadiness, type Readiness } from './http/readiness.js'
+import { installStrictValidator } from './http/validator.js'
+import { type AuthConfig, resolveOptions, type UniMpAuthOptions } from './options.js'
+import { registerAuthRoutes } from './routes/auth-routes.js'
+import { registerDevRoutes } from './routes/dev-routes.js'
+import { registerUserRoutes } from './routes/user-routes.js'
+import type { Services } from './services.js'
+import type { AuthStore } from './store/types.js'
+import { AccessTokens } from './tokens/access-tokens.js'
+import { AccessTokenProvider } from './wechat/access-token.js'
+import { WechatClient } from './wechat/client.js'
+
+/** What the plugin lends to the app it is registered in, as `app.uniMpAuth`. */
+export interface UniMpAuthContext {
+  config: AuthConfig
+  store: AuthStore
+  /** The WeChat server API client (code2Session, access_token, getuserphonenumber). */
+  wechat: WechatClient
+  /** WeChat's access_token, cached in the store and refreshed single-flight. */
+  wxAccessToken: AccessTokenProvider
+  accessTokens: AccessTokens
+  /** Pings the store (and Redis when given), each within `timeoutMs` (default 2000). */
+  readiness(timeoutMs?: number): Promise<Readiness>
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /**
+     * `onRequest` / `preHandler` hook for your own routes: a valid `Authorization: Bearer` access
+     * token sets `request.auth`; anything else fails with a 401 AuthError (`AUTH_TOKEN_*`).
+     */
+    requireUser: RequireUser
+    uniMpAuth: UniMpAuthContext
+  }
+}
+
+function createServices(options: UniMpAuthOptions, config: AuthConfig): Services {
+  const now = options.now ?? systemClock
+  const { store } = options
+  const wechat = new WechatClient(config.wx)
+  const accessTokens = new AccessTokens({ ...config.jwt, now, revocableForDev: config.devEndpoints })
+  return {
+    config,
+    store,
+    redis: options.redis ?? null,
+    wechat,
+    accessTokens,
+    wxAccessToken: new AccessTokenProvider({ store, now, fetchToken: (force) => wechat.fetchAccessToken(force) }),
+    requireUser: requireUser(accessTokens),
+    now,
+  }
+}
+
+async function uniMpAuthPlugin(app: FastifyInstance, options: UniMpAuthOptions): Promise<void> {
+  const config = resolveOptions(options)
+  const services = createServices(options, config)
+
+  // Decorations reach the app the plugin is registered in (fastify-plugin), for its own routes.
+  app.decorateRequest('auth', null)
+  app.decorate('requireUser', services.requireUser)
+  app.decorate('uniMpAuth', {
+    config,
+    store: services.store,
+    wechat: services.wechat,
+    wxAccessToken: services.wxAccessToken,
+    accessTokens: services.accessTokens,
+    readiness: (timeoutMs = 2000) => checkReadiness(services, timeoutMs),
+  } satisfies UniMpAuthContext)
+
+  // The routes live in a scope of their own: their error shape, body parsing and rate limits do
+  // not leak into the host app, and the host app's error handler does not change their contract.
+  await app.register(
+    async (scope) => {
+      scope.setErrorHandler(errorHandler)
+      scope.addHook('onSend', drainUnreadBody(config.drainLimitBytes))
+      installJsonBodyParser(scope)
+      installStrictValidator(scope)
+      await registerRateLimits(scope, services.redis)
+      registerAuthRoutes(scope, services)
+      registerUserRoutes(scope, services)
+      if (config.devEndpoints) registerDevRoutes(scope, services)
+    },
+    { prefix: options.prefix ?? '' },
+  )
+}
+
+/**
+ * The login routes (`/auth/*`, `/me`, `/me/avatar`), `app.requireUser` for your own routes and
+ * `app.uniMpAuth` (WeChat client, store, tokens), as one fastify plugin.
+ *
+ * @example
+ * await app.register(uniMpAuth, {
+ *   wx: { appId: process.env.WX_APPID!, secret: process.env.WX_SECRET! },
+ *   jwt: { secret: process.env.JWT_SECRET! },
+ *   store: createStore('sqlite:./data/auth.db'),
+ * })
+ * app.get('/orders', { onRequest: app.requireUser }, async (request) => listOrders(request.auth!.userId))
+ */
+export const uniMpAuth = fp(uniMpAuthPlugin, { fastify: '5.x', name: '@uni-mp-auth/server' })
