@@ -23,7 +23,7 @@ export default defineConfig({
   resolve: isVitest
     ? {
         // @dcloudio/uni-app needs uni's own vue runtime (injectHook); unit tests use a small shim.
-        alias: { '@dcloudio/uni-app': `${root}tests/support/uni-app-shim.ts` },
+        alias: { '@dcloudio/uni-app': `${root}src/testing/uni-app.ts` },
       }
     : undefined,
   test: {

@@ -5,7 +5,7 @@
 // The library is compiled without the DOM lib on purpose: mini-program runtimes have no DOM, so code
 // that reaches for URLSearchParams, window or the like fails here instead of on a phone.
 import { spawnSync } from 'node:child_process'
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -21,6 +21,17 @@ const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin
   stdio: ['ignore', 2, 2],
 })
 if (tsc.status !== 0) process.exit(tsc.status ?? 1)
+// Single-file components ship as source: uni-app's build compiles them for each platform (a render
+// function would not run on mini-programs). Each gets a declaration for TypeScript users.
+for (const file of readdirSync(join(root, 'src'), { recursive: true })
+  .map(String)
+  .filter((name) => name.endsWith('.vue'))) {
+  cpSync(join(root, 'src', file), join(lib, file))
+  writeFileSync(
+    join(lib, `${file}.d.ts`),
+    "import type { DefineComponent } from 'vue'\ndeclare const component: DefineComponent<{ limit?: number }>\nexport default component\n",
+  )
+}
 
 rmSync(plugin, { recursive: true, force: true })
 mkdirSync(plugin, { recursive: true })

@@ -1,8 +1,8 @@
-import { type EngineOptions, resolveEngineOptions } from './engine-options'
-import { AuthError, isAuthError, toAuthError } from './errors'
-import type { AuthEvent, AuthEventInit, AuthEventListener, LoginReason } from './events'
-import { parseSession, serializeSession } from './persisted-session'
-import { assertTokenGrant } from './token-grant'
+import { type EngineOptions, resolveEngineOptions } from './engine-options.js'
+import { AuthError, isAuthError, toAuthError } from './errors.js'
+import type { AuthEvent, AuthEventInit, AuthEventListener, LoginReason } from './events.js'
+import { parseSession, serializeSession } from './persisted-session.js'
+import { assertTokenGrant } from './token-grant.js'
 import type {
   AuthStatus,
   AuthUser,
@@ -14,7 +14,7 @@ import type {
   Session,
   StorageLike,
   TokenGrant,
-} from './types'
+} from './types.js'
 
 /** What the engine needs from its host; everything else is `EngineOptions`. */
 export interface EngineHost {

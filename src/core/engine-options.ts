@@ -1,4 +1,4 @@
-import { AuthError } from './errors'
+import { AuthError } from './errors.js'
 
 /**
  * How the engine paces itself. Every field is optional; `ENGINE_DEFAULTS` holds the defaults and

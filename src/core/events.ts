@@ -1,5 +1,5 @@
-import type { AuthError } from './errors'
-import type { AuthStatus, Session } from './types'
+import type { AuthError } from './errors.js'
+import type { AuthStatus, Session } from './types.js'
 
 /** Why a login attempt started. */
 export type LoginReason =
@@ -32,7 +32,7 @@ export type AuthEvent =
   | { type: 'login-end'; at: number; login: number; ms: number; outcome: LoginOutcome; error?: AuthError }
   | { type: 'logout'; at: number }
   /** Development builds only, from here on: the life of each intercepted request. */
-  | { type: 'request-start'; at: number; request: number; method: string; url: string }
+  | { type: 'request-start'; at: number; request: number; api: 'request' | 'uploadFile' | 'downloadFile'; method: string; url: string }
   /** The request waits for login attempt `login` (cold start, renewal after a 401). */
   | { type: 'request-wait'; at: number; request: number; login: number }
   /** The request leaves with a token; `replay` counts the replays after a 401 (0 = first send). */

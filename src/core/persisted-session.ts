@@ -1,4 +1,4 @@
-import type { Session } from './types'
+import type { Session } from './types.js'
 
 /** Bumped when the stored shape changes; older values then count as absent. */
 const FORMAT = 1

@@ -1,6 +1,6 @@
-import { AuthError } from './errors'
-import { isObject } from './persisted-session'
-import type { TokenGrant } from './types'
+import { AuthError } from './errors.js'
+import { isObject } from './persisted-session.js'
+import type { TokenGrant } from './types.js'
 
 /**
  * Checks what the backend (or a custom login function) returned before the engine trusts it: a

@@ -1,1 +1,1 @@
-export { createAuthGuard, type GuardOptions, type NavigationMethod, pagesNeedingLogin } from './navigation-guard'
+export { createAuthGuard, type GuardOptions, type NavigationMethod, pagesNeedingLogin } from './navigation-guard.js'

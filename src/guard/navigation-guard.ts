@@ -1,9 +1,9 @@
 import type { App } from 'vue'
-import { AuthError } from '../core/errors'
-import { BYPASS, takeMarker, withMarker } from '../uni/request-marker'
-import type { UniOptions } from '../uni/uni-host'
-import { pathKey } from '../uni/url'
-import { authContext } from '../vue/auth-context'
+import { AuthError } from '../core/errors.js'
+import { BYPASS, takeMarker, withMarker } from '../uni/request-marker.js'
+import type { UniOptions } from '../uni/uni-host.js'
+import { pathKey } from '../uni/url.js'
+import { authContext } from '../vue/auth-context.js'
 
 export type NavigationMethod = 'navigateTo' | 'redirectTo' | 'reLaunch' | 'switchTab'
 const METHODS: readonly NavigationMethod[] = ['navigateTo', 'redirectTo', 'reLaunch', 'switchTab']

@@ -1,9 +1,9 @@
-import { AuthError, toAuthError } from '../core/errors'
-import { isObject } from '../core/persisted-session'
-import type { AuthUser } from '../core/types'
-import { isOk, postJson, type UniResponse } from '../uni/own-requests'
-import { resolveUrl } from '../uni/url'
-import { authContext } from '../vue/auth-context'
+import { AuthError, toAuthError } from '../core/errors.js'
+import { isObject } from '../core/persisted-session.js'
+import type { AuthUser } from '../core/types.js'
+import { isOk, postJson, type UniResponse } from '../uni/own-requests.js'
+import { resolveUrl } from '../uni/url.js'
+import { authContext } from '../vue/auth-context.js'
 
 export interface BindPhoneOptions {
   /** Your backend's phone endpoint, relative to `baseUrl`: POST `{ code }` with the token → `{ user }`. @default '/auth/phone' */

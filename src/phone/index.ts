@@ -1,1 +1,1 @@
-export { type BindPhoneOptions, bindPhone } from './bind-phone'
+export { type BindPhoneOptions, bindPhone } from './bind-phone.js'

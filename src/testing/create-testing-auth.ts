@@ -1,10 +1,10 @@
 import type { App } from 'vue'
-import { serializeSession } from '../core/persisted-session'
-import type { AuthUser, TokenGrant } from '../core/types'
-import { ENGINE_DEFAULTS } from '../core/engine-options'
-import type { UniAuthOptions } from '../uni/auth-config'
-import type { UniInterceptor, UniLike, UniOptions } from '../uni/uni-host'
-import { createUniAuth } from '../vue/create-uni-auth'
+import { serializeSession } from '../core/persisted-session.js'
+import type { AuthUser, TokenGrant } from '../core/types.js'
+import { ENGINE_DEFAULTS } from '../core/engine-options.js'
+import type { UniAuthOptions } from '../uni/auth-config.js'
+import type { UniInterceptor, UniLike, UniOptions } from '../uni/uni-host.js'
+import { createUniAuth } from '../vue/create-uni-auth.js'
 
 /** A request as the fake backend receives it. */
 export interface TestingRequest {

@@ -4,4 +4,4 @@ export {
   type TestingAuthOptions,
   type TestingRequest,
   type TestingResponse,
-} from './create-testing-auth'
+} from './create-testing-auth.js'

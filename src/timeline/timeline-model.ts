@@ -1,4 +1,4 @@
-import type { AuthEvent, LoginOutcome, LoginReason } from '../core/events'
+import type { AuthEvent, LoginOutcome, LoginReason } from '../core/events.js'
 
 /** One login attempt on the timeline. */
 export interface TimelineLogin {
@@ -22,6 +22,8 @@ export interface TimelineWait {
 /** One intercepted request on the timeline. */
 export interface TimelineRequest {
   id: number
+  api: 'request' | 'uploadFile' | 'downloadFile'
+  /** The HTTP method. */
   method: string
   url: string
   start: number
@@ -56,7 +58,15 @@ export function foldTimeline(events: readonly AuthEvent[], limit = 60): Timeline
         break
       }
       case 'request-start':
-        requests.set(event.request, { id: event.request, method: event.method, url: event.url, start: event.at, waits: [], replays: 0 })
+        requests.set(event.request, {
+          id: event.request,
+          api: event.api,
+          method: event.method,
+          url: event.url,
+          start: event.at,
+          waits: [],
+          replays: 0,
+        })
         break
       case 'request-wait':
         requests.get(event.request)?.waits.push({ login: event.login, start: event.at })

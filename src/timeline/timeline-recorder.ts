@@ -1,7 +1,7 @@
 import { type InjectionKey, inject, type ShallowRef, shallowRef } from 'vue'
-import type { AuthEvent, AuthEventListener } from '../core/events'
-import { useAuth } from '../vue/use-auth'
-import { authContext } from '../vue/auth-context'
+import type { AuthEvent, AuthEventListener } from '../core/events.js'
+import { useAuth } from '../vue/use-auth.js'
+import { authContext } from '../vue/auth-context.js'
 
 /** The events the timeline draws, batched so a burst of fifty requests renders a few times, not hundreds. */
 export interface TimelineRecorder {

@@ -1,10 +1,10 @@
-import { ENGINE_DEFAULTS, type EngineOptions } from '../core/engine-options'
-import { AuthError } from '../core/errors'
-import type { AuthEventListener } from '../core/events'
-import type { Clock, LoginExchange, RefreshExchange, Session, StorageLike } from '../core/types'
-import { postJson, requestGrant, type UniResponse } from './own-requests'
-import { globalUni, type UniLike, type UniOptions } from './uni-host'
-import { originOf, pathKey, resolveUrl } from './url'
+import { ENGINE_DEFAULTS, type EngineOptions } from '../core/engine-options.js'
+import { AuthError } from '../core/errors.js'
+import type { AuthEventListener } from '../core/events.js'
+import type { Clock, LoginExchange, RefreshExchange, Session, StorageLike } from '../core/types.js'
+import { postJson, requestGrant, type UniResponse } from './own-requests.js'
+import { globalUni, type UniLike, type UniOptions } from './uni-host.js'
+import { originOf, pathKey, resolveUrl } from './url.js'
 
 /** A URL path (exact, query ignored) or a pattern tested against the request URL. */
 export type SkipRule = string | RegExp

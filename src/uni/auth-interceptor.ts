@@ -1,10 +1,10 @@
-import type { AuthEngine } from '../core/auth-engine'
-import { AuthError } from '../core/errors'
-import type { Session } from '../core/types'
-import type { AuthConfig } from './auth-config'
-import { takeMarker, withMarker } from './request-marker'
-import type { UniInterceptor, UniMethod, UniOptions } from './uni-host'
-import { inScope, resolveUrl } from './url'
+import type { AuthEngine } from '../core/auth-engine.js'
+import { AuthError } from '../core/errors.js'
+import type { Session } from '../core/types.js'
+import type { AuthConfig } from './auth-config.js'
+import { takeMarker, withMarker } from './request-marker.js'
+import type { UniInterceptor, UniMethod, UniOptions } from './uni-host.js'
+import { inScope, resolveUrl } from './url.js'
 
 export type InterceptedMethod = 'request' | 'uploadFile' | 'downloadFile'
 const METHODS: readonly InterceptedMethod[] = ['request', 'uploadFile', 'downloadFile']
@@ -48,7 +48,8 @@ export function installAuthInterceptor(config: AuthConfig, engine: AuthEngine, i
       // Every `process.env.NODE_ENV` branch below is development-only: production builds drop it.
       if (process.env.NODE_ENV !== 'production') {
         request = resumed ? resumed.request : ++requests
-        if (!resumed) engine.emit({ type: 'request-start', request, method, url: String(options.url) })
+        const verb = String(options.method ?? (method === 'uploadFile' ? 'POST' : 'GET')).toUpperCase()
+        if (!resumed) engine.emit({ type: 'request-start', request, api: method, method: verb, url: String(options.url) })
         if (inLoginCall()) {
           // In production such a login simply ends in LOGIN_TIMEOUT.
           const deadlock = `your login function sent uni.${method}(${String(options.url)}) through the auth interceptor: add it to \`skip\``

@@ -1,8 +1,8 @@
-import { type AuthEngine, createAuthEngine } from '../core/auth-engine'
-import { type AuthConfig, normalizeOptions, type UniAuthOptions } from './auth-config'
-import { installAuthInterceptor } from './auth-interceptor'
-import { describeEvent } from './describe-event'
-import { uniPlatform, uniStorage } from './uni-host'
+import { type AuthEngine, createAuthEngine } from '../core/auth-engine.js'
+import { type AuthConfig, normalizeOptions, type UniAuthOptions } from './auth-config.js'
+import { installAuthInterceptor } from './auth-interceptor.js'
+import { describeEvent } from './describe-event.js'
+import { uniPlatform, uniStorage } from './uni-host.js'
 
 /** The session engine wired to uni-app: platform, storage, login calls and the interceptors. */
 export interface UniAuth {

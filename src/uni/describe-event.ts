@@ -1,5 +1,5 @@
-import { isAuthError } from '../core/errors'
-import type { AuthEvent } from '../core/events'
+import { isAuthError } from '../core/errors.js'
+import type { AuthEvent } from '../core/events.js'
 
 /**
  * One line per event for `debug: true`: `[uni-mp-auth] login-end login=2 ms=84 outcome=failed

@@ -1,7 +1,7 @@
-import { AuthError } from '../core/errors'
-import type { TokenGrant } from '../core/types'
-import { BYPASS, withMarker } from './request-marker'
-import type { UniLike } from './uni-host'
+import { AuthError } from '../core/errors.js'
+import type { TokenGrant } from '../core/types.js'
+import { BYPASS, withMarker } from './request-marker.js'
+import type { UniLike } from './uni-host.js'
 
 /** uni's answer to a request: any HTTP status arrives here, only a network failure rejects. */
 export interface UniResponse {

@@ -1,5 +1,5 @@
-import type { Session } from '../core/types'
-import type { UniOptions } from './uni-host'
+import type { Session } from '../core/types.js'
+import type { UniOptions } from './uni-host.js'
 
 /**
  * A plain string key survives every copy uni-app makes of the options (`extend({}, options)`),

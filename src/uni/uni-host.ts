@@ -1,4 +1,4 @@
-import type { LoginPlatform, StorageLike } from '../core/types'
+import type { LoginPlatform, StorageLike } from '../core/types.js'
 
 /** Options of a uni API call; the plugin reads them defensively. */
 export type UniOptions = Record<string, unknown>

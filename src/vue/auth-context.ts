@@ -1,8 +1,8 @@
 import type { InjectionKey } from 'vue'
 import { getCurrentInstance, inject } from 'vue'
-import { AuthError } from '../core/errors'
-import type { UniAuth } from '../uni/create-auth'
-import type { AuthStore } from './auth-store'
+import { AuthError } from '../core/errors.js'
+import type { UniAuth } from '../uni/create-auth.js'
+import type { AuthStore } from './auth-store.js'
 
 /** What `app.use(createUniAuth())` leaves behind for `useAuth()` and the optional entry points. */
 export interface AuthContext extends UniAuth {

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
-import type { AuthError } from '../core/errors'
-import type { AuthStatus, AuthUser } from '../core/types'
+import type { AuthError } from '../core/errors.js'
+import type { AuthStatus, AuthUser } from '../core/types.js'
 
 export interface AuthState {
   token: string | null

@@ -1,10 +1,10 @@
 import type { Pinia } from 'pinia'
 import type { App } from 'vue'
-import { AuthError } from '../core/errors'
-import type { UniAuthOptions } from '../uni/auth-config'
-import { createAuth } from '../uni/create-auth'
-import { AUTH_CONTEXT, type AuthContext, setActiveContext } from './auth-context'
-import { type AuthState, useAuthStore } from './auth-store'
+import { AuthError } from '../core/errors.js'
+import type { UniAuthOptions } from '../uni/auth-config.js'
+import { createAuth } from '../uni/create-auth.js'
+import { AUTH_CONTEXT, type AuthContext, setActiveContext } from './auth-context.js'
+import { type AuthState, useAuthStore } from './auth-store.js'
 
 /**
  * The Vue plugin: `app.use(createPinia())`, then `app.use(createUniAuth({ login: '/auth/login' }))`.

@@ -1,5 +1,5 @@
 import { onHide, onLaunch, onShow } from '@dcloudio/uni-app'
-import { authContext } from './auth-context'
+import { authContext } from './auth-context.js'
 
 /**
  * Call once in App.vue's `<script setup>`: starts the session in `onLaunch`, so the first page

@@ -1,8 +1,8 @@
 import { type ComputedRef, computed, getCurrentScope, onScopeDispose } from 'vue'
-import type { AuthError } from '../core/errors'
-import type { AuthEventListener } from '../core/events'
-import type { AuthStatus, AuthUser, Session } from '../core/types'
-import { authContext } from './auth-context'
+import type { AuthError } from '../core/errors.js'
+import type { AuthEventListener } from '../core/events.js'
+import type { AuthStatus, AuthUser, Session } from '../core/types.js'
+import { authContext } from './auth-context.js'
 
 export interface UseAuthReturn {
   status: ComputedRef<AuthStatus>

@@ -141,7 +141,12 @@ describe('the H5 demo in chromium', () => {
       expect(await timeline.locator('.timeline-login').count()).toBe(1)
       expect(await timeline.locator('.timeline-login').first().getAttribute('data-reason')).toBe('cold-start')
       expect(new Set(await burstBars.evaluateAll((bars) => bars.map((bar) => bar.getAttribute('data-waited-on'))))).toEqual(new Set(['1']))
+      // Tall enough for the whole timeline without scrolling under the fixed bars.
+      await demo.page.setViewportSize({ width: 420, height: 2400 })
       await timeline.screenshot({ path: `${env.screenshotDir}/05-timeline-burst.png` })
+      // Its top, as shown in the README: the login bar and the first requests hanging from it.
+      const box = await timeline.boundingBox()
+      if (box) await demo.page.screenshot({ path: `${env.screenshotDir}/05-timeline-burst-top.png`, clip: { ...box, height: 420 } })
     } finally {
       await fetch(`${env.mockUrl}/__faults`, { method: 'DELETE' })
       await demo.close()

@@ -5,10 +5,10 @@ import { barStyle, foldTimeline } from '../../src/timeline/timeline-model'
 
 /** A cold start: login 1, two requests waiting on it, one of them refused once and replayed after login 2. */
 const story: AuthEvent[] = [
-  { type: 'request-start', at: 0, request: 1, method: 'GET', url: 'https://api.test/a' },
+  { type: 'request-start', at: 0, request: 1, api: 'request', method: 'GET', url: 'https://api.test/a' },
   { type: 'request-wait', at: 1, request: 1, login: 1 },
   { type: 'login-start', at: 1, login: 1, reason: 'cold-start', generation: 0 },
-  { type: 'request-start', at: 2, request: 2, method: 'POST', url: 'https://api.test/b' },
+  { type: 'request-start', at: 2, request: 2, api: 'uploadFile', method: 'POST', url: 'https://api.test/b' },
   { type: 'request-wait', at: 2, request: 2, login: 1 },
   { type: 'login-end', at: 10, login: 1, ms: 9, outcome: 'logged-in' },
   { type: 'request-send', at: 11, request: 1, replay: 0, generation: 1 },
@@ -31,6 +31,7 @@ describe('foldTimeline(events)', () => {
     expect(requests).toEqual([
       {
         id: 1,
+        api: 'request',
         method: 'GET',
         url: 'https://api.test/a',
         start: 0,
@@ -42,6 +43,7 @@ describe('foldTimeline(events)', () => {
       },
       {
         id: 2,
+        api: 'uploadFile',
         method: 'POST',
         url: 'https://api.test/b',
         start: 2,
@@ -67,7 +69,7 @@ describe('foldTimeline(events)', () => {
     const { logins, requests } = foldTimeline(story, 1)
     expect(requests.map((r) => r.id)).toEqual([2])
     expect(logins.map((l) => l.id)).toEqual([1, 2])
-    const later = foldTimeline([...story, { type: 'request-start', at: 30, request: 3, method: 'GET', url: '/c' }], 1)
+    const later = foldTimeline([...story, { type: 'request-start', at: 30, request: 3, api: 'request', method: 'GET', url: '/c' }], 1)
     expect(later.logins).toEqual([])
   })
 

@@ -9,7 +9,7 @@ import { setActiveContext } from '../../src/vue/auth-context'
 import { deferred, flush } from '../support/deferred'
 import { createMemoryStorage } from '../support/engine-harness'
 import { createFakeUni } from '../support/fake-uni'
-import { fireLifecycle, resetLifecycle } from '../support/uni-app-shim'
+import { fireLifecycle, resetLifecycle } from '../../src/testing/uni-app'
 
 const Status = defineComponent({
   setup() {
