@@ -1,19 +1,21 @@
 /**
  * B3: the fast path. (a) Requests per second through the compiled mp-weixin runtime with the plugin
- * installed and a valid session, against the same minimal app without it (and with only an empty
- * interceptor, to separate uni's own interceptor machinery from the plugin's work). Each sample is a
- * fresh child process; builds alternate round by round. (b) tinybench of ensureSession()'s fast path.
+ * installed and a valid session, against the same minimal app with only an empty `invoke`
+ * interceptor (uni's own interceptor machinery: the floor any interceptor-based plugin stands on)
+ * and without any. Each sample is a fresh child process; builds alternate round by round, and each
+ * ratio is the median of the per-round ratios. (b) tinybench of ensureSession()'s fast path.
  */
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { Bench } from 'tinybench'
 import { createAuth } from '../src/uni/create-auth'
+import { createFakeBackend } from '../tests/support/doubles/fake-backend'
+import { clearInterceptors, loadRealUni } from '../tests/support/real-uni'
 import { distOf, ROOT, type SizeVariant } from './b4-size'
-import { clearInterceptors, loadRealUni } from './lib/real-uni'
-import { API, LOGIN_PATH } from './lib/sim-wx'
+import { API, LOGIN_PATH } from './contenders/apps'
 import { interleave, median } from './lib/stats'
 
-export const RUNTIME_VARIANTS = ['base', 'ours', 'base-noop-interceptor'] as const satisfies readonly SizeVariant[]
+const RUNTIME_VARIANTS = ['base', 'ours', 'base-noop-interceptor'] as const satisfies readonly SizeVariant[]
 type RuntimeVariant = (typeof RUNTIME_VARIANTS)[number]
 
 interface ChildResult {
@@ -37,6 +39,8 @@ function runChild(variant: RuntimeVariant, perSample: number, samples: number): 
 export interface RuntimeResults {
   reqPerSec: Record<RuntimeVariant, number>
   samples: Record<RuntimeVariant, number[]>
+  /** Medians of the per-round ratios of req/s (1 = as fast; below 1 = slower). */
+  ratios: { oursVsNoop: number; oursVsBase: number; noopVsBase: number }
   /** Sanity: the plugin build sent every request with a token and logged in 0 times. */
   counts: Record<RuntimeVariant, ChildResult['counts']>
 }
@@ -44,9 +48,15 @@ export interface RuntimeResults {
 export async function runRuntimeBenchmark(rounds: number, perSample = 20000, samplesPerChild = 5): Promise<RuntimeResults> {
   const runs = await interleave(RUNTIME_VARIANTS, rounds, (variant) => runChild(variant, perSample, samplesPerChild))
   const pick = <T>(f: (v: RuntimeVariant) => T) => Object.fromEntries(RUNTIME_VARIANTS.map((v) => [v, f(v)])) as Record<RuntimeVariant, T>
+  const perRound = (a: RuntimeVariant, b: RuntimeVariant) => median(runs[a].map((r, i) => r.reqPerSec / runs[b][i]!.reqPerSec))
   return {
     reqPerSec: pick((v) => median(runs[v].map((r) => r.reqPerSec))),
     samples: pick((v) => runs[v].map((r) => r.reqPerSec)),
+    ratios: {
+      oursVsNoop: perRound('ours', 'base-noop-interceptor'),
+      oursVsBase: perRound('ours', 'base'),
+      noopVsBase: perRound('base-noop-interceptor', 'base'),
+    },
     counts: pick((v) => runs[v].at(-1)!.counts),
   }
 }
@@ -60,9 +70,9 @@ export interface MicroResult {
 
 /** tinybench: ensureSession() with a valid, checked session (the path every request takes). */
 export async function runMicroBenchmark(): Promise<MicroResult[]> {
-  const { uni, sim } = await loadRealUni()
+  const { uni, wx } = await loadRealUni({ recordCalls: false })
   clearInterceptors(uni)
-  sim.reset({ login: 0, checkSession: 0, exchange: 0, request: 0 })
+  wx.reset({ backend: createFakeBackend({ baseUrl: API }), behaviour: { latencyMs: 0 } })
   const auth = createAuth({ host: { uni }, baseUrl: API, login: LOGIN_PATH })
   await auth.engine.ensureSession()
   const { engine } = auth
