@@ -175,6 +175,10 @@ export async function runLaunchBenchmarks({
     console.log(
       `  B1 N=${n}: ours ${b1[n].ours.wallMs.toFixed(1)} ms, article ${b1[n].article.wallMs.toFixed(1)} ms, limit ${b1[n].limit.wallMs.toFixed(1)} ms`,
     )
+    const r = b1Relaunch[n]
+    console.log(
+      `  B1r N=${n}: ours ${r.ours.wallMs.toFixed(1)} ms, ours blocking ${r['ours-blocking'].wallMs.toFixed(1)} ms, limit ${r.limit.wallMs.toFixed(1)} ms`,
+    )
   }
   const storm = await interleave(CONTENDERS, rounds, (c) => stormTrial(c, ctx, stormSize))
   const b2 = Object.fromEntries(CONTENDERS.map((c) => [c, summarize(storm[c])])) as Record<Contender, Summary>

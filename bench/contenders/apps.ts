@@ -21,9 +21,12 @@ export interface BenchApp {
 
 export type Contender = 'ours' | 'article' | 'limit'
 export const CONTENDERS: readonly Contender[] = ['ours', 'article', 'limit']
-/** Relaunches also compare ours with `sessionCheck: 'background'` (stored token used at once). */
-export type RelaunchContender = Contender | 'ours-background'
-export const RELAUNCH_CONTENDERS: readonly RelaunchContender[] = [...CONTENDERS, 'ours-background']
+/**
+ * Relaunches also run ours with `sessionCheck: 'blocking'` (requests wait for `wx.checkSession`) next
+ * to the default `'background'` (the stored token is used at once, the check runs alongside).
+ */
+export type RelaunchContender = Contender | 'ours-blocking'
+export const RELAUNCH_CONTENDERS: readonly RelaunchContender[] = [...CONTENDERS, 'ours-blocking']
 
 export interface AppContext {
   uni: UniLike
@@ -33,7 +36,7 @@ export interface AppContext {
 /** A stored session from an earlier run, in each contender's own storage format. */
 export function seedStoredSession(contender: RelaunchContender, { wx }: AppContext): string {
   const { token } = wx.backend.issueToken()
-  if (contender === 'ours' || contender === 'ours-background') {
+  if (contender === 'ours' || contender === 'ours-blocking') {
     const session = { token, expiresAt: null, renewAt: null, generation: 1, refreshToken: null, user: null }
     wx.storage.set(ENGINE_DEFAULTS.storageKey, serializeSession(session))
   } else {
@@ -43,8 +46,8 @@ export function seedStoredSession(contender: RelaunchContender, { wx }: AppConte
 }
 
 export function createApp(contender: RelaunchContender, ctx: AppContext): BenchApp {
-  if (contender === 'ours') return oursApp(ctx, { sessionCheck: 'blocking' })
-  if (contender === 'ours-background') return oursApp(ctx, { sessionCheck: 'background' })
+  if (contender === 'ours') return oursApp(ctx)
+  if (contender === 'ours-blocking') return oursApp(ctx, { sessionCheck: 'blocking' })
   if (contender === 'article') return articleApp(ctx)
   return limitApp(ctx)
 }
