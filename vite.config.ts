@@ -1,9 +1,13 @@
 /// <reference types="vitest/config" />
 import { fileURLToPath } from 'node:url'
-import { defineConfig, type PluginOption } from 'vite'
+import { defineConfig, type Plugin, type PluginOption } from 'vite'
 
 const root = fileURLToPath(new URL('.', import.meta.url))
 const isVitest = Boolean(process.env.VITEST)
+/** uni's own Vue runtime: the only one exporting `injectHook`, which uni-app's API layer imports from `vue`. */
+const UNI_VUE = `${root}node_modules/@dcloudio/uni-mp-vue/dist/vue.runtime.esm.js`
+/** uni-app's API layer is compiled by vite (not loaded by Node) so its `vue` import can be redirected. */
+const UNI_LAYER = [/@dcloudio\/uni-mp-weixin/, /@dcloudio\/uni-mp-vue/]
 
 /**
  * One config for the uni CLI and for vitest. vitest cannot load the uni() plugin (it fails to
@@ -18,6 +22,15 @@ async function plugins(): Promise<PluginOption[]> {
   return [(uni as unknown as { default?: typeof uni }).default?.() ?? uni()]
 }
 
+/** uni's API layer gets uni's Vue runtime; components and @vue/test-utils keep Vue. */
+function uniLayerVue(): Plugin {
+  return {
+    name: 'uni-layer-vue',
+    enforce: 'pre',
+    resolveId: (source, importer) => (source === 'vue' && importer?.includes('/@dcloudio/') ? UNI_VUE : undefined),
+  }
+}
+
 export default defineConfig({
   plugins: await plugins(),
   resolve: isVitest
@@ -26,26 +39,77 @@ export default defineConfig({
         alias: { '@dcloudio/uni-app': `${root}src/testing/uni-app.ts` },
       }
     : undefined,
+  // Every suite but the server's (its own workspace, with its own config): `npm test` runs them
+  // step by step with `--project`, the builds in between.
   test: {
     restoreMocks: true,
     projects: [
       {
         extends: true,
+        plugins: [uniLayerVue()],
         test: {
           name: 'unit',
           include: ['tests/core/**/*.test.ts', 'tests/vue/**/*.test.ts', 'tests/model/**/*.test.ts', 'tests/timeline/**/*.test.ts'],
           environment: 'node',
+          server: { deps: { inline: UNI_LAYER } },
         },
       },
       {
         extends: true,
-        // uni-app's real mp-weixin API layer needs uni's own Vue runtime (injectHook) as `vue`.
-        resolve: { alias: { vue: `${root}node_modules/@dcloudio/uni-mp-vue/dist/vue.runtime.esm.js` } },
+        // uni-app's real mp-weixin API layer, with uni's own Vue runtime as `vue` for everything, as in
+        // the mp-weixin build.
+        resolve: { alias: { vue: UNI_VUE } },
         test: {
           name: 'uni-runtime',
           include: ['tests/uni/**/*.test.ts'],
           environment: 'node',
-          server: { deps: { inline: [/@dcloudio\/uni-mp-weixin/, /@dcloudio\/uni-mp-vue/] } },
+          server: { deps: { inline: UNI_LAYER } },
+        },
+      },
+      {
+        // Scenarios on the compiled mp-weixin demo app, loaded through the host's own loader: none of
+        // the uni() / vue plugins apply. The global setup builds the app first when
+        // dist/build/mp-weixin is missing or older than its sources.
+        test: {
+          name: 'mp-host',
+          include: ['tests/mp-host/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['tests/mp-host/global-setup.ts'],
+          setupFiles: ['tests/mp-host/scenarios/setup.ts'],
+          restoreMocks: true,
+          // Each host loads its own copy of the build and puts the globals back, so per-file isolation
+          // buys nothing here and costs seconds: one thread runs all scenario files in ~1.5 s.
+          pool: 'threads',
+          isolate: false,
+          testTimeout: 10_000,
+        },
+      },
+      {
+        // The published package as a user gets it: `npm pack`, installed into a scratch uni-app
+        // outside this repository, built for mp-weixin and run in the mini-program host.
+        test: {
+          name: 'package',
+          include: ['tests/package/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
+        // The demo app in a real browser (Debian chromium via playwright-core) against the real backend
+        // and mock WeChat. The global setup builds the H5 demo for this run's ports into dist/e2e/h5,
+        // starts everything and the browser.
+        test: {
+          name: 'e2e',
+          include: ['tests/e2e/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['tests/e2e/global-setup.ts'],
+          // One browser, one backend: scenarios count requests, so files never run side by side.
+          pool: 'forks',
+          poolOptions: { forks: { singleFork: true } },
+          testTimeout: 30_000,
+          // The global setup installs chromium (first run only) and builds the H5 app.
+          hookTimeout: 600_000,
         },
       },
     ],

@@ -1,23 +1,26 @@
 /**
  * B3: the fast path. (a) Requests per second through the compiled mp-weixin runtime with the plugin
- * installed and a valid session, against the same minimal app without it (and with only an empty
- * interceptor, to separate uni's own interceptor machinery from the plugin's work). Each sample is a
- * fresh child process; builds alternate round by round. (b) tinybench of ensureSession()'s fast path.
+ * installed and a valid session, against the same minimal app with only an empty `invoke`
+ * interceptor (uni's own interceptor machinery: the floor any interceptor-based plugin stands on)
+ * and without any. Each sample is a fresh child process; builds alternate round by round, and each
+ * ratio is the median of the per-round ratios. (b) tinybench of ensureSession()'s fast path.
  */
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { Bench } from 'tinybench'
 import { createAuth } from '../src/uni/create-auth'
+import { createFakeBackend } from '../tests/support/doubles/fake-backend'
+import { clearInterceptors, loadRealUni } from '../tests/support/real-uni'
 import { distOf, ROOT, type SizeVariant } from './b4-size'
-import { clearInterceptors, loadRealUni } from './lib/real-uni'
-import { API, LOGIN_PATH } from './lib/sim-wx'
+import { API, LOGIN_PATH } from './contenders/apps'
 import { interleave, median } from './lib/stats'
 
-export const RUNTIME_VARIANTS = ['base', 'ours', 'base-noop-interceptor'] as const satisfies readonly SizeVariant[]
+const RUNTIME_VARIANTS = ['base', 'ours', 'base-noop-interceptor'] as const satisfies readonly SizeVariant[]
 type RuntimeVariant = (typeof RUNTIME_VARIANTS)[number]
 
 interface ChildResult {
   reqPerSec: number
+  cpuReqPerSec: number
   counts: { login: number; checkSession: number; request: number; withToken: number }
 }
 
@@ -35,8 +38,18 @@ function runChild(variant: RuntimeVariant, perSample: number, samples: number): 
 }
 
 export interface RuntimeResults {
+  /** Requests per second of wall time, median per build. */
   reqPerSec: Record<RuntimeVariant, number>
+  /**
+   * Requests per second of the child's own CPU time, median per build. On a shared machine other
+   * processes steal wall time from whichever child they hit; CPU time counts only the child's work.
+   */
+  cpuReqPerSec: Record<RuntimeVariant, number>
   samples: Record<RuntimeVariant, number[]>
+  /** Medians of the per-round ratios of req/s (1 = as fast; below 1 = slower), wall time. */
+  ratios: { oursVsNoop: number; oursVsBase: number; noopVsBase: number }
+  /** The same from CPU time. */
+  cpuRatios: { oursVsNoop: number; oursVsBase: number; noopVsBase: number }
   /** Sanity: the plugin build sent every request with a token and logged in 0 times. */
   counts: Record<RuntimeVariant, ChildResult['counts']>
 }
@@ -44,9 +57,23 @@ export interface RuntimeResults {
 export async function runRuntimeBenchmark(rounds: number, perSample = 20000, samplesPerChild = 5): Promise<RuntimeResults> {
   const runs = await interleave(RUNTIME_VARIANTS, rounds, (variant) => runChild(variant, perSample, samplesPerChild))
   const pick = <T>(f: (v: RuntimeVariant) => T) => Object.fromEntries(RUNTIME_VARIANTS.map((v) => [v, f(v)])) as Record<RuntimeVariant, T>
+  const cpu = (r: ChildResult) => r.cpuReqPerSec
+  const perRound = (a: RuntimeVariant, b: RuntimeVariant, rate: (r: ChildResult) => number = (r) => r.reqPerSec) =>
+    median(runs[a].map((r, i) => rate(r) / rate(runs[b][i]!)))
   return {
     reqPerSec: pick((v) => median(runs[v].map((r) => r.reqPerSec))),
+    cpuReqPerSec: pick((v) => median(runs[v].map(cpu))),
     samples: pick((v) => runs[v].map((r) => r.reqPerSec)),
+    ratios: {
+      oursVsNoop: perRound('ours', 'base-noop-interceptor'),
+      oursVsBase: perRound('ours', 'base'),
+      noopVsBase: perRound('base-noop-interceptor', 'base'),
+    },
+    cpuRatios: {
+      oursVsNoop: perRound('ours', 'base-noop-interceptor', cpu),
+      oursVsBase: perRound('ours', 'base', cpu),
+      noopVsBase: perRound('base-noop-interceptor', 'base', cpu),
+    },
     counts: pick((v) => runs[v].at(-1)!.counts),
   }
 }
@@ -60,9 +87,9 @@ export interface MicroResult {
 
 /** tinybench: ensureSession() with a valid, checked session (the path every request takes). */
 export async function runMicroBenchmark(): Promise<MicroResult[]> {
-  const { uni, sim } = await loadRealUni()
+  const { uni, wx } = await loadRealUni({ recordCalls: false })
   clearInterceptors(uni)
-  sim.reset({ login: 0, checkSession: 0, exchange: 0, request: 0 })
+  wx.reset({ backend: createFakeBackend({ baseUrl: API }), behaviour: { latencyMs: 0 } })
   const auth = createAuth({ host: { uni }, baseUrl: API, login: LOGIN_PATH })
   await auth.engine.ensureSession()
   const { engine } = auth

@@ -11,15 +11,24 @@ import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url))
-export const APPS_DIR = join(ROOT, 'bench/.work/apps')
-export const API_BASE = 'https://api.bench'
+const APPS_DIR = join(ROOT, 'bench/.work/apps')
+const API_BASE = 'https://api.bench'
 
-export type SizeVariant = 'base' | 'base-pinia' | 'ours' | 'article' | 'alova' | 'luch-request' | 'base-noop-interceptor'
+export type SizeVariant =
+  | 'base'
+  | 'base-pinia'
+  | 'ours'
+  | 'ours-guard-phone'
+  | 'article'
+  | 'alova'
+  | 'luch-request'
+  | 'base-noop-interceptor'
 /** Built for B4; the last one only serves B3 (uni's own interceptor cost, with an empty `invoke`). */
-export const SIZE_VARIANTS: readonly SizeVariant[] = [
+const SIZE_VARIANTS: readonly SizeVariant[] = [
   'base',
   'base-pinia',
   'ours',
+  'ours-guard-phone',
   'article',
   'alova',
   'luch-request',
@@ -83,7 +92,53 @@ interface AppFiles {
   'main.ts': string
   'App.vue': string
   'api.ts': string
+  /** The one page; the same everywhere unless a variant needs its own. */
+  'pages/index/index.vue'?: string
 }
+
+/** The README's set-up: Pinia, createUniAuth in main.ts (plus what `extra` adds), useAuthLifecycle in App.vue. */
+function oursFiles(src: string, extra: { imports?: string; use?: string } = {}): AppFiles {
+  return {
+    'main.ts': `import { createSSRApp } from 'vue'
+import * as Pinia from 'pinia'
+import { createUniAuth } from '${src}'
+${extra.imports ?? ''}import App from './App.vue'
+export function createApp() {
+  const app = createSSRApp(App)
+  app.use(Pinia.createPinia())
+  app.use(createUniAuth({ baseUrl: '${API_BASE}', login: '/auth/login' }))
+${extra.use ?? ''}  return { app, Pinia }
+}
+`,
+    'App.vue': `<script setup lang="ts">
+import { useAuthLifecycle } from '${src}'
+useAuthLifecycle()
+</script>
+`,
+    'api.ts': PLAIN_API,
+  }
+}
+
+/** The page with a getPhoneNumber button whose code goes to bindPhone(). */
+const PHONE_PAGE = (src: string) => `<template>
+  <view>
+    <button @tap="load">load</button><text>{{ status }}</text>
+    <button open-type="getPhoneNumber" @getphonenumber="onPhone">bind phone</button>
+  </view>
+</template>
+<script setup lang="ts">
+import { ref } from 'vue'
+import { bindPhone } from '${src}/phone'
+import { getMe } from '../../api'
+const status = ref(0)
+async function load() {
+  status.value = await getMe()
+}
+async function onPhone(event: { detail: { code?: string } }) {
+  if (event.detail.code) await bindPhone(event.detail.code)
+}
+</script>
+`
 
 function files(variant: SizeVariant): AppFiles {
   const src = relative(join(APPS_DIR, variant), join(ROOT, 'src')).replaceAll('\\', '/')
@@ -103,25 +158,15 @@ function files(variant: SizeVariant): AppFiles {
         'api.ts': PLAIN_API,
       }
     case 'ours':
-      // The README's set-up: Pinia, createUniAuth in main.ts, useAuthLifecycle in App.vue.
+      return oursFiles(src)
+    case 'ours-guard-phone':
+      // The same app also guarding a page and binding the phone number from a getPhoneNumber button.
       return {
-        'main.ts': `import { createSSRApp } from 'vue'
-import * as Pinia from 'pinia'
-import { createUniAuth } from '${src}'
-import App from './App.vue'
-export function createApp() {
-  const app = createSSRApp(App)
-  app.use(Pinia.createPinia())
-  app.use(createUniAuth({ baseUrl: '${API_BASE}', login: '/auth/login' }))
-  return { app, Pinia }
-}
-`,
-        'App.vue': `<script setup lang="ts">
-import { useAuthLifecycle } from '${src}'
-useAuthLifecycle()
-</script>
-`,
-        'api.ts': PLAIN_API,
+        ...oursFiles(src, {
+          imports: `import { createAuthGuard } from '${src}/guard'\n`,
+          use: `  app.use(createAuthGuard({ pages: ['pages/index/index'], loginPage: '/pages/login/index' }))\n`,
+        }),
+        'pages/index/index.vue': PHONE_PAGE(`../../${src}`),
       }
     case 'article':
       return {
@@ -214,7 +259,7 @@ export function getMe(): Promise<number> {
   }
 }
 
-export function writeApp(variant: SizeVariant): string {
+function writeApp(variant: SizeVariant): string {
   const dir = join(APPS_DIR, variant)
   rmSync(dir, { recursive: true, force: true })
   mkdirSync(join(dir, 'pages/index'), { recursive: true })
@@ -225,7 +270,7 @@ export function writeApp(variant: SizeVariant): string {
   return dir
 }
 
-export function buildApp(variant: SizeVariant): void {
+function buildApp(variant: SizeVariant): void {
   const dir = writeApp(variant)
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('VITEST') && key !== 'NODE_ENV'))
   const result = spawnSync(process.execPath, [join(ROOT, 'scripts/uni.mjs'), 'build', '-p', 'mp-weixin'], {
@@ -255,7 +300,7 @@ function walk(dir: string): string[] {
   })
 }
 
-export function measure(variant: SizeVariant): BuildSize {
+function measure(variant: SizeVariant): BuildSize {
   const out = distOf(variant)
   const all = walk(out)
   let raw = 0

@@ -6,8 +6,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { join } from 'node:path'
-import { runLaunchBenchmarks } from './b1-b2-launch'
+import { RTTS, runLaunchBenchmarks } from './b1-b2-launch'
 import { runMicroBenchmark, runRuntimeBenchmark } from './b3-fast-path'
+import { runModuleBreakdowns } from './b4-modules'
 import { buildAll, ROOT } from './b4-size'
 import { runBackendBenchmark } from './b5-backend'
 import { renderMarkdown, renderSvg } from './report'
@@ -19,8 +20,10 @@ const SIZES = [1, 10, 100, 1000]
 
 console.log('B4 size: building scratch apps…')
 const sizes = buildAll()
+const modules = await runModuleBreakdowns()
 console.log('B3 fast path…')
-const runtime = await runRuntimeBenchmark(quick ? 2 : 5)
+const B3_ROUNDS = quick ? 2 : 5
+const runtime = await runRuntimeBenchmark(B3_ROUNDS)
 const micro = await runMicroBenchmark()
 console.log('B1/B2 launch and 401 storm…')
 const launch = await runLaunchBenchmarks({ rounds: ROUNDS, sizes: SIZES, stormSize: 100 })
@@ -35,11 +38,12 @@ const results = {
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
   },
-  method: `Every comparison runs its contenders in the same process run, interleaved (order rotated each round); figures are medians over ${ROUNDS} rounds (B1/B2), 5 child processes per build (B3), 3 rounds (B5).`,
-  b1: { rttsMs: { login: 50, exchange: 50, request: 50, checkSession: 50 }, cold: launch.b1, relaunch: launch.b1Relaunch },
+  method: `Every comparison runs its contenders in the same process run, interleaved (order rotated each round); figures are medians over ${ROUNDS} rounds (B1/B2), ${B3_ROUNDS} child processes per build (B3), 3 rounds (B5).`,
+  b1: { rttsMs: RTTS, cold: launch.b1, relaunch: launch.b1Relaunch },
   b2: launch.b2,
   b3: { runtime, micro },
   b4: sizes,
+  b4Modules: modules,
   b5: backend,
   durationS: 0,
 }

@@ -61,16 +61,13 @@ const steps = [
   ['lint and format: Biome over the whole repository', () => run('npx', ['biome', 'check', '.'])],
   ['type check: plugin, demo, tests', () => run('npx', ['vue-tsc', '--noEmit', '-p', 'tsconfig.json'])],
   ['type check: server', () => run('npx', ['tsc', '--noEmit', '-p', 'server/tsconfig.json'])],
-  ['unit tests: engine, Vue layer, uni-app real API layer', () => vitest('unit', [])],
+  ['unit tests: engine, Vue layer, uni-app real API layer', () => vitest('unit', ['--project', 'unit', '--project', 'uni-runtime'])],
   ['build: mp-weixin', () => run('node', ['scripts/uni.mjs', 'build', '-p', 'mp-weixin'])],
   ['build: H5', () => run('node', ['scripts/uni.mjs', 'build'])],
-  ['compiled mini-program scenarios', () => vitest('mp-host', ['--config', 'tests/mp-host/vitest.config.ts'])],
-  [
-    'package: npm pack into a scratch app; mp-alipay and mp-toutiao builds',
-    () => vitest('package', ['--config', 'tests/package/vitest.config.ts']),
-  ],
+  ['compiled mini-program scenarios', () => vitest('mp-host', ['--project', 'mp-host'])],
+  ['package: npm pack into a scratch app; mp-alipay and mp-toutiao builds', () => vitest('package', ['--project', 'package'])],
   ['server: backend, mock WeChat, SQLite and Redis stores', () => vitest('server', ['--root', 'server'])],
-  ['end to end: H5 demo in Chromium', () => vitest('e2e', ['--config', 'tests/e2e/vitest.config.ts'])],
+  ['end to end: H5 demo in Chromium', () => vitest('e2e', ['--project', 'e2e'])],
 ]
 
 mkdirSync(results, { recursive: true })

@@ -1,14 +1,17 @@
 import { serializeSession } from '../../src/core/persisted-session'
-import { ENGINE_DEFAULTS } from '../../src/core/engine-options'
+import { ENGINE_DEFAULTS, type EngineOptions } from '../../src/core/engine-options'
 import { createAuth } from '../../src/uni/create-auth'
 import type { UniLike } from '../../src/uni/uni-host'
-import { API, LOGIN_PATH, type SimWx } from '../lib/sim-wx'
+import type { FakeWx } from '../../tests/support/doubles/fake-wx'
 import { createArticleClient, type TaroLike } from './article'
 
+export const API = 'https://api.bench'
+export const LOGIN_PATH = '/auth/login'
+
 /**
- * One app run of each contender over the same `uni` (uni-app's real API layer over the simulated
- * wx): `launch()` is what App.onLaunch does, `request()` what a page does, resolving with the HTTP
- * status (0 for a failure). `dispose()` ends the run and returns how many timers it left pending.
+ * One app run of each contender over the same `uni` (uni-app's real API layer over the fake wx and
+ * backend): `launch()` is what App.onLaunch does, `request()` what a page does, resolving with the
+ * HTTP status (0 for a failure). `dispose()` ends the run and returns how many timers it left pending.
  */
 export interface BenchApp {
   launch(): void
@@ -18,30 +21,33 @@ export interface BenchApp {
 
 export type Contender = 'ours' | 'article' | 'limit'
 export const CONTENDERS: readonly Contender[] = ['ours', 'article', 'limit']
-/** Relaunches also compare ours with `sessionCheck: 'background'` (stored token used at once). */
-export type RelaunchContender = Contender | 'ours-background'
-export const RELAUNCH_CONTENDERS: readonly RelaunchContender[] = [...CONTENDERS, 'ours-background']
+/**
+ * Relaunches also run ours with `sessionCheck: 'blocking'` (requests wait for `wx.checkSession`) next
+ * to the default `'background'` (the stored token is used at once, the check runs alongside).
+ */
+export type RelaunchContender = Contender | 'ours-blocking'
+export const RELAUNCH_CONTENDERS: readonly RelaunchContender[] = [...CONTENDERS, 'ours-blocking']
 
 export interface AppContext {
   uni: UniLike
-  sim: SimWx
+  wx: FakeWx
 }
 
 /** A stored session from an earlier run, in each contender's own storage format. */
-export function seedStoredSession(contender: RelaunchContender, { sim }: AppContext): string {
-  const token = sim.issueToken()
-  if (contender === 'ours' || contender === 'ours-background') {
+export function seedStoredSession(contender: RelaunchContender, { wx }: AppContext): string {
+  const { token } = wx.backend.issueToken()
+  if (contender === 'ours' || contender === 'ours-blocking') {
     const session = { token, expiresAt: null, renewAt: null, generation: 1, refreshToken: null, user: null }
-    sim.storage.set(ENGINE_DEFAULTS.storageKey, serializeSession(session))
+    wx.storage.set(ENGINE_DEFAULTS.storageKey, serializeSession(session))
   } else {
-    sim.storage.set('token', token)
+    wx.storage.set('token', token)
   }
   return token
 }
 
 export function createApp(contender: RelaunchContender, ctx: AppContext): BenchApp {
   if (contender === 'ours') return oursApp(ctx)
-  if (contender === 'ours-background') return oursApp(ctx, 'background')
+  if (contender === 'ours-blocking') return oursApp(ctx, { sessionCheck: 'blocking' })
   if (contender === 'article') return articleApp(ctx)
   return limitApp(ctx)
 }
@@ -56,9 +62,9 @@ function uniRequest(uni: UniLike, options: Record<string, unknown>): Promise<num
   })
 }
 
-/** The plugin as users install it: createUniSession (what createUniAuth's install() calls) + onLaunch. */
-function oursApp({ uni }: AppContext, sessionCheck: 'blocking' | 'background' = 'blocking'): BenchApp {
-  const auth = createAuth({ host: { uni }, baseUrl: API, login: LOGIN_PATH, engine: { sessionCheck } })
+/** The plugin as users install it: createAuth (what createUniAuth's install() calls) + onLaunch; default options unless given. */
+function oursApp({ uni }: AppContext, engine?: EngineOptions): BenchApp {
+  const auth = createAuth({ host: { uni }, baseUrl: API, login: LOGIN_PATH, engine })
   return {
     // useAuthLifecycle(): `onLaunch(() => engine.ensureSession().catch(() => {}))`
     launch: () => void auth.engine.ensureSession().catch(() => {}),
@@ -107,8 +113,8 @@ function articleApp({ uni }: AppContext): BenchApp {
  * The physical floor: one wx.login + one exchange, shared by every request; requests carry the
  * token; a 401 triggers one shared relogin per token and one replay. No checks, no bookkeeping.
  */
-function limitApp({ uni, sim }: AppContext): BenchApp {
-  const stored = sim.storage.get('token')
+function limitApp({ uni, wx }: AppContext): BenchApp {
+  const stored = wx.storage.get('token')
   let token: Promise<string> | null = typeof stored === 'string' ? Promise.resolve(stored) : null
   const login = () =>
     new Promise<string>((resolve, reject) => {

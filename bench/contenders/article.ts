@@ -203,5 +203,3 @@ export function createArticleClient({ taro: Taro, baseUrl, loginUrl, setTimeout 
 
   return { reLogin, checkSession, fetch, checkSessionResult }
 }
-
-export type ArticleClient = ReturnType<typeof createArticleClient>

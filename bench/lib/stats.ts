@@ -6,25 +6,6 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
 
-export function min(values: readonly number[]): number {
-  return values.length === 0 ? Number.NaN : Math.min(...values)
-}
-
-export function max(values: readonly number[]): number {
-  return values.length === 0 ? Number.NaN : Math.max(...values)
-}
-
-/** a / b, or NaN when either side is missing. */
-export function ratio(a: number, b: number): number {
-  return Number.isFinite(a) && Number.isFinite(b) && b !== 0 ? a / b : Number.NaN
-}
-
-export function round(value: number, digits = 2): number {
-  if (!Number.isFinite(value)) return value
-  const f = 10 ** digits
-  return Math.round(value * f) / f
-}
-
 /**
  * Runs every contender once per round, in an order rotated each round so no contender always runs
  * first (warm caches, GC debt and CPU frequency then spread evenly over all of them).

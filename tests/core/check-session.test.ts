@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { PlatformSessionState } from '../../src/core/types'
 import { flush } from '../support/deferred'
-import { createHarness, createMemoryStorage } from '../support/engine-harness'
+import { createMemoryStorage } from '../support/doubles/memory-storage'
+import { createHarness } from '../support/engine-harness'
 
 async function storedSession() {
   const storage = createMemoryStorage()

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { deferred } from '../support/deferred'
-import { createHarness, createMemoryStorage } from '../support/engine-harness'
+import { createMemoryStorage } from '../support/doubles/memory-storage'
+import { createHarness } from '../support/engine-harness'
 
 // Invariant 9: logout wins over an in-flight login.
 describe('invariant 9: logout wins', () => {
@@ -16,7 +17,7 @@ describe('invariant 9: logout wins', () => {
     expect(results.every((r) => r.status === 'rejected' && (r.reason as { code: string }).code === 'LOGGED_OUT')).toBe(true)
     expect(engine.status).toBe('logged-out')
     expect(engine.session).toBeNull()
-    expect(storage.data.has('k')).toBe(false)
+    expect(storage.has('k')).toBe(false)
   })
 
   it('logout during getCode prevents the exchange from ever being called', async () => {
@@ -35,9 +36,9 @@ describe('invariant 9: logout wins', () => {
     const storage = createMemoryStorage()
     const { engine, counts } = createHarness({ storageKey: 'k', storage })
     const first = await engine.ensureSession()
-    expect(storage.data.has('k')).toBe(true)
+    expect(storage.has('k')).toBe(true)
     expect(engine.logout()).toEqual(first)
-    expect(storage.data.has('k')).toBe(false)
+    expect(storage.has('k')).toBe(false)
     const second = await engine.ensureSession()
     expect(second.token).not.toBe(first.token)
     expect(second.generation).toBeGreaterThan(first.generation)

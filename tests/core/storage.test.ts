@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { parseSession, serializeSession } from '../../src/core/persisted-session'
 import type { Session } from '../../src/core/types'
-import { createHarness, createMemoryStorage } from '../support/engine-harness'
+import { createMemoryStorage } from '../support/doubles/memory-storage'
+import { createHarness } from '../support/engine-harness'
 
 const KEY = 'uni-mp-auth:session'
 const valid: Session = { token: 't', expiresAt: null, renewAt: null, generation: 3, refreshToken: null, user: { id: 'u1' } }
@@ -35,7 +36,7 @@ describe('invariant 10: storage is trustworthy', () => {
     const storage = createMemoryStorage({ [KEY]: raw })
     const { engine, counts } = createHarness({ storage })
     expect(engine.session).toBeNull()
-    expect(storage.data.has(KEY)).toBe(false)
+    expect(storage.has(KEY)).toBe(false)
     await expect(engine.ensureSession()).resolves.toBeTruthy()
     expect(counts.getCode).toBe(1)
   })

@@ -5,7 +5,7 @@ import { parseSession, serializeSession } from '../../src/core/persisted-session
 import { createAuthEngine } from '../../src/core/auth-engine'
 import type { Clock, PlatformSessionState, Session, TokenGrant } from '../../src/core/types'
 import { flush } from '../support/deferred'
-import { createMemoryStorage } from '../support/engine-harness'
+import { createMemoryStorage } from '../support/doubles/memory-storage'
 
 /**
  * Model-based test: random interleavings of callers, platform answers, failures, time and logouts,

@@ -1,7 +1,12 @@
-/** A headless WeChat mini-program host for Node: run a compiled mp-weixin build against a fake `wx`. */
+/**
+ * A headless WeChat mini-program host for Node: run a compiled mp-weixin build against a fake `wx`.
+ * The fake `wx`, its backend and storage live in ../support/doubles (shared with the unit tests and
+ * the benchmarks); copy that folder along with this one.
+ */
 
-export type { CallLog, WxCall } from './call-log'
+export type { CallLog, WxCall } from '../support/doubles/call-log'
 export {
+  type BackendCounts,
   type BackendRequest,
   type BackendResponse,
   type BackendSettings,
@@ -9,16 +14,22 @@ export {
   type FakeBackend,
   type FakeBackendOptions,
   type IssuedToken,
-} from './fake-backend'
+} from '../support/doubles/fake-backend'
 export {
   type CallMode,
   createFakeWx,
   type FakeStorage,
+  type FakeTask,
   type FakeWx,
   type FakeWxOptions,
+  type HttpAnswer,
   type HttpOutcome,
+  type HttpResponse,
+  type PlatformAnswer,
+  type PlatformScript,
   type WxBehaviour,
-} from './fake-wx'
+} from '../support/doubles/fake-wx'
+export { createMemoryStorage, MemoryStorage } from '../support/doubles/memory-storage'
 export { type CompiledUni, createMpHost, type MpHost, type MpHostOptions, type UniCallOptions, type UntilOptions } from './host'
 export type { LaunchOptions, MpPageInstance, SetDataPatch } from './mp-runtime'
 export type { PageDriver } from './page-driver'

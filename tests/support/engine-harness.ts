@@ -2,16 +2,7 @@ import { type AuthEngine, createAuthEngine } from '../../src/core/auth-engine'
 import type { EngineOptions } from '../../src/core/engine-options'
 import type { AuthEvent } from '../../src/core/events'
 import type { Clock, LoginExchange, PlatformSessionState, RefreshExchange, StorageLike, TokenGrant } from '../../src/core/types'
-
-export function createMemoryStorage(initial: Record<string, string> = {}): StorageLike & { data: Map<string, string> } {
-  const data = new Map(Object.entries(initial))
-  return {
-    data,
-    getItem: (key) => data.get(key) ?? null,
-    setItem: (key, value) => void data.set(key, value),
-    removeItem: (key) => void data.delete(key),
-  }
-}
+import { createMemoryStorage } from './doubles/memory-storage'
 
 export interface HarnessOptions extends EngineOptions {
   getCode?: () => Promise<string>

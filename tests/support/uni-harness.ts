@@ -1,9 +1,13 @@
 import type { UniAuthOptions } from '../../src/uni/auth-config'
 import { createAuth, type UniAuth } from '../../src/uni/create-auth'
 import type { UniLike } from '../../src/uni/uni-host'
-import { API, type FakeBackend, installFakeBackend } from './fake-backend'
-import type { FakeWx } from './fake-wx'
+import type { WxCall } from './doubles/call-log'
+import { type BackendSettings, createFakeBackend, type FakeBackend } from './doubles/fake-backend'
+import type { FakeWx, WxBehaviour } from './doubles/fake-wx'
 import { clearInterceptors, loadRealUni } from './real-uni'
+
+export const API = 'https://api.test'
+export const LOGIN_PATH = '/auth/login'
 
 export interface UniHarness {
   uni: UniLike
@@ -13,21 +17,30 @@ export interface UniHarness {
   count(api: string): number
 }
 
-let loaded: Promise<{ uni: UniLike; wx: FakeWx }> | null = null
+/**
+ * Unit-test pace and scope: every async `wx` API answers on the next microtask, and hosts other than
+ * the backend (a CDN, a look-alike domain) answer 200, so a test can await a request that must leave
+ * without the token.
+ */
+const UNIT_BEHAVIOUR: Partial<WxBehaviour> = { latencyMs: 0, otherHosts: { statusCode: 200, data: {}, header: {} } }
 
 /**
- * The plugin wired to uni's real API layer over a fake wx and a fake backend. Call in beforeEach:
- * it clears all interceptors and fake state, so each test starts from a cold app.
+ * The backend of these tests grants no refresh token: a 401 is recovered by a full login, which is
+ * what most of them pin (refresh is covered by the engine tests and the mini-program host).
+ */
+const UNIT_BACKEND: Partial<BackendSettings> = { refreshTokens: false }
+
+/**
+ * The plugin wired to uni's real API layer over the fake wx and backend. Call in beforeEach: it
+ * clears all interceptors and gives the fake a fresh phone and backend, so each test starts cold.
  */
 export async function setupUni(options: Partial<UniAuthOptions> = {}, before?: (uni: UniLike) => void): Promise<UniHarness> {
-  loaded ??= loadRealUni()
-  const { uni, wx } = await loaded
+  const { uni, wx } = await loadRealUni()
   clearInterceptors(uni)
-  wx.reset()
-  const backend = installFakeBackend(wx)
+  wx.reset({ backend: createFakeBackend({ baseUrl: API, settings: UNIT_BACKEND }), behaviour: UNIT_BEHAVIOUR })
   before?.(uni)
-  const auth = createAuth({ baseUrl: API, login: '/auth/login', ...options, host: { uni, ...options.host } })
-  return { uni, wx, backend, auth, count: (api) => wx.calls.filter((c) => c.api === api).length }
+  const auth = createAuth({ baseUrl: API, login: LOGIN_PATH, ...options, host: { uni, ...options.host } })
+  return { uni, wx, backend: wx.backend, auth, count: (api) => wx.calls.count(api) }
 }
 
 /**
@@ -36,13 +49,45 @@ export async function setupUni(options: Partial<UniAuthOptions> = {}, before?: (
  */
 export function restart(h: UniHarness, options: Partial<UniAuthOptions> = {}): UniHarness {
   clearInterceptors(h.uni)
-  h.wx.calls.length = 0
-  h.backend.seen.length = 0
-  const auth = createAuth({ baseUrl: API, login: '/auth/login', ...options, host: { uni: h.uni, ...options.host } })
+  h.wx.calls.clear()
+  const auth = createAuth({ baseUrl: API, login: LOGIN_PATH, ...options, host: { uni: h.uni, ...options.host } })
   return { ...h, auth }
 }
 
-/** Requests as the backend saw them, without the login call. */
-export function businessRequests(backend: FakeBackend) {
-  return backend.seen.filter((r) => !r.url.endsWith('/auth/login'))
+export interface SentOptions {
+  url: string
+  method?: string
+  header?: Record<string, string>
+  data?: unknown
+  filePath?: string
+  provider?: string
+}
+
+/** The options a `wx.*` call received (a copy taken at the time of the call). */
+export function sentOptions(call: WxCall): SentOptions {
+  return call.args[0] as SentOptions
+}
+
+const NETWORK = ['request', 'uploadFile', 'downloadFile']
+
+/** Every network call the fake wx received, as URL and Authorization header, in order. */
+export function networkCalls(h: UniHarness): Array<{ url: string; auth: string | undefined }> {
+  return h.wx.calls.all
+    .filter((call) => NETWORK.includes(call.api))
+    .map((call) => ({ url: sentOptions(call).url, auth: sentOptions(call).header?.Authorization }))
+}
+
+/** Network calls without the login exchange. */
+export function businessRequests(h: UniHarness) {
+  return networkCalls(h).filter((r) => !r.url.endsWith(LOGIN_PATH))
+}
+
+/** How many code exchanges reached the wx layer (answered by the backend or by a test's script). */
+export function exchanges(h: UniHarness): number {
+  return networkCalls(h).filter((r) => r.url.endsWith(LOGIN_PATH)).length
+}
+
+/** Answers the login exchange with this instead of the backend (an HTTP response, 'network-fail' or 'hang'). */
+export function answerLogin(h: UniHarness, answer: NonNullable<WxBehaviour['http']>): void {
+  h.wx.behaviour.http = (request) => (request.url.endsWith(LOGIN_PATH) ? answer(request) : undefined)
 }

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { AuthEvent } from '../../src/core/events'
 import { createHarness } from '../support/engine-harness'
-import { type UniHarness, setupUni } from '../support/uni-harness'
+import { answerLogin, setupUni, type UniHarness } from '../support/uni-harness'
 
 /** Every event of the plugin from now on, in order. */
 function record(h: UniHarness): AuthEvent[] {
@@ -43,7 +43,7 @@ describe('the auth event stream (development builds)', () => {
   it('a 401 storm of 10: ten unauthorized, one renewal of that generation, ten replays with the next', async () => {
     const h = await setupUni()
     await h.auth.engine.ensureSession()
-    h.backend.expireAll()
+    h.backend.revokeAll()
     const events = record(h)
     await Promise.all(Array.from({ length: 10 }, () => h.uni.request({ url: '/orders' })))
     expect(only(events, 'request-unauthorized').map((e) => e.generation)).toEqual(Array(10).fill(1))
@@ -58,7 +58,7 @@ describe('the auth event stream (development builds)', () => {
 
   it('a failed login: its end carries the AuthError, and each waiting request ends with that code', async () => {
     const h = await setupUni()
-    h.backend.login = () => ({ statusCode: 500, data: {} })
+    answerLogin(h, () => ({ statusCode: 500, data: {} }))
     const events = record(h)
     await Promise.allSettled([h.uni.request({ url: '/a' }), h.uni.request({ url: '/b' })])
     const [end] = only(events, 'login-end')

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { bindPhone } from '../../src/phone'
 import { type AuthContext, setActiveContext } from '../../src/vue/auth-context'
-import { API } from '../support/fake-backend'
-import { restart, setupUni, type UniHarness } from '../support/uni-harness'
+import { API, networkCalls, restart, sentOptions, setupUni, type UniHarness } from '../support/uni-harness'
 
 /** bindPhone() works on the installed plugin; here the harness's plugin plays that part. */
 function active<H extends UniHarness>(h: H): H {
@@ -16,9 +15,10 @@ describe('bindPhone(code): never logs in between the button and the bind', () =>
     await h.auth.engine.ensureSession()
     const logins = h.count('login')
     const user = await bindPhone('phone-code-1')
-    expect(user).toMatchObject({ phoneBound: true, code: 'phone-code-1' })
+    expect(user).toMatchObject({ phoneBound: true })
+    expect(sentOptions(h.wx.calls.of('request').at(-1)!).data).toEqual({ code: 'phone-code-1' })
     expect(h.auth.engine.session?.user).toMatchObject({ phoneBound: true })
-    expect(h.backend.seen.at(-1)).toEqual({ url: `${API}/auth/phone`, auth: 'Bearer tok-1' })
+    expect(networkCalls(h).at(-1)).toEqual({ url: `${API}/auth/phone`, auth: 'Bearer tok-1' })
     expect(h.count('login')).toBe(logins)
   })
 
@@ -43,10 +43,10 @@ describe('bindPhone(code): never logs in between the button and the bind', () =>
   it('a 401 on the bind is reported as PHONE_BIND_FAILED, with no relogin and no replay', async () => {
     const h = active(await setupUni())
     await h.auth.engine.ensureSession()
-    h.backend.expireAll()
+    h.backend.revokeAll()
     await expect(bindPhone('c')).rejects.toMatchObject({ code: 'PHONE_BIND_FAILED' })
     expect(h.count('login')).toBe(1)
-    expect(h.backend.seen.filter((r) => r.url.endsWith('/auth/phone'))).toHaveLength(1)
+    expect(networkCalls(h).filter((r) => r.url.endsWith('/auth/phone'))).toHaveLength(1)
   })
 
   it('an empty or missing code fails with INVALID_OPTIONS before any request', async () => {
@@ -62,6 +62,6 @@ describe('bindPhone(code): never logs in between the button and the bind', () =>
     const h = active(await setupUni())
     await h.auth.engine.ensureSession()
     await bindPhone('c', { url: '/auth/phone?v=2' }).catch(() => {})
-    expect(h.backend.seen.at(-1)?.url).toBe(`${API}/auth/phone?v=2`)
+    expect(networkCalls(h).at(-1)?.url).toBe(`${API}/auth/phone?v=2`)
   })
 })

@@ -1,10 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { UniLike, UniOptions } from '../../src/uni/uni-host'
 import { flush } from '../support/deferred'
-import { API } from '../support/fake-backend'
-import type { WxResponse } from '../support/fake-wx'
+import type { HttpResponse } from '../support/doubles/fake-wx'
 import { clearInterceptors, loadRealUni } from '../support/real-uni'
-import { businessRequests, setupUni, type UniHarness } from '../support/uni-harness'
+import { API, businessRequests, sentOptions, setupUni, type UniHarness } from '../support/uni-harness'
 
 /**
  * A typical user interceptor: prefixes relative URLs and appends itself to an `X-Via` header. The
@@ -38,12 +37,12 @@ describe.each(['before', 'after'] as const)('a user request interceptor register
   })
 
   it('cold start (slow path): the request is sent once, as an object, with the token, the user hook applied once', async () => {
-    const res = (await h.uni.request({ url: '/orders' })) as WxResponse
+    const res = (await h.uni.request({ url: '/orders' })) as HttpResponse
     expect(res.statusCode).toBe(200)
-    const sent = h.wx.calls.filter((c) => c.api === 'request' && c.options.url === `${API}/orders`)
+    const sent = h.wx.calls.of('request').filter((c) => sentOptions(c).url === `${API}/orders`)
     expect(sent).toHaveLength(1)
-    expect(typeof sent[0]!.options).toBe('object')
-    expect(sent[0]!.options.header).toEqual({ Authorization: 'Bearer tok-1', 'X-Via': 'user' })
+    expect(typeof sent[0]!.args[0]).toBe('object')
+    expect(sentOptions(sent[0]!).header).toEqual({ Authorization: 'Bearer tok-1', 'X-Via': 'user' })
     // One success hook call each for the login response and the business response.
     expect(log.filter((l) => l === 'success hook')).toHaveLength(2)
   })
@@ -53,22 +52,22 @@ describe.each(['before', 'after'] as const)('a user request interceptor register
     const task = h.uni.request({ url: '/orders', success: () => {} })
     expect(task).toBe(h.wx.tasks.at(-1))
     await flush()
-    const sent = businessRequests(h.backend)
+    const sent = businessRequests(h)
     expect(sent).toEqual([{ url: `${API}/orders`, auth: 'Bearer tok-1' }])
-    expect(h.wx.calls.at(-1)!.options.header).toEqual({ Authorization: 'Bearer tok-1', 'X-Via': 'user' })
+    expect(sentOptions(h.wx.calls.of('request').at(-1)!).header).toEqual({ Authorization: 'Bearer tok-1', 'X-Via': 'user' })
   })
 
   it('401 replay: the replay goes through the user hook once more, with the new token', async () => {
     await h.auth.engine.ensureSession()
-    h.backend.expireAll()
-    const res = (await h.uni.request({ url: '/orders' })) as WxResponse
+    h.backend.revokeAll()
+    const res = (await h.uni.request({ url: '/orders' })) as HttpResponse
     expect(res.statusCode).toBe(200)
-    const sent = businessRequests(h.backend)
+    const sent = businessRequests(h)
     expect(sent).toEqual([
       { url: `${API}/orders`, auth: 'Bearer tok-1' },
       { url: `${API}/orders`, auth: 'Bearer tok-2' },
     ])
-    expect(h.wx.calls.at(-1)!.options.header).toEqual({ Authorization: 'Bearer tok-2', 'X-Via': 'user' })
+    expect(sentOptions(h.wx.calls.of('request').at(-1)!).header).toEqual({ Authorization: 'Bearer tok-2', 'X-Via': 'user' })
   })
 })
 
@@ -78,12 +77,12 @@ describe('uni-app trap canary (trap 4 of docs/ARCHITECTURE.md)', () => {
   it('an async invoke followed by a second interceptor makes uni call wx.request with a function', async () => {
     const { uni, wx } = await loadRealUni()
     clearInterceptors(uni)
-    wx.reset()
+    wx.reset({ behaviour: { latencyMs: 0 } })
     uni.addInterceptor('request', { invoke: (() => Promise.resolve()) as never })
     uni.addInterceptor('request', { invoke: () => {} })
     void uni.request({ url: `${API}/x`, success: () => {} })
     await flush()
-    expect(typeof wx.calls[0]?.options).toBe('function')
+    expect(typeof wx.calls.of('request')[0]?.args[0]).toBe('function')
     clearInterceptors(uni)
   })
 })

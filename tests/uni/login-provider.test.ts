@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { setupUni } from '../support/uni-harness'
+import { sentOptions, setupUni } from '../support/uni-harness'
 
 describe('login provider chosen by the build target', () => {
   const original = process.env.UNI_PLATFORM
@@ -20,20 +20,23 @@ describe('login provider chosen by the build target', () => {
     process.env.UNI_PLATFORM = platform
     const h = await setupUni()
     await h.auth.engine.ensureSession()
-    expect(h.wx.calls.find((c) => c.api === 'login')?.options.provider).toBe(provider)
+    expect(sentOptions(h.wx.calls.of('login')[0]!).provider).toBe(provider)
   })
 
   it('getCode replaces uni.login entirely', async () => {
-    const h = await setupUni({ getCode: async () => 'code-from-elsewhere' })
+    let elsewhere = ''
+    const h = await setupUni({ getCode: async () => elsewhere })
+    elsewhere = h.backend.mintCode('openid-h5') // a code the backend knows, obtained without uni.login
     await h.auth.engine.ensureSession()
-    expect(h.wx.calls.some((c) => c.api === 'login')).toBe(false)
-    expect(h.wx.calls.find((c) => c.api === 'request')?.options.data).toEqual({ code: 'code-from-elsewhere' })
+    expect(h.count('login')).toBe(0)
+    expect(sentOptions(h.wx.calls.of('request')[0]!).data).toEqual({ code: elsewhere })
   })
 
   it('an Alipay-style login result (authCode) is accepted as the code', async () => {
     const h = await setupUni()
-    h.wx.handlers.login = (o) => o.success?.({ errMsg: 'login:ok', authCode: 'alipay-auth-code' })
+    const authCode = h.backend.mintCode('openid-alipay')
+    h.wx.behaviour.login = { success: { authCode } }
     await h.auth.engine.ensureSession()
-    expect(h.wx.calls.find((c) => c.api === 'request')?.options.data).toEqual({ code: 'alipay-auth-code' })
+    expect(sentOptions(h.wx.calls.of('request')[0]!).data).toEqual({ code: authCode })
   })
 })

@@ -4,7 +4,7 @@ import { createAuthGuard, type GuardOptions, pagesNeedingLogin } from '../../src
 import { bindPhone } from '../../src/phone'
 import { type AuthContext, setActiveContext } from '../../src/vue/auth-context'
 import { flush } from '../support/deferred'
-import { restart, setupUni, type UniHarness } from '../support/uni-harness'
+import { answerLogin, restart, sentOptions, setupUni, type UniHarness } from '../support/uni-harness'
 
 type Hook = (this: object, query?: Record<string, string>) => void
 
@@ -32,7 +32,9 @@ function withGuard<H extends UniHarness>(h: H, options: GuardOptions) {
 
 const guard = { pages: ['pages/orders/index', 'pages/profile/index'], loginPage: '/pages/login/index' }
 const navigations = (h: UniHarness) =>
-  h.wx.calls.filter((c) => ['navigateTo', 'redirectTo', 'reLaunch', 'switchTab'].includes(c.api)).map((c) => `${c.api} ${c.options.url}`)
+  h.wx.calls.all
+    .filter((c) => ['navigateTo', 'redirectTo', 'reLaunch', 'switchTab'].includes(c.api))
+    .map((c) => `${c.api} ${sentOptions(c).url}`)
 
 describe('navigation guard: the navigation APIs', () => {
   it('an open page is never held up', async () => {
@@ -53,12 +55,11 @@ describe('navigation guard: the navigation APIs', () => {
 
   it('when the silent login fails it goes to the login page, and returns to the target after login', async () => {
     const h = withGuard(await setupUni(), guard)
-    const login = h.backend.login
-    h.backend.login = () => ({ statusCode: 503, data: {} })
+    answerLogin(h, () => ({ statusCode: 503, data: {} }))
     h.uni.navigateTo!({ url: '/pages/orders/index?id=7' })
     await flush(20)
     expect(navigations(h)).toEqual(['navigateTo /pages/login/index'])
-    h.backend.login = login
+    h.wx.behaviour.http = null
     await h.auth.engine.relogin() // the login page's button
     expect(navigations(h)).toEqual(['navigateTo /pages/login/index', 'redirectTo /pages/orders/index?id=7'])
     // Resumed once: a later session change does not navigate again.
@@ -85,7 +86,7 @@ describe('navigation guard: the navigation APIs', () => {
 
   it('the login page itself is never guarded (no redirect loop)', async () => {
     const h = withGuard(await setupUni(), { pages: () => true, loginPage: '/pages/login/index' })
-    h.backend.login = () => ({ statusCode: 503, data: {} })
+    answerLogin(h, () => ({ statusCode: 503, data: {} }))
     h.uni.navigateTo!({ url: '/pages/login/index' })
     expect(navigations(h)).toEqual(['navigateTo /pages/login/index'])
   })
@@ -108,13 +109,12 @@ describe('navigation guard: pages reached without a navigation API', () => {
 
   it('launch into a guarded page when the silent login fails: login page once, then back to the target with its query', async () => {
     const h = withGuard(await setupUni(), guard)
-    const login = h.backend.login
-    h.backend.login = () => ({ statusCode: 503, data: {} })
+    answerLogin(h, () => ({ statusCode: 503, data: {} }))
     void h.auth.engine.ensureSession().catch(() => {})
     h.open('pages/orders/index', { id: '9', from: 'share card' })
     await flush(20)
     expect(navigations(h)).toEqual(['reLaunch /pages/login/index'])
-    h.backend.login = login
+    h.wx.behaviour.http = null
     await h.auth.engine.relogin()
     expect(navigations(h)).toEqual(['reLaunch /pages/login/index', 'redirectTo /pages/orders/index?id=9&from=share%20card'])
   })
@@ -123,7 +123,7 @@ describe('navigation guard: pages reached without a navigation API', () => {
     const h = withGuard(await setupUni(), guard)
     await h.auth.engine.ensureSession()
     h.auth.logout()
-    h.wx.handlers.redirectTo = (o) => o.fail?.({ errMsg: 'redirectTo:fail can not redirectTo a tabbar page' })
+    h.wx.behaviour.redirectTo = { fail: 'can not redirectTo a tabbar page' }
     h.open('pages/profile/index')
     expect(navigations(h)).toEqual(['reLaunch /pages/login/index'])
     await h.auth.engine.relogin()

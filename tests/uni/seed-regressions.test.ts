@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { AuthError } from '../../src/core/errors'
 import { flush } from '../support/deferred'
-import type { WxResponse } from '../support/fake-wx'
-import { businessRequests, restart, setupUni } from '../support/uni-harness'
+import type { HttpResponse } from '../support/doubles/fake-wx'
+import { answerLogin, businessRequests, restart, setupUni } from '../support/uni-harness'
 
 /**
  * The source article's client, bug by bug (docs/ARCHITECTURE.md, "The naive client"), as regression tests against the plugin
@@ -23,23 +23,20 @@ describe('regressions from the article’s naive client', () => {
   it('reLogin: waiters share the login result instead of polling every 500 ms', async () => {
     vi.useFakeTimers()
     const h = await setupUni()
-    const waiters = Array.from({ length: 5 }, () => h.uni.request({ url: '/orders' }) as Promise<WxResponse>)
+    const waiters = Array.from({ length: 5 }, () => h.uni.request({ url: '/orders' }) as Promise<HttpResponse>)
     // No timer is advanced at all: only the login's own I/O settles the waiters.
     await vi.advanceTimersByTimeAsync(0)
     const results = await Promise.all(waiters)
     expect(results.every((r) => r.statusCode === 200)).toBe(true)
-    expect(h.backend.logins).toBe(1)
+    expect(h.backend.counts.logins).toBe(1)
   })
 
   it('reLogin: a failed login releases the lock and rejects with a reason, not `undefined`', async () => {
     const h = await setupUni()
-    h.backend.login = () => ({ statusCode: 500, data: {} })
+    answerLogin(h, () => ({ statusCode: 500, data: {} }))
     const error = await h.auth.engine.ensureSession().catch((e: unknown) => e)
     expect(error).toBeInstanceOf(AuthError)
-    h.backend.login = () => {
-      h.backend.valid.add('again')
-      return { statusCode: 200, data: { token: 'again' } }
-    }
+    answerLogin(h, () => ({ statusCode: 200, data: { token: 'again' } }))
     await expect(h.auth.engine.ensureSession()).resolves.toMatchObject({ token: 'again' })
   })
 
@@ -50,33 +47,35 @@ describe('regressions from the article’s naive client', () => {
     for (let i = 0; i < 20; i++) await app.uni.request({ url: `/page/${i}` })
     expect(app.count('checkSession')).toBe(1)
     expect(app.count('login')).toBe(0)
-    expect(businessRequests(app.backend).every((r) => r.auth === 'Bearer tok-1')).toBe(true)
+    expect(businessRequests(app).every((r) => r.auth === 'Bearer tok-1')).toBe(true)
   })
 
   it('checkSession: the request never leaves before the token exists (UNAUTH was resolved before the login finished)', async () => {
     const h = await setupUni()
     let loginAnswered = false
-    const login = h.backend.login
-    h.backend.login = (o) => {
-      loginAnswered = true
-      return login(o)
+    h.wx.behaviour.http = (request) => {
+      if (!request.url.endsWith('/auth/login')) {
+        expect(loginAnswered).toBe(true)
+        return undefined
+      }
+      // The backend's answer, noted as it is delivered.
+      return Promise.resolve(h.backend.handle(request)).then((answer) => {
+        loginAnswered = true
+        return answer
+      })
     }
-    h.wx.handlers.request = ((network) => (options: Parameters<typeof network>[0]) => {
-      if (!options.url.endsWith('/auth/login')) expect(loginAnswered).toBe(true)
-      network(options)
-    })(h.wx.handlers.request)
-    const res = (await h.uni.request({ url: '/orders' })) as WxResponse
+    const res = (await h.uni.request({ url: '/orders' })) as HttpResponse
     expect(res.statusCode).toBe(200)
-    expect(businessRequests(h.backend)[0]!.auth).toBe('Bearer tok-1')
+    expect(businessRequests(h)[0]!.auth).toBe('Bearer tok-1')
   })
 
   it('problem 1: a token that expires between the check and the request is recovered by one relogin and one replay', async () => {
     const h = await setupUni()
     await h.auth.engine.ensureSession()
-    h.backend.expireAll() // expires right after the check
-    const res = (await h.uni.request({ url: '/orders' })) as WxResponse
+    h.backend.revokeAll() // expires right after the check
+    const res = (await h.uni.request({ url: '/orders' })) as HttpResponse
     expect(res.statusCode).toBe(200)
-    expect(h.backend.logins).toBe(2)
+    expect(h.backend.counts.logins).toBe(2)
     await flush()
   })
 })

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { inScope, originOf, pathKey, resolveUrl } from '../../src/uni/url'
-import { API } from '../support/fake-backend'
-import { businessRequests, setupUni } from '../support/uni-harness'
+import { API, businessRequests, setupUni } from '../support/uni-harness'
 
 describe('URL helpers', () => {
   it.each([
@@ -53,14 +52,14 @@ describe('URL helpers', () => {
     await h.auth.engine.ensureSession()
     await h.uni.request({ url: `${API}/orders` })
     await h.uni.request({ url: `${API}.evil.com/orders` })
-    expect(businessRequests(h.backend).map((r) => r.auth)).toEqual(['Bearer tok-1', undefined])
+    expect(businessRequests(h).map((r) => r.auth)).toEqual(['Bearer tok-1', undefined])
   })
 
   it('without baseUrl the token goes only to the origin of an absolute login URL', async () => {
     const h = await setupUni({ baseUrl: undefined, login: `${API}/auth/login` })
     await h.uni.request({ url: `${API}/orders` })
     await h.uni.request({ url: 'https://cdn.example.com/a.png' })
-    expect(businessRequests(h.backend).map((r) => [r.url, r.auth])).toEqual([
+    expect(businessRequests(h).map((r) => [r.url, r.auth])).toEqual([
       [`${API}/orders`, 'Bearer tok-1'],
       ['https://cdn.example.com/a.png', undefined],
     ])

@@ -7,8 +7,8 @@ import { createUniAuth, useAuth, useAuthLifecycle, useAuthStore } from '../../sr
 import { createAuthGuard } from '../../src/guard'
 import { setActiveContext } from '../../src/vue/auth-context'
 import { deferred, flush } from '../support/deferred'
-import { createMemoryStorage } from '../support/engine-harness'
-import { createFakeUni } from '../support/fake-uni'
+import { createMemoryStorage } from '../support/doubles/memory-storage'
+import { freshAppUni } from '../support/real-uni'
 import { fireLifecycle, resetLifecycle } from '../../src/testing/uni-app'
 
 const Status = defineComponent({
@@ -38,7 +38,7 @@ describe('useAuth() in a component', () => {
   afterEach(() => setActiveContext(undefined))
 
   it('re-renders on login and on logout', async () => {
-    const fake = createFakeUni()
+    const fake = await freshAppUni()
     const gate = deferred<{ token: string; user: { id: string } }>()
     const { wrapper } = mountWithAuth({ host: { uni: fake.uni, storage: createMemoryStorage() }, login: () => gate.promise })
     expect(wrapper.get('#who').text()).toBe('out')
@@ -58,16 +58,19 @@ describe('useAuth() in a component', () => {
 
   it('shows a stored session at once after a restart (restored into the store)', async () => {
     const storage = createMemoryStorage()
-    const first = mountWithAuth({ host: { uni: createFakeUni().uni, storage }, login: async () => ({ token: 't', user: { id: 'u1' } }) })
+    const first = mountWithAuth({
+      host: { uni: (await freshAppUni()).uni, storage },
+      login: async () => ({ token: 't', user: { id: 'u1' } }),
+    })
     await useAuth().ensureSession()
     first.wrapper.unmount()
-    const { wrapper } = mountWithAuth({ host: { uni: createFakeUni().uni, storage }, login: async () => ({ token: 'never' }) })
+    const { wrapper } = mountWithAuth({ host: { uni: (await freshAppUni()).uni, storage }, login: async () => ({ token: 'never' }) })
     expect(wrapper.get('#who').text()).toBe('in:u1')
   })
 
   it('puts a failed login into store.error with its code', async () => {
     const { pinia } = mountWithAuth({
-      host: { uni: createFakeUni().uni, storage: createMemoryStorage() },
+      host: { uni: (await freshAppUni()).uni, storage: createMemoryStorage() },
       login: () => Promise.reject(new Error('500')),
     })
     await useAuth()
@@ -78,11 +81,10 @@ describe('useAuth() in a component', () => {
     expect(store.status).toBe('failed')
   })
 
-  it('app.use(createUniAuth()) before Pinia fails with a message saying how to fix it', () => {
+  it('app.use(createUniAuth()) before Pinia fails with a message saying how to fix it', async () => {
+    const { uni } = await freshAppUni()
     const app = createApp({ render: () => null })
-    expect(() => app.use(createUniAuth({ host: { uni: createFakeUni().uni }, login: '/login' }))).toThrow(
-      /app\.use\(createPinia\(\)\) before/,
-    )
+    expect(() => app.use(createUniAuth({ host: { uni }, login: '/login' }))).toThrow(/app\.use\(createPinia\(\)\) before/)
   })
 
   it('useAuth() before the plugin is installed fails with a typed error', () => {
@@ -91,15 +93,15 @@ describe('useAuth() in a component', () => {
 
   it('works outside components once installed (request helpers, guards)', async () => {
     setActivePinia(createPinia())
-    mountWithAuth({ host: { uni: createFakeUni().uni, storage: createMemoryStorage() }, login: async () => ({ token: 'outside' }) })
+    mountWithAuth({ host: { uni: (await freshAppUni()).uni, storage: createMemoryStorage() }, login: async () => ({ token: 'outside' }) })
     const session = await useAuth().ensureSession()
     expect(session.token).toBe('outside')
   })
 
-  it('installs the uni interceptors for request, uploadFile and downloadFile', () => {
-    const fake = createFakeUni()
+  it('installs the uni interceptors for request, uploadFile and downloadFile', async () => {
+    const fake = await freshAppUni()
     mountWithAuth({ host: { uni: fake.uni, storage: createMemoryStorage() }, login: '/login' })
-    expect([...fake.interceptors.keys()].sort()).toEqual(['downloadFile', 'request', 'uploadFile'])
+    expect([...fake.intercepted].sort()).toEqual(['downloadFile', 'request', 'uploadFile'])
   })
 
   it.each([
@@ -121,10 +123,11 @@ describe('useAuth() in a component', () => {
     [{ login: '/l', skip: 'nope' }, /`skip` must be array\|function/],
     [{ login: '/l', skip: [42] }, /skip/],
     [{ login: '/l', debug: 'yes' }, /`debug` must be boolean/],
-  ])('bad options %j are refused with INVALID_OPTIONS', (options, message) => {
+  ])('bad options %j are refused with INVALID_OPTIONS', async (options, message) => {
+    const { uni } = await freshAppUni()
     const app = createApp({ render: () => null })
     app.use(createPinia())
-    const install = () => app.use(createUniAuth({ host: { uni: createFakeUni().uni }, ...(options as object) } as never))
+    const install = () => app.use(createUniAuth({ host: { uni }, ...(options as object) } as never))
     expect(install).toThrow(message)
     expect(install).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }))
   })
@@ -147,7 +150,7 @@ describe('useAuthLifecycle()', () => {
         plugins: [
           pinia,
           createUniAuth({
-            host: { uni: createFakeUni().uni, storage: createMemoryStorage() },
+            host: { uni: (await freshAppUni()).uni, storage: createMemoryStorage() },
             login: async () => {
               calls++
               throw new Error('backend down')
@@ -165,10 +168,11 @@ describe('useAuthLifecycle()', () => {
 })
 
 describe('createAuthGuard() installed on a Vue app', () => {
-  it('adds one app-wide mixin with the page hooks onLoad and onShow, after createUniAuth', () => {
+  it('adds one app-wide mixin with the page hooks onLoad and onShow, after createUniAuth', async () => {
+    const { uni } = await freshAppUni()
     const app = createApp({ render: () => null })
     app.use(createPinia())
-    app.use(createUniAuth({ host: { uni: createFakeUni().uni, storage: createMemoryStorage() }, login: '/l' }))
+    app.use(createUniAuth({ host: { uni, storage: createMemoryStorage() }, login: '/l' }))
     app.use(createAuthGuard({ pages: ['pages/orders/index'], loginPage: '/pages/login/index' }))
     const mixins = (app._context as unknown as { mixins: Array<Record<string, unknown>> }).mixins
     expect(mixins).toHaveLength(1)
@@ -188,12 +192,12 @@ describe('the global uni of an H5 production build', () => {
     expect(install).toThrow(/uni\.request is missing/)
   })
 
-  it('reads each API from the global by name, so a complete global works without the `uni` option', () => {
-    const fake = createFakeUni()
+  it('reads each API from the global by name, so a complete global works without the `uni` option', async () => {
+    const fake = await freshAppUni()
     vi.stubGlobal('uni', fake.uni)
     const app = createApp({ render: () => null })
     app.use(createPinia())
     app.use(createUniAuth({ login: '/auth/login', host: { storage: createMemoryStorage() } }))
-    expect([...fake.interceptors.keys()].sort()).toEqual(['downloadFile', 'request', 'uploadFile'])
+    expect([...fake.intercepted].sort()).toEqual(['downloadFile', 'request', 'uploadFile'])
   })
 })
