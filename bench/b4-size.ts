@@ -270,7 +270,7 @@ function writeApp(variant: SizeVariant): string {
   return dir
 }
 
-function buildApp(variant: SizeVariant): void {
+export function buildApp(variant: SizeVariant): void {
   const dir = writeApp(variant)
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('VITEST') && key !== 'NODE_ENV'))
   const result = spawnSync(process.execPath, [join(ROOT, 'scripts/uni.mjs'), 'build', '-p', 'mp-weixin'], {
@@ -300,7 +300,7 @@ function walk(dir: string): string[] {
   })
 }
 
-function measure(variant: SizeVariant): BuildSize {
+export function measure(variant: SizeVariant): BuildSize {
   const out = distOf(variant)
   const all = walk(out)
   let raw = 0

@@ -4,7 +4,7 @@ import type { Session } from '../core/types.js'
 import type { AuthConfig } from './auth-config.js'
 import { takeMarker, withMarker } from './request-marker.js'
 import type { UniInterceptor, UniMethod, UniOptions } from './uni-host.js'
-import { inScope, resolveUrl } from './url.js'
+import { inScope, isAbsolute, joinUrl } from './url.js'
 
 export type InterceptedMethod = 'request' | 'uploadFile' | 'downloadFile'
 const METHODS: readonly InterceptedMethod[] = ['request', 'uploadFile', 'downloadFile']
@@ -26,6 +26,9 @@ export function installAuthInterceptor(config: AuthConfig, engine: AuthEngine, i
   for (const [method, interceptor] of interceptors) config.uni.addInterceptor(method, interceptor)
   /** Request numbers for the event stream (development builds only). */
   let requests = 0
+  // The token's headers, built once per session rather than once per request.
+  let headerOf: Session | undefined
+  let authHeader: Record<string, string> = {}
   return () => {
     for (const [method, interceptor] of interceptors) config.uni.removeInterceptor(method, interceptor)
   }
@@ -41,8 +44,11 @@ export function installAuthInterceptor(config: AuthConfig, engine: AuthEngine, i
         for (const key of Object.keys(options)) delete options[key]
         Object.assign(options, resumed.snapshot)
       }
-      if (typeof options.url === 'string') options.url = resolveUrl(config.baseUrl, options.url)
-      if (config.skips(options) || !inScope(config.tokenScope, String(options.url))) return
+      const url = options.url
+      const absolute = typeof url === 'string' && isAbsolute(url)
+      if (typeof url === 'string' && !absolute && config.baseUrl) options.url = joinUrl(config.baseUrl, url)
+      // A relative URL stays on the app's own API (or origin, on H5): only absolute ones can leave it.
+      if (config.skips(options) || (absolute && !inScope(config.tokenScope, url))) return
       const snapshot = { ...options }
       let request = 0
       // Every `process.env.NODE_ENV` branch below is development-only: production builds drop it.
@@ -79,29 +85,38 @@ export function installAuthInterceptor(config: AuthConfig, engine: AuthEngine, i
       )
     }
 
+    /**
+     * The fast path, run for nearly every request: it adds the token and wraps the callbacks (a
+     * response's own callbacks are uni's to protect: a throwing one behaves as without the plugin).
+     */
     function authorize(options: UniOptions, snapshot: UniOptions, session: Session, replays: number, request: number): void {
-      // A new header object: the caller's own one must never change under them.
-      options.header = { ...(options.header as object | undefined), ...config.header(session.token) }
+      if (headerOf !== session) {
+        headerOf = session
+        authHeader = config.header(session.token)
+      }
+      // A new header object: neither the caller's nor our cached one may change under its owner.
+      options.header = { ...(options.header as object | undefined), ...authHeader }
       const success = snapshot.success as Callback
       const complete = snapshot.complete as Callback
-      // Decided from the response alone, so `success` and `complete` agree whatever order they run in.
-      const needsReplay = (response: unknown) => replays < config.maxReplays && isAuthFailure(response)
+      const replayable = replays < config.maxReplays
       if (process.env.NODE_ENV !== 'production') {
         engine.emit({ type: 'request-send', request, replay: replays, generation: session.generation })
       }
+      // Both wrappers decide from the response alone, so they agree whatever order they run in.
       options.success = (response: unknown) => {
-        if (!needsReplay(response)) return call(success, response)
+        if (!replayable || !isAuthFailure(response)) return success?.(response)
         const { generation } = session
         if (process.env.NODE_ENV !== 'production') engine.emit({ type: 'request-unauthorized', request, generation })
         wait(engine.recover(generation), snapshot, replays + 1, request)
       }
+      if (!complete && process.env.NODE_ENV === 'production') return
       options.complete = (response: unknown) => {
-        if (needsReplay(response)) return
+        if (replayable && isAuthFailure(response)) return
         if (process.env.NODE_ENV !== 'production') {
           const { statusCode, errMsg } = Object(response) as { statusCode?: number; errMsg?: string }
           engine.emit({ type: 'request-end', request, statusCode, error: statusCode === undefined ? errMsg : undefined })
         }
-        call(complete, response)
+        complete?.(response)
       }
     }
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { inScope, originOf, pathKey, resolveUrl } from '../../src/uni/url'
+import { inScope, isAbsolute, joinUrl, originOf, pathKey, resolveUrl } from '../../src/uni/url'
 import { API, businessRequests, setupUni } from '../support/uni-harness'
 
 describe('URL helpers', () => {
@@ -20,9 +20,32 @@ describe('URL helpers', () => {
     ['/auth/login?x=1#y', 'auth/login'],
     ['/auth/login#y?x', 'auth/login'],
     ['https://api.x.com/a/?q', 'https://api.x.com/a'],
+    ['//a//#?', 'a'],
+    ['///', ''],
+    ['pages/a/index', 'pages/a/index'],
     ['', ''],
   ])('pathKey(%s) → %s', (url, expected) => {
     expect(pathKey(url)).toBe(expected)
+  })
+
+  it.each([
+    ['https://api.x.com/a', true],
+    ['wxfile://tmp/a.png', true],
+    ['HTTP://X.COM', true],
+    ['/orders', false],
+    ['orders', false],
+    ['//cdn.x.com/a', false],
+    ['1http://x.com', false],
+  ])('isAbsolute(%s) → %s', (url, expected) => {
+    expect(isAbsolute(url)).toBe(expected)
+  })
+
+  it.each([
+    ['https://api.x.com', '/orders', 'https://api.x.com/orders'],
+    ['https://api.x.com', '///orders', 'https://api.x.com/orders'],
+    ['https://api.x.com', 'orders?a=/b', 'https://api.x.com/orders?a=/b'],
+  ])('joinUrl(%s, %s) → %s', (base, url, expected) => {
+    expect(joinUrl(base, url)).toBe(expected)
   })
 
   it.each([
@@ -41,7 +64,6 @@ describe('URL helpers', () => {
     ['https://api.x.com', 'https://api.x.com.evil.com/orders', false],
     ['https://api.x.com', 'https://api.x.comx', false],
     ['https://api.x.com', 'https://other.com/orders', false],
-    ['https://api.x.com', '/relative/on/the/app/origin', true],
     [undefined, 'https://anywhere.com', true],
   ])('inScope(%s, %s) → %s', (scope, url, expected) => {
     expect(inScope(scope, url)).toBe(expected)
