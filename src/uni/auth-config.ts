@@ -42,7 +42,10 @@ export interface UniAuthOptions {
    * @default uni.login with the build target's provider
    */
   getCode?: () => Promise<string>
-  /** The headers that carry the token. @default (token) => ({ Authorization: `Bearer ${token}` }) */
+  /**
+   * The headers that carry the token; called once per token, not per request.
+   * @default (token) => ({ Authorization: `Bearer ${token}` })
+   */
   header?: (token: string) => Record<string, string>
   /**
    * Whether a response means "your token is not accepted". uni reports every HTTP status as success,
