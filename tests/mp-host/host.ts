@@ -4,7 +4,7 @@ import { createFakeBackend, type FakeBackend } from '../support/doubles/fake-bac
 import { createFakeWx, type FakeStorage, type FakeWx, type WxBehaviour } from '../support/doubles/fake-wx'
 import { type GlobalScope, installGlobals } from './globals'
 import { createFreshLoader, type FreshLoader } from './module-loader'
-import { createMpRuntime, type LaunchOptions, type MpRuntime } from './mp-runtime'
+import { createMpRuntime, type LaunchOptions, type MpPageInstance, type MpRuntime } from './mp-runtime'
 import { createPageDriver, type PageDriver } from './page-driver'
 import { parseWxml } from './wxml'
 
@@ -54,6 +54,14 @@ export interface MpHost {
   readonly uni: CompiledUni
   /** The first page of app.json, available after `launch()`. */
   readonly page: PageDriver
+  /** The page on top of the stack now (navigations, the tabBar and going back change it). */
+  readonly current: PageDriver
+  /** The visible page stack, bottom first, as `route?query`. */
+  readonly stack: readonly string[]
+  /** What a tap on the native tabBar does: shows that tab page, without any `wx.switchTab` call. */
+  tapTab(route: string): PageDriver
+  /** The back button: the top page unloads and the one below shows again (no `wx.navigateBack` call). */
+  back(): PageDriver
   /**
    * Loads a fresh copy of the build (fake `wx` and the mini-program globals installed first),
    * registers the pages, runs App onLaunch/onShow and opens the first page.
@@ -71,7 +79,10 @@ export interface MpHost {
 
 interface AppJson {
   pages: string[]
+  tabBar?: { list?: Array<{ pagePath: string }> }
 }
+
+type NavigationApi = 'navigateTo' | 'redirectTo' | 'reLaunch' | 'switchTab'
 
 export function createMpHost(options: MpHostOptions): MpHost {
   const { distDir } = options
@@ -87,11 +98,113 @@ export function createMpHost(options: MpHostOptions): MpHost {
   let loader: FreshLoader | null = null
   let page: PageDriver | null = null
   let uniApi: CompiledUni | null = null
+  const tabs = new Set((appJson.tabBar?.list ?? []).map((item) => item.pagePath))
+  /** The visible stack, bottom first; tab pages live on while hidden, as in WeChat. */
+  let stack: MpPageInstance[] = []
+  const tabPages = new Map<string, MpPageInstance>()
+  const templates = new Map<string, ReturnType<typeof parseWxml>>()
+  const drivers = new WeakMap<MpPageInstance, PageDriver>()
+
+  function driverOf(instance: MpPageInstance): PageDriver {
+    let driver = drivers.get(instance)
+    if (!driver) {
+      let template = templates.get(instance.route)
+      if (!template) {
+        template = parseWxml(readFileSync(join(distDir, `${instance.route}.wxml`), 'utf8'))
+        templates.set(instance.route, template)
+      }
+      driver = createPageDriver(instance, template, () => runtime.patchesOf(instance))
+      drivers.set(instance, driver)
+    }
+    return driver
+  }
+
+  function open(route: string, query: Record<string, string>): MpPageInstance {
+    const instance = runtime.openPage(route, query)
+    if (tabs.has(route)) tabPages.set(route, instance)
+    return instance
+  }
+
+  function unload(instance: MpPageInstance): void {
+    runtime.unloadPage(instance)
+    if (tabPages.get(instance.route) === instance) tabPages.delete(instance.route)
+  }
+
+  function showTab(route: string): void {
+    const current = stack.at(-1)
+    // Showing a tab closes every page above the tabs; the tab that was showing is only hidden.
+    for (const instance of [...stack].reverse()) if (!tabs.has(instance.route)) unload(instance)
+    if (current && tabs.has(current.route) && current.route !== route) runtime.hidePage(current)
+    const existing = tabPages.get(route)
+    if (existing && existing !== current) runtime.showPage(existing)
+    stack = [existing ?? open(route, {})]
+  }
+
+  /** WeChat's page changes for each navigation API; a string is the `fail` reason. */
+  const navigations: Record<NavigationApi, (route: string, query: Record<string, string>) => string | undefined> = {
+    navigateTo(route, query) {
+      if (tabs.has(route)) return 'can not navigateTo a tabbar page'
+      const current = stack.at(-1)
+      if (current) runtime.hidePage(current)
+      stack.push(open(route, query))
+    },
+    redirectTo(route, query) {
+      if (tabs.has(route)) return 'can not redirectTo a tabbar page'
+      const current = stack.pop()
+      if (current) unload(current)
+      stack.push(open(route, query))
+    },
+    reLaunch(route, query) {
+      for (const instance of [...stack].reverse()) unload(instance)
+      for (const instance of tabPages.values()) unload(instance)
+      stack = [open(route, query)]
+      return undefined
+    },
+    switchTab(route) {
+      if (!tabs.has(route)) return 'can not switch to no-tabBar page'
+      showTab(route)
+    },
+  }
+
+  /** A navigation API of the fake `wx`: recorded, then the page change and the callbacks on a later tick. */
+  function navigationApi(api: NavigationApi) {
+    return (options: Record<string, unknown> = {}) => {
+      fake.calls.record(api, [options])
+      const { route, query } = parsePageUrl(String(options.url))
+      setTimeout(() => {
+        const reason = navigations[api](route, query)
+        const result = { errMsg: reason ? `${api}:fail ${reason}` : `${api}:ok` }
+        ;(options[reason ? 'fail' : 'success'] as ((result: unknown) => void) | undefined)?.(result)
+        ;(options.complete as ((result: unknown) => void) | undefined)?.(result)
+      }, 0)
+    }
+  }
+
+  function goBack(delta = 1): void {
+    for (let i = 0; i < delta && stack.length > 1; i++) unload(stack.pop()!)
+    const top = stack.at(-1)
+    if (top) runtime.showPage(top)
+  }
+
+  const wx = {
+    ...fake.wx,
+    navigateTo: navigationApi('navigateTo'),
+    redirectTo: navigationApi('redirectTo'),
+    reLaunch: navigationApi('reLaunch'),
+    switchTab: navigationApi('switchTab'),
+    navigateBack: (options: Record<string, unknown> = {}) => {
+      fake.calls.record('navigateBack', [options])
+      setTimeout(() => {
+        goBack(typeof options.delta === 'number' ? options.delta : 1)
+        ;(options.success as ((result: unknown) => void) | undefined)?.({ errMsg: 'navigateBack:ok' })
+      }, 0)
+    },
+  }
 
   function launch(): PageDriver {
     if (scope) throw new Error('mp-host: launch() called twice; create a new host for a relaunch')
     // vendor.js copies `globalThis.wx` when it loads: the fake (and its recording) must be there first.
-    scope = installGlobals({ wx: fake.wx, ...runtime.globals })
+    scope = installGlobals({ wx, ...runtime.globals })
     loader = createFreshLoader(distDir)
     loader.require('app.js')
     const vendor = loader.require('common/vendor.js') as { index?: CompiledUni }
@@ -99,9 +212,9 @@ export function createMpHost(options: MpHostOptions): MpHost {
     uniApi = vendor.index ?? null
     for (const route of appJson.pages) runtime.register(route, () => loader!.require(`${route}.js`))
     runtime.launch(launchOptions)
-    const instance = runtime.openPage(launchOptions.path, launchOptions.query)
-    const template = parseWxml(readFileSync(join(distDir, `${launchOptions.path}.wxml`), 'utf8'))
-    page = createPageDriver(instance, template, () => runtime.patchesOf(instance))
+    const instance = open(launchOptions.path, launchOptions.query)
+    stack = [instance]
+    page = driverOf(instance)
     return page
   }
 
@@ -118,6 +231,23 @@ export function createMpHost(options: MpHostOptions): MpHost {
     get page() {
       if (!page) throw new Error('mp-host: call launch() first')
       return page
+    },
+    get current() {
+      const top = stack.at(-1)
+      if (!top) throw new Error('mp-host: call launch() first')
+      return driverOf(top)
+    },
+    get stack() {
+      return stack.map((instance) => pageUrl(instance.route, instance.options as Record<string, string>))
+    },
+    tapTab(route) {
+      if (!tabs.has(route)) throw new Error(`mp-host: ${route} is not in app.json's tabBar`)
+      showTab(route)
+      return host.current
+    },
+    back() {
+      goBack()
+      return host.current
     },
     launch,
     hide: () => runtime.hide(),
@@ -138,4 +268,22 @@ export function createMpHost(options: MpHostOptions): MpHost {
     },
   }
   return host
+}
+
+/** `/pages/a/index?x=1&y=2` → route `pages/a/index`, query `{ x: '1', y: '2' }`. */
+function parsePageUrl(url: string): { route: string; query: Record<string, string> } {
+  const [path = '', search = ''] = url.split('?', 2)
+  const query: Record<string, string> = {}
+  for (const pair of search.split('&').filter(Boolean)) {
+    const [key = '', value = ''] = pair.split('=', 2)
+    query[decodeURIComponent(key)] = decodeURIComponent(value)
+  }
+  return { route: path.replace(/^\/+/, ''), query }
+}
+
+function pageUrl(route: string, query: Record<string, string> = {}): string {
+  const search = Object.entries(query)
+    .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`)
+    .join('&')
+  return search ? `${route}?${search}` : route
 }

@@ -45,8 +45,16 @@ export interface MpRuntime {
   readonly app: MpOptions | undefined
   /** App onLaunch, then App onShow, with these launch options. */
   launch(options: LaunchOptions): void
-  /** Creates the page and runs created → attached → onLoad → onShow → ready. */
+  /** The page stack, bottom first, as `getCurrentPages()` returns it. */
+  readonly stack: readonly MpPageInstance[]
+  /** Creates the page on top of the stack and runs created → attached → onLoad → onShow → ready. */
   openPage(route: string, query?: Record<string, string>): MpPageInstance
+  /** Page onHide; the page stays in the stack (another page covers it, or another tab is shown). */
+  hidePage(page: MpPageInstance): void
+  /** Page onShow (it is visible again). */
+  showPage(page: MpPageInstance): void
+  /** Page onUnload and detached; the page leaves the stack. */
+  unloadPage(page: MpPageInstance): void
   /** The app goes to the background: page onHide, then App onHide. */
   hide(): void
   /** Back to the foreground: App onShow, then page onShow. */
@@ -157,6 +165,21 @@ export function createMpRuntime(): MpRuntime {
       pageEvent(instance, options, 'onShow', 'show')
       lifetime(instance, options, 'ready')
       return instance
+    },
+    get stack() {
+      return [...pages]
+    },
+    hidePage(page) {
+      pageEvent(page, definitions.get(page.route)!, 'onHide', 'hide')
+    },
+    showPage(page) {
+      pageEvent(page, definitions.get(page.route)!, 'onShow', 'show')
+    },
+    unloadPage(page) {
+      const options = definitions.get(page.route)!
+      hook(page, page, 'onUnload')
+      lifetime(page, options, 'detached')
+      pages.splice(pages.indexOf(page), 1)
     },
     hide() {
       const page = pages.at(-1)

@@ -21,6 +21,11 @@ export interface PageDriver {
    * uni-app runs tap handlers on a zero-delay timer, so advance time after tapping.
    */
   tap(id: string, detail?: Record<string, unknown>): void
+  /**
+   * Fires a component event on the element with this id, as the WeChat view does for
+   * `bind<name>` (e.g. `getphonenumber` from `<button open-type="getPhoneNumber">`).
+   */
+  fire(id: string, name: string, detail?: Record<string, unknown>): void
 }
 
 const BUBBLE_ATTRS = ['bindtap', 'bind:tap', 'catchtap', 'catch:tap', 'mut-bind:tap'] as const
@@ -57,6 +62,21 @@ export function createPageDriver(instance: MpPageInstance, template: WxmlElement
     texts(id) {
       const element = findById(render(), id)
       return element ? element.children.filter(isElement).map(textContent) : []
+    },
+    fire(id, name, detail = {}) {
+      const element = findById(render(), id)
+      if (!element) throw new Error(`mp-host: no rendered element with id "${id}" on ${instance.route}`)
+      const handlerName = element.attrs[`bind${name}`] ?? element.attrs[`bind:${name}`]
+      const handler = typeof handlerName === 'string' ? instance[handlerName] : undefined
+      if (typeof handler !== 'function') throw new Error(`mp-host: #${id} does not listen to ${name}`)
+      const target = describe(element)
+      ;(handler as (event: unknown) => unknown).call(instance, {
+        type: name,
+        timeStamp: Date.now() - startedAt,
+        target,
+        currentTarget: target,
+        detail,
+      })
     },
     tap(id, detail = { x: 0, y: 0 }) {
       const path = pathTo(render(), id)
