@@ -61,6 +61,25 @@ describe('the packed package', () => {
     expect(packed.files.map((f) => f.path)).toContain('dist/lib/testing/index.js')
   })
 
+  it('is valid ESM for Node: every entry point but the timeline (a .vue file) imports in plain Node', () => {
+    const script = [
+      "const main = await import('uni-mp-auth')",
+      "const testing = await import('uni-mp-auth/testing')",
+      "const guard = await import('uni-mp-auth/guard')",
+      "const phone = await import('uni-mp-auth/phone')",
+      "const shim = await import('uni-mp-auth/testing/uni-app')",
+      'console.log(JSON.stringify([main, testing, guard, phone, shim].map((m) => Object.keys(m).sort())))',
+    ].join('\n')
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: join(work, 'app'), encoding: 'utf8' })
+    expect(result.stderr).toBe('')
+    const [main, testing, guard, phone, shim] = JSON.parse(result.stdout) as string[][]
+    expect(main).toEqual(expect.arrayContaining(['createUniAuth', 'useAuth', 'useAuthLifecycle', 'AuthError', 'DEFAULTS']))
+    expect(testing).toEqual(['createTestingAuth'])
+    expect(guard).toEqual(['createAuthGuard', 'pagesNeedingLogin'])
+    expect(phone).toEqual(['bindPhone'])
+    expect(shim).toEqual(expect.arrayContaining(['onLaunch', 'onLoad', 'fireLifecycle']))
+  })
+
   it('installed into a scratch uni-app, builds for mp-weixin and logs in once in the mini-program host', async () => {
     const host = createMpHost({ distDir: dist, backend: createFakeBackend({ baseUrl: SCRATCH_API }) })
     try {
