@@ -145,7 +145,7 @@ export function renderMarkdown(r: Results): string {
     `| alova + @alova/adapter-uniapp (client token authentication) | ${add('alova').raw} | ${add('alova').gzip} |`,
     `| luch-request (+ minimal login-on-missing-token interceptor) | ${add('luch-request').raw} | ${add('luch-request').gzip} |`,
     '',
-    `Target ours ≤ 3 KB (3072 B) gzip: ${verdict(add('ours', 'base-pinia').gzip <= 3072, `${add('ours', 'base-pinia').gzip} B over an app with Pinia, ${add('ours').gzip} B including Pinia`)}.`,
+    `Target ours ≤ 3.5 KB (3584 B) gzip over an app that already uses Pinia: ${verdict(add('ours', 'base-pinia').gzip <= 3584, `${add('ours', 'base-pinia').gzip} B over an app with Pinia, ${add('ours').gzip} B including Pinia`)}.`,
     '',
     ...moduleTable(r.b4Modules),
   )
