@@ -42,6 +42,12 @@ export interface AppConfig {
    * access_token in the SQL store)
    */
   redisUrl: string | undefined
+  /**
+   * How long an instance may answer a user lookup (`GET /me`, every authenticated route) from
+   * memory; a change made through another instance shows after at most this. 0 = always ask the
+   * database. @default 1000
+   */
+  userCacheTtlMs: number
   /** @default '127.0.0.1' */
   host: string
   /** @default 8787 */
@@ -150,6 +156,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     refreshTtlSeconds: intFrom(env, 'REFRESH_TTL_SECONDS', DEFAULTS.refreshTtlSeconds),
     storeUrl: env.STORE_URL || 'sqlite:./data/auth.db',
     redisUrl: redisUrlFrom(env),
+    userCacheTtlMs: env.USER_CACHE_TTL_MS === '0' ? 0 : intFrom(env, 'USER_CACHE_TTL_MS', 1000),
     host: env.HOST || '127.0.0.1',
     port: intFrom(env, 'PORT', 8787),
     corsOrigins: env.CORS_ORIGIN

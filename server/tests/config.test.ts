@@ -77,6 +77,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ REDIS_URL: 'localhost:6379' })).toThrow(ConfigError)
   })
 
+  it('reads the user cache TTL; 0 turns the cache off', () => {
+    expect(loadConfig({}).userCacheTtlMs).toBe(1000)
+    expect(loadConfig({ USER_CACHE_TTL_MS: '0' }).userCacheTtlMs).toBe(0)
+    expect(loadConfig({ USER_CACHE_TTL_MS: '250' }).userCacheTtlMs).toBe(250)
+    expect(() => loadConfig({ USER_CACHE_TTL_MS: '-1' })).toThrow(ConfigError)
+  })
+
   it('reads the store and the optional Redis URL', () => {
     expect(loadConfig({}).redisUrl).toBeUndefined()
     expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379/2' }).redisUrl).toBe('redis://127.0.0.1:6379/2')

@@ -25,6 +25,8 @@ export function parseStoreUrl(url: string): StoreLocation {
 
 export interface CreateStoreOptions {
   now?: Clock
+  /** See `AppConfig.userCacheTtlMs`. @default 0 */
+  userCacheTtlMs?: number
   /** PostgreSQL only: schema for the tables (tests give each store its own). */
   schema?: string
   /** PostgreSQL only: pool connections per instance. @default 10 */
@@ -43,7 +45,12 @@ export interface CreateStoreOptions {
 export async function createStore(url: string, options: CreateStoreOptions = {}): Promise<AuthStore> {
   const location = parseStoreUrl(url)
   if (location.engine === 'sqlite') {
-    return new SqlStore({ db: await openSqlite(location.filename), label: 'SQLite', now: options.now })
+    return new SqlStore({
+      db: await openSqlite(location.filename),
+      label: 'SQLite',
+      now: options.now,
+      userCacheTtlMs: options.userCacheTtlMs,
+    })
   }
   const db = await openPostgres({
     connectionString: location.connectionString,
@@ -51,5 +58,5 @@ export async function createStore(url: string, options: CreateStoreOptions = {})
     poolSize: options.poolSize,
     onConnectionError: options.onConnectionError,
   })
-  return new SqlStore({ db, label: 'PostgreSQL', now: options.now })
+  return new SqlStore({ db, label: 'PostgreSQL', now: options.now, userCacheTtlMs: options.userCacheTtlMs })
 }

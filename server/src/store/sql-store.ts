@@ -5,6 +5,7 @@ import { sha256Hex } from './hash.js'
 import type { Database, UsersTable } from './schema.js'
 import { guardStore, isUniqueViolation } from './store-errors.js'
 import type { AuthStore, CachedAccessToken, RefreshConsumeResult, RefreshTokenRecord, UserRecord, WechatIdentity } from './types.js'
+import { UserCache } from './user-cache.js'
 
 const ACCESS_TOKEN_KEY = 'wx_access_token'
 
@@ -15,6 +16,11 @@ export interface SqlStoreOptions {
   now?: Clock
   /** How often one instance deletes expired code claims and refresh tokens. @default 60000 */
   purgeIntervalMs?: number
+  /**
+   * How long `getUserById` may answer from this instance's memory (see `UserCache`); 0 reads the
+   * database every time. @default 0
+   */
+  userCacheTtlMs?: number
 }
 
 function toUser(row: Selectable<UsersTable>): UserRecord {
@@ -31,13 +37,22 @@ export class SqlStore implements AuthStore {
   private readonly label: string
   private readonly now: Clock
   private readonly purgeIntervalMs: number
+  private readonly users: UserCache | null
   private nextPurgeAt = Number.NEGATIVE_INFINITY
 
-  constructor({ db, label = 'The database', now = systemClock, purgeIntervalMs = 60_000 }: SqlStoreOptions) {
+  constructor({ db, label = 'The database', now = systemClock, purgeIntervalMs = 60_000, userCacheTtlMs = 0 }: SqlStoreOptions) {
     this.db = db
     this.label = label
     this.now = now
     this.purgeIntervalMs = purgeIntervalMs
+    this.users = userCacheTtlMs > 0 ? new UserCache({ ttlMs: userCacheTtlMs, now }) : null
+  }
+
+  /** Every user read from or written to the database passes here, so the cache holds the latest this instance saw. */
+  private seen(row: Selectable<UsersTable>): UserRecord {
+    const user = toUser(row)
+    this.users?.set(user)
+    return user
   }
 
   private guard<T>(work: () => Promise<T>): Promise<T> {
@@ -45,7 +60,11 @@ export class SqlStore implements AuthStore {
   }
 
   upsertUser(identity: WechatIdentity): Promise<UserRecord> {
-    return this.guard(() => this.upsert(identity))
+    return this.guard(async () => {
+      const user = await this.upsert(identity)
+      this.users?.set(user)
+      return user
+    })
   }
 
   private async upsert({ openid, unionid }: WechatIdentity): Promise<UserRecord> {
@@ -99,16 +118,20 @@ export class SqlStore implements AuthStore {
   }
 
   getUserById(id: string): Promise<UserRecord | null> {
+    const cached = this.users?.get(id)
+    if (cached) return Promise.resolve(cached)
     return this.guard(async () => {
       const row = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst()
-      return row ? toUser(row) : null
+      return row ? this.seen(row) : null
     })
   }
 
   setUserPhone(id: string, phone: string): Promise<UserRecord | null> {
     return this.guard(async () => {
       const row = await this.db.updateTable('users').set({ phone }).where('id', '=', id).returningAll().executeTakeFirst()
-      return row ? toUser(row) : null
+      if (row) return this.seen(row)
+      this.users?.delete(id)
+      return null
     })
   }
 
