@@ -73,6 +73,10 @@ const steps = [
   ['compiled mini-program scenarios', () => vitest('mp-host', ['--project', 'mp-host'])],
   ['package: npm pack into a scratch app; mp-alipay and mp-toutiao builds', () => vitest('package', ['--project', 'package'])],
   ['server: backend, mock WeChat, SQLite and PostgreSQL stores, Redis cache', () => vitest('server', ['--root', 'server'])],
+  [
+    'server fault test: 3 backend processes on one PostgreSQL + Redis, SIGKILL and a PostgreSQL restart',
+    () => vitest('server-fault', ['--config', 'server/tests/fault/vitest.config.ts']),
+  ],
   ['end to end: H5 demo in Chromium', () => vitest('e2e', ['--project', 'e2e'])],
 ]
 

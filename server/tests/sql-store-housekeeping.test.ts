@@ -9,8 +9,11 @@ import { inject } from 'vitest'
 import { schemaFor } from './helpers/stores.js'
 
 const ENGINES = [
-  { name: 'sqlite', open: () => openSqlite(':memory:') },
-  { name: 'postgres', open: () => openPostgres({ connectionString: inject('postgresUrl'), schema: schemaFor(undefined), poolSize: 2 }) },
+  { name: 'sqlite' as const, open: () => openSqlite(':memory:') },
+  {
+    name: 'postgres' as const,
+    open: () => openPostgres({ connectionString: inject('postgresUrl'), schema: schemaFor(undefined), poolSize: 2 }),
+  },
 ]
 
 describe.each(ENGINES)('SqlStore housekeeping: $name', (engine) => {
@@ -23,7 +26,7 @@ describe.each(ENGINES)('SqlStore housekeeping: $name', (engine) => {
     const db = await engine.open()
     opened.push(db)
     let now = 1_800_000_000_000
-    const store = new SqlStore({ db, now: () => now, purgeIntervalMs: 60_000 })
+    const store = new SqlStore({ db, engine: engine.name, now: () => now, purgeIntervalMs: 60_000 })
     const live = randomUUID()
     await store.saveRefreshToken({ hash: 'dies', userId: 'u', familyId: 'fam-dies', expiresAt: now + 1000 })
     await store.saveRefreshToken({ hash: 'lives', userId: 'u', familyId: live, expiresAt: now + 3_600_000 })

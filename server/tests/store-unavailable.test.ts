@@ -47,7 +47,7 @@ describe('PostgreSQL going away and coming back', () => {
     const { code } = harness.mock.state.mintLoginCode({ openid: 'o-while-down' })
     const login = await harness.inject({ method: 'POST', url: '/auth/login', payload: { code } })
     expect(login.statusCode).toBe(503)
-    expect(login.json()).toEqual({ code: 'STORE_UNAVAILABLE', message: expect.stringMatching(/PostgreSQL is unreachable/) })
+    expect(login.json()).toEqual({ code: 'STORE_UNAVAILABLE', message: expect.stringMatching(/PostgreSQL is unavailable/) })
     const refresh = await harness.inject({ method: 'POST', url: '/auth/refresh', payload: { refreshToken: session.refreshToken } })
     expect(refresh.statusCode).toBe(503)
 

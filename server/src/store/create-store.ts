@@ -47,6 +47,7 @@ export async function createStore(url: string, options: CreateStoreOptions = {})
   if (location.engine === 'sqlite') {
     return new SqlStore({
       db: await openSqlite(location.filename),
+      engine: 'sqlite',
       label: 'SQLite',
       now: options.now,
       userCacheTtlMs: options.userCacheTtlMs,
@@ -58,5 +59,5 @@ export async function createStore(url: string, options: CreateStoreOptions = {})
     poolSize: options.poolSize,
     onConnectionError: options.onConnectionError,
   })
-  return new SqlStore({ db, label: 'PostgreSQL', now: options.now, userCacheTtlMs: options.userCacheTtlMs })
+  return new SqlStore({ db, engine: 'postgres', label: 'PostgreSQL', now: options.now, userCacheTtlMs: options.userCacheTtlMs })
 }

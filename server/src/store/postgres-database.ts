@@ -36,8 +36,9 @@ export async function openPostgres({
   const pool = new pg.Pool({
     connectionString,
     max: poolSize,
-    // While PostgreSQL is down, a request fails within this instead of waiting for a connection.
-    connectionTimeoutMillis: 3000,
+    // Bounds both opening a connection (a refused one fails at once) and queueing for a free one
+    // under load: past it the request fails with 503 instead of waiting for ever.
+    connectionTimeoutMillis: 10_000,
     idleTimeoutMillis: 30_000,
     // A runaway statement cannot hold a pooled connection (and its caller) for ever.
     statement_timeout: 10_000,

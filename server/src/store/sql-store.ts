@@ -11,6 +11,8 @@ const ACCESS_TOKEN_KEY = 'wx_access_token'
 
 export interface SqlStoreOptions {
   db: Kysely<Database>
+  /** Where the few engine-specific statements differ. */
+  engine: 'sqlite' | 'postgres'
   /** Names the database in errors, e.g. `PostgreSQL`. @default 'The database' */
   label?: string
   now?: Clock
@@ -34,14 +36,16 @@ function toUser(row: Selectable<UsersTable>): UserRecord {
  */
 export class SqlStore implements AuthStore {
   private readonly db: Kysely<Database>
+  private readonly engine: 'sqlite' | 'postgres'
   private readonly label: string
   private readonly now: Clock
   private readonly purgeIntervalMs: number
   private readonly users: UserCache | null
   private nextPurgeAt = Number.NEGATIVE_INFINITY
 
-  constructor({ db, label = 'The database', now = systemClock, purgeIntervalMs = 60_000, userCacheTtlMs = 0 }: SqlStoreOptions) {
+  constructor({ db, engine, label = 'The database', now = systemClock, purgeIntervalMs = 60_000, userCacheTtlMs = 0 }: SqlStoreOptions) {
     this.db = db
+    this.engine = engine
     this.label = label
     this.now = now
     this.purgeIntervalMs = purgeIntervalMs
@@ -180,7 +184,7 @@ export class SqlStore implements AuthStore {
     await this.db.deleteFrom('code_claims').where('expires_at', '<=', now).execute()
     await this.db.deleteFrom('refresh_tokens').where('expires_at', '<=', now).execute()
     // A family without tokens can never rotate again. New families arrive with their first token
-    // in one transaction, so none is caught here between the two inserts.
+    // in one statement (PostgreSQL) or transaction (SQLite), so none is caught between the two inserts.
     await this.db
       .deleteFrom('refresh_families')
       .where(({ not, exists, selectFrom }) =>
@@ -194,19 +198,33 @@ export class SqlStore implements AuthStore {
   }
 
   saveRefreshToken(record: RefreshTokenRecord): Promise<void> {
-    return this.guard(() =>
-      this.db.transaction().execute(async (trx) => {
+    const family = { id: record.familyId, user_id: record.userId, created_at: this.now(), revoked_at: null }
+    const token = { hash: record.hash, family_id: record.familyId, user_id: record.userId, expires_at: record.expiresAt, used_at: null }
+    return this.guard(async () => {
+      if (this.engine === 'postgres') {
+        // One statement, so one round trip and one commit: a login pays for every one of them.
+        await this.db
+          .with('family', (db) =>
+            db
+              .insertInto('refresh_families')
+              .values(family)
+              .onConflict((conflict) => conflict.column('id').doNothing()),
+          )
+          .insertInto('refresh_tokens')
+          .values(token)
+          .execute()
+        return
+      }
+      // SQLite has no data-modifying WITH; its transactions cost no round trips.
+      await this.db.transaction().execute(async (trx) => {
         await trx
           .insertInto('refresh_families')
-          .values({ id: record.familyId, user_id: record.userId, created_at: this.now(), revoked_at: null })
+          .values(family)
           .onConflict((conflict) => conflict.column('id').doNothing())
           .execute()
-        await trx
-          .insertInto('refresh_tokens')
-          .values({ hash: record.hash, family_id: record.familyId, user_id: record.userId, expires_at: record.expiresAt, used_at: null })
-          .execute()
-      }),
-    )
+        await trx.insertInto('refresh_tokens').values(token).execute()
+      })
+    })
   }
 
   consumeRefreshToken(hash: string): Promise<RefreshConsumeResult> {

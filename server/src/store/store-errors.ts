@@ -43,7 +43,7 @@ export function isUniqueViolation(error: unknown): boolean {
 
 /** What the API answers while a store is down: 503 `STORE_UNAVAILABLE`, the driver's error kept as the cause for logs. */
 export function storeUnavailable(what: string, cause: unknown): AuthError {
-  return new AuthError('STORE_UNAVAILABLE', `${what} is unreachable; try again shortly`, { cause })
+  return new AuthError('STORE_UNAVAILABLE', `${what} is unavailable; try again shortly`, { cause })
 }
 
 /** Runs one store operation, turning "cannot reach the store" into a 503 and leaving every other error as it is. */
