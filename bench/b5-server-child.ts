@@ -2,7 +2,8 @@
  * B5 child process, listening on 127.0.0.1 at a free port; prints `{ "url": ... }` once listening
  * and runs until SIGTERM. One process each, so every server has a core of its own.
  * - `mock`: the mock WeChat API.
- * - `backend <mockUrl> <logLevel> <storeUrl>`: the reference backend.
+ * - `backend <mockUrl> <logLevel> <storeUrl> [NAME=value…]`: the reference backend; extra settings
+ *   as environment variables would give them.
  * - `bare <logLevel>`: a bare fastify app with the backend's logger settings, whose `GET /me` returns
  *   the same JSON as the backend's without authentication or a store: the ceiling for `GET /me`.
  */
@@ -26,8 +27,9 @@ async function start() {
     return buildMockWechat({ logger: false }).app
   }
   if (role === 'backend') {
-    const [mockUrl, logLevel = 'info', storeUrl = 'sqlite::memory:'] = args
-    const config = loadConfig({ WX_API_BASE: mockUrl, STORE_URL: storeUrl, LOG_LEVEL: logLevel })
+    const [mockUrl, logLevel = 'info', storeUrl = 'sqlite::memory:', ...settings] = args
+    const extra = Object.fromEntries(settings.map((setting) => setting.split('=', 2) as [string, string]))
+    const config = loadConfig({ WX_API_BASE: mockUrl, STORE_URL: storeUrl, LOG_LEVEL: logLevel, ...extra })
     // Logging as `npm start` does it (pino at LOG_LEVEL), written to /dev/null instead of a terminal.
     return buildApp(config, { logStream: createWriteStream('/dev/null') })
   }
@@ -44,6 +46,7 @@ async function start() {
 
 const app = await start()
 const url = await app.listen({ host: '127.0.0.1', port: 0 })
-// process.exit() skips the exit handlers that write a --cpu-prof profile; a plain return does not.
+// Closing lets the process end by itself once its handles are gone, so `node --cpu-prof` (used to
+// profile B5) gets to write its profile.
 process.once('SIGTERM', () => void app.close())
 console.log(JSON.stringify({ url }))

@@ -55,6 +55,10 @@ export async function openSqlite(filename: string): Promise<Kysely<Database>> {
   const database = new BetterSqlite3(filename)
   try {
     database.pragma('journal_mode = WAL')
+    // In WAL mode, NORMAL keeps every commit across a crash or kill of the process and across
+    // restarts, and the file consistent on power loss; only a power cut or OS crash may roll back
+    // the last commits. FULL would add one fsync (~0.5 ms here) to each of the login's three commits.
+    database.pragma('synchronous = NORMAL')
     database.pragma('busy_timeout = 5000')
     database.pragma('foreign_keys = ON')
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) })
