@@ -30,6 +30,8 @@ describe.each(ENGINES)('SqlStore housekeeping: $name', (engine) => {
     const live = randomUUID()
     await store.saveRefreshToken({ hash: 'dies', userId: 'u', familyId: 'fam-dies', expiresAt: now + 1000 })
     await store.saveRefreshToken({ hash: 'lives', userId: 'u', familyId: live, expiresAt: now + 3_600_000 })
+    // An older token of a family that lives on: the token goes, the family stays.
+    await store.saveRefreshToken({ hash: 'lives-old', userId: 'u', familyId: live, expiresAt: now + 1000 })
     await store.claimCode('old-code', 1000)
     now += 30_000
     await store.claimCode('too-early', 600_000)

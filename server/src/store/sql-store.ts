@@ -182,19 +182,24 @@ export class SqlStore implements AuthStore {
     if (now < this.nextPurgeAt) return
     this.nextPurgeAt = now + this.purgeIntervalMs
     await this.db.deleteFrom('code_claims').where('expires_at', '<=', now).execute()
-    await this.db.deleteFrom('refresh_tokens').where('expires_at', '<=', now).execute()
-    // A family without tokens can never rotate again. New families arrive with their first token
-    // in one statement (PostgreSQL) or transaction (SQLite), so none is caught between the two inserts.
+    // Families whose last token expired can never rotate again (their tokens go with them, ON
+    // DELETE CASCADE). Found through expired tokens, so the work follows what expired, not the
+    // table size, and a family being created (no token yet) is never caught.
     await this.db
       .deleteFrom('refresh_families')
+      .where('id', 'in', (eb) => eb.selectFrom('refresh_tokens').select('family_id').where('expires_at', '<=', now))
       .where(({ not, exists, selectFrom }) =>
         not(
           exists(
-            selectFrom('refresh_tokens').select(sql<number>`1`.as('one')).whereRef('refresh_tokens.family_id', '=', 'refresh_families.id'),
+            selectFrom('refresh_tokens')
+              .select(sql<number>`1`.as('one'))
+              .whereRef('refresh_tokens.family_id', '=', 'refresh_families.id')
+              .where('refresh_tokens.expires_at', '>', now),
           ),
         ),
       )
       .execute()
+    await this.db.deleteFrom('refresh_tokens').where('expires_at', '<=', now).execute()
   }
 
   saveRefreshToken(record: RefreshTokenRecord): Promise<void> {

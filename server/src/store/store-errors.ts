@@ -2,8 +2,8 @@ import { AuthError } from '../errors.js'
 
 // Socket-level failures of any client (pg, ioredis): the store is down or unreachable.
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN'])
-// SQLite: the file stayed locked past the busy timeout, or the disk failed under it.
-const SQLITE_CODES = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_IOERR', 'SQLITE_FULL', 'SQLITE_CANTOPEN'])
+// SQLite (extended codes share these prefixes): the file stayed locked past the busy timeout, or the disk failed.
+const SQLITE_CODES = ['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_IOERR', 'SQLITE_FULL', 'SQLITE_CANTOPEN']
 // PostgreSQL SQLSTATEs: 08xxx connection exceptions; 57P01-57P03 shutting down, crashed, starting up;
 // 53300 too many connections.
 const POSTGRES_STATES = /^(08...|57P0[123]|53300)$/
@@ -27,7 +27,7 @@ export function isStoreUnreachable(error: unknown): boolean {
   if (!(error instanceof Error)) return false
   const code = codeOf(error)
   if (NETWORK_CODES.has(code) || POSTGRES_STATES.test(code)) return true
-  if ([...SQLITE_CODES].some((prefix) => code.startsWith(prefix))) return true
+  if (SQLITE_CODES.some((prefix) => code.startsWith(prefix))) return true
   if (CONNECTION_MESSAGES.some((message) => error.message.includes(message))) return true
   // AggregateError (e.g. connecting to every address of `localhost` failed) and wrapped causes.
   if (error instanceof AggregateError && error.errors.some(isStoreUnreachable)) return true
