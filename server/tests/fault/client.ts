@@ -15,10 +15,13 @@ export interface Outcome {
 /**
  * A round-robin load balancer in front of the instances, recording every outcome. Like a real
  * balancer after its health check, it stops sending new requests to an instance once it is dead.
+ * Like a real one it forwards the client's address: every request comes from a client of its own
+ * (`X-Forwarded-For`, trusted by the backends), so per-address rate limits see many users, not one.
  */
 export class Balancer {
   readonly outcomes: Outcome[] = []
   private next = 0
+  private clients = 0
   private readonly agents = new Map<number, Agent>()
 
   constructor(private readonly instances: Instance[]) {
@@ -37,6 +40,8 @@ export class Balancer {
 
   sendTo(instance: Instance, method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Outcome> {
     const payload = body === undefined ? undefined : JSON.stringify(body)
+    const client = ++this.clients
+    const forwarded = { 'x-forwarded-for': `10.${(client >> 16) & 255}.${(client >> 8) & 255}.${client & 255}` }
     return new Promise((resolve) => {
       const record = (outcome: Omit<Outcome, 'instance' | 'method' | 'path'>) => {
         const full = { instance: instance.index, method, path, ...outcome }
@@ -48,7 +53,7 @@ export class Balancer {
         {
           method,
           agent: this.agents.get(instance.index),
-          headers: payload === undefined ? headers : { 'content-type': 'application/json', ...headers },
+          headers: payload === undefined ? { ...forwarded, ...headers } : { 'content-type': 'application/json', ...forwarded, ...headers },
         },
         (res) => {
           let text = ''

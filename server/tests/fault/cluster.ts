@@ -102,6 +102,8 @@ export async function startCluster(count: number): Promise<Cluster> {
       WX_API_BASE: mockUrl,
       JWT_SECRET,
       LOG_LEVEL: 'warn',
+      // The test's balancer is the proxy in front: client addresses come from X-Forwarded-For.
+      TRUST_PROXY: '127.0.0.1',
     }
     // All at once: they also race to migrate the new database.
     instances.push(...(await Promise.all(Array.from({ length: count }, (_, i) => startInstance(i, env)))))
