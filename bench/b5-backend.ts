@@ -123,12 +123,14 @@ export interface BackendResults {
     loginPostgres: number
     overhead: number
     overheadPostgres: number
+    /** One durable single-row INSERT on the same PostgreSQL: the disk flush a login waits for three times. */
+    postgresCommit: number
   }
   rounds: number
 }
 
 type LoadWorkload = 'bare' | 'bareInfo' | 'me' | 'meInfo' | 'meNoUserCache' | 'mePostgres' | 'login' | 'loginPostgres' | 'mock'
-type Workload = LoadWorkload | 'seqLogin' | 'seqLoginPostgres' | 'seqMock'
+type Workload = LoadWorkload | 'seqLogin' | 'seqLoginPostgres' | 'seqMock' | 'seqCommit'
 
 export async function runBackendBenchmark(rounds: number): Promise<BackendResults> {
   const work = join(ROOT, 'bench/.work')
@@ -143,6 +145,14 @@ export async function runBackendBenchmark(rounds: number): Promise<BackendResult
   await admin.connect()
   await admin.query('CREATE DATABASE b5')
   await admin.end()
+  // Commit latency depends on the disk and whatever else flushes to it: measured beside the logins.
+  const flusher = new pg.Client({ connectionString: postgres.url })
+  await flusher.connect()
+  await flusher.query('CREATE TABLE b5_commits (id serial PRIMARY KEY, at bigint NOT NULL)')
+  const commitOnce = async () => {
+    await flusher.query('INSERT INTO b5_commits (at) VALUES ($1)', [Date.now()])
+    return { status: 200 }
+  }
   const children: Child[] = []
   try {
     const mock = await startChild(['mock'])
@@ -198,11 +208,12 @@ export async function runBackendBenchmark(rounds: number): Promise<BackendResult
     await sequential(200, () => loginOnce(warn!.url))
     await sequential(200, () => loginOnce(onPostgres!.url))
 
-    const workloads: Workload[] = [...(Object.keys(load) as LoadWorkload[]), 'seqLogin', 'seqLoginPostgres', 'seqMock']
+    const workloads: Workload[] = [...(Object.keys(load) as LoadWorkload[]), 'seqLogin', 'seqLoginPostgres', 'seqMock', 'seqCommit']
     const runs = await interleave(workloads, rounds, async (w): Promise<LoadFigures | number> => {
       if (w === 'seqLogin') return sequential(1000, () => loginOnce(warn!.url))
       if (w === 'seqLoginPostgres') return sequential(1000, () => loginOnce(onPostgres!.url))
       if (w === 'seqMock') return sequential(1000, () => call(`${mock.url}${code2SessionPath()}`, 'GET'))
+      if (w === 'seqCommit') return sequential(300, commitOnce)
       return load[w](DURATION_S)
     })
     const figures = (w: LoadWorkload): LoadFigures => {
@@ -242,11 +253,13 @@ export async function runBackendBenchmark(rounds: number): Promise<BackendResult
         loginPostgres: seq('seqLoginPostgres'),
         overhead: seq('seqLogin') - seq('seqMock'),
         overheadPostgres: seq('seqLoginPostgres') - seq('seqMock'),
+        postgresCommit: seq('seqCommit'),
       },
       rounds,
     }
   } finally {
     agent.destroy()
+    await flusher.end()
     await Promise.all(children.map(stop))
     await postgres.destroy()
     removeDbFiles()

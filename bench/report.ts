@@ -171,9 +171,9 @@ export function renderMarkdown(r: Results): string {
     '',
     `\`GET /me\` ÷ bare, per round then median: SQLite ${x(b5.meRatio.sqlite)}, PostgreSQL ${x(b5.meRatio.postgres)}, SQLite without the user cache ${x(b5.meRatio.sqliteNoUserCache)}, SQLite at LOG_LEVEL=info ÷ bare at info ${x(b5.meRatio.sqliteInfo)}. Every request of a run carries the same token, so after the first one the verified-token and user caches answer; the row without the user cache shows the cost of the database read.`,
     '',
-    `Sequential, one keep-alive connection, p50: mock code2Session alone ${f(seq.mockCode2Session, 3)} ms; login ${f(seq.login, 3)} ms on SQLite (overhead ${f(seq.overhead, 3)} ms), ${f(seq.loginPostgres, 3)} ms on PostgreSQL (overhead ${f(seq.overheadPostgres, 3)} ms).`,
+    `Sequential, one keep-alive connection, p50: mock code2Session alone ${f(seq.mockCode2Session, 3)} ms; login ${f(seq.login, 3)} ms on SQLite (overhead ${f(seq.overhead, 3)} ms), ${f(seq.loginPostgres, 3)} ms on PostgreSQL (overhead ${f(seq.overheadPostgres, 3)} ms). A PostgreSQL login commits three times (code claim, session key, refresh token), each waiting for a flush to disk: one durable single-row commit took ${f(seq.postgresCommit, 3)} ms p50 on this machine during the run.`,
     '',
-    `Target \`GET /me\` ≥ 0.5× the bare route: ${verdict(b5.meRatio.sqlite >= 0.5, `SQLite ${x(b5.meRatio.sqlite)}, PostgreSQL ${x(b5.meRatio.postgres)}`)}. Target login overhead ≤ 1 ms p50: ${verdict(seq.overhead <= 1, `SQLite ${f(seq.overhead, 2)} ms, PostgreSQL ${f(seq.overheadPostgres, 2)} ms`)}.`,
+    `Target \`GET /me\` ≥ 0.5× the bare route: SQLite ${verdict(b5.meRatio.sqlite >= 0.5, x(b5.meRatio.sqlite))}, PostgreSQL ${verdict(b5.meRatio.postgres >= 0.5, x(b5.meRatio.postgres))}. Target login overhead ≤ 1 ms p50: SQLite ${verdict(seq.overhead <= 1, `${f(seq.overhead, 2)} ms`)}, PostgreSQL ${verdict(seq.overheadPostgres <= 1, `${f(seq.overheadPostgres, 2)} ms`)}.`,
     '',
   )
   return `${lines.join('\n')}\n`
