@@ -1,17 +1,23 @@
 #!/usr/bin/env node
 // `npm test`: every check this project has, in one command, the same on a laptop and in CI.
 // Type checks, unit tests (engine, Vue layer, uni-app's real API layer), both builds, scenarios on
-// the compiled mini-program, the backend suites (SQLite and a real Redis) and the H5 demo in a real
-// Chromium. System packages the suites need are installed when we can (root + apt) and otherwise
+// the compiled mini-program, the backend suites (SQLite, a real PostgreSQL and Redis, a multi-instance
+// fault test) and the H5 demo in a real Chromium. System packages the suites need are installed when we can (root + apt) and otherwise
 // named with the exact command: a suite is never skipped silently.
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { findPostgresBinDir } from '../server/scripts/ensure-postgres.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const results = join(root, 'test-results')
-const SYSTEM_PACKAGES = { chromium: '/usr/bin/chromium', 'redis-server': 'redis-server' }
+// Debian package → how to tell it is installed (PostgreSQL's binaries live off PATH, in a versioned directory).
+const SYSTEM_PACKAGES = {
+  chromium: () => existsSync('/usr/bin/chromium'),
+  'redis-server': () => onPath('redis-server'),
+  postgresql: () => findPostgresBinDir() !== null,
+}
 
 /** Runs a command, streaming its output; returns its exit code. */
 function run(command, args, env = {}) {
@@ -26,7 +32,7 @@ function onPath(binary) {
 
 function ensureSystemPackages() {
   const missing = Object.entries(SYSTEM_PACKAGES)
-    .filter(([, binary]) => !(binary.startsWith('/') ? existsSync(binary) : onPath(binary)))
+    .filter(([, installed]) => !installed())
     .map(([name]) => name)
   if (missing.length === 0) return 0
   const command = `apt-get update && apt-get -o DPkg::Lock::Timeout=600 install -y ${missing.join(' ')}`
@@ -57,7 +63,7 @@ function vitest(name, args) {
 }
 
 const steps = [
-  ['system packages (chromium, redis-server)', ensureSystemPackages],
+  ['system packages (chromium, redis-server, postgresql)', ensureSystemPackages],
   ['lint and format: Biome over the whole repository', () => run('npx', ['biome', 'check', '.'])],
   ['type check: plugin, demo, tests', () => run('npx', ['vue-tsc', '--noEmit', '-p', 'tsconfig.json'])],
   ['type check: server', () => run('npx', ['tsc', '--noEmit', '-p', 'server/tsconfig.json'])],
@@ -66,7 +72,11 @@ const steps = [
   ['build: H5', () => run('node', ['scripts/uni.mjs', 'build'])],
   ['compiled mini-program scenarios', () => vitest('mp-host', ['--project', 'mp-host'])],
   ['package: npm pack into a scratch app; mp-alipay and mp-toutiao builds', () => vitest('package', ['--project', 'package'])],
-  ['server: backend, mock WeChat, SQLite and Redis stores', () => vitest('server', ['--root', 'server'])],
+  ['server: backend, mock WeChat, SQLite and PostgreSQL stores, Redis cache', () => vitest('server', ['--root', 'server'])],
+  [
+    'server fault test: 3 backend processes on one PostgreSQL + Redis, SIGKILL and a PostgreSQL restart',
+    () => vitest('server-fault', ['--config', 'server/tests/fault/vitest.config.ts']),
+  ],
   ['end to end: H5 demo in Chromium', () => vitest('e2e', ['--project', 'e2e'])],
 ]
 

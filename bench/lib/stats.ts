@@ -6,6 +6,11 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
 
+/** a / b, or NaN when either side is missing. */
+export function ratio(a: number, b: number): number {
+  return Number.isFinite(a) && Number.isFinite(b) && b !== 0 ? a / b : Number.NaN
+}
+
 /**
  * Runs every contender once per round, in an order rotated each round so no contender always runs
  * first (warm caches, GC debt and CPU frequency then spread evenly over all of them).

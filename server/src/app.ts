@@ -76,7 +76,14 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
   const app = createFastify(config, options)
   await options.configure?.(app)
 
-  const store = options.store ?? createStore(config.storeUrl, { now, refreshTtlMs: config.refreshTtlSeconds * 1000 })
+  const store =
+    options.store ??
+    (await createStore(config.storeUrl, {
+      now,
+      userCacheTtlMs: config.userCacheTtlMs,
+      // An idle pooled PostgreSQL connection broke (e.g. a restart): the pool replaces it by itself.
+      onConnectionError: (error) => app.log.warn({ err: { message: error.message } }, 'database connection lost'),
+    }))
   if (!options.store) app.addHook('onClose', async () => store.close())
   const redis = options.redis ?? (config.redisUrl ? createRedisClient(config.redisUrl) : null)
   if (redis) {

@@ -31,10 +31,23 @@ export interface AppConfig {
   jwt: JwtOptions
   /** @default 2592000 (30 days) */
   refreshTtlSeconds: number
-  /** `sqlite:<path>`, `sqlite::memory:` or `redis://…`. @default 'sqlite:./data/auth.db' */
+  /**
+   * Where what must not be lost lives: `sqlite:<path>` or `sqlite::memory:` (one machine),
+   * `postgres://…` / `postgresql://…` (several instances). @default 'sqlite:./data/auth.db'
+   */
   storeUrl: string
-  /** Shared rate-limit counters (and anything else that may be lost). @default undefined (in memory, per instance) */
+  /**
+   * `redis://…` / `rediss://…` for what may be lost, shared between instances: rate-limit counters
+   * and the WeChat access_token cache. @default undefined (counters in memory per instance, the
+   * access_token in the SQL store)
+   */
   redisUrl: string | undefined
+  /**
+   * How long an instance may answer a user lookup (`GET /me`, every authenticated route) from
+   * memory; a change made through another instance shows after at most this. 0 = always ask the
+   * database. @default 1000
+   */
+  userCacheTtlMs: number
   /** @default '127.0.0.1' */
   host: string
   /** @default 8787 */
@@ -113,6 +126,13 @@ function rateLimitFrom(env: Env): RateLimitOptions {
   }
 }
 
+function redisUrlFrom(env: Env): string | undefined {
+  const url = env.REDIS_URL
+  if (url === undefined || url === '') return undefined
+  if (!/^rediss?:\/\//.test(url)) throw new ConfigError('REDIS_URL must start with "redis://" or "rediss://"')
+  return url
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const production = env.NODE_ENV === 'production'
   const tokenEndpoint = (env.WX_TOKEN_ENDPOINT ?? DEFAULTS.wx.tokenEndpoint) as TokenEndpoint
@@ -135,7 +155,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     refreshTtlSeconds: intFrom(env, 'REFRESH_TTL_SECONDS', DEFAULTS.refreshTtlSeconds),
     storeUrl: env.STORE_URL || 'sqlite:./data/auth.db',
-    redisUrl: env.REDIS_URL || undefined,
+    redisUrl: redisUrlFrom(env),
+    userCacheTtlMs: env.USER_CACHE_TTL_MS === '0' ? 0 : intFrom(env, 'USER_CACHE_TTL_MS', 1000),
     host: env.HOST || '127.0.0.1',
     port: intFrom(env, 'PORT', 8787),
     corsOrigins: env.CORS_ORIGIN

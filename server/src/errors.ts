@@ -23,6 +23,7 @@ export const ERROR_STATUS = {
   WX_BUSY: 503,
   WX_UNAVAILABLE: 502,
   WX_ERROR: 502,
+  STORE_UNAVAILABLE: 503,
   NOT_READY: 503,
   INTERNAL: 500,
 } as const satisfies Record<string, number>

@@ -110,6 +110,9 @@ export function resolveOptions(options: UniMpAuthOptions): AuthConfig {
   if (!options.jwt?.secret || Buffer.byteLength(options.jwt.secret) < 32) {
     throw new ConfigError('uniMpAuth: jwt.secret must be at least 32 bytes (e.g. `openssl rand -base64 48`)')
   }
+  if (typeof (options.store as { then?: unknown } | undefined)?.then === 'function') {
+    throw new ConfigError('uniMpAuth: store is a Promise; createStore() opens the database asynchronously: `store: await createStore(url)`')
+  }
   const missing = STORE_METHODS.filter((method) => typeof options.store?.[method] !== 'function')
   if (missing.length > 0) {
     throw new ConfigError(`uniMpAuth: store must implement AuthStore (missing ${missing.join(', ')}); see createStore()`)

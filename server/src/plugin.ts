@@ -13,6 +13,7 @@ import { registerAuthRoutes } from './routes/auth-routes.js'
 import { registerDevRoutes } from './routes/dev-routes.js'
 import { registerUserRoutes } from './routes/user-routes.js'
 import type { Services } from './services.js'
+import { RedisTokenCache } from './store/redis-token-cache.js'
 import type { AuthStore } from './store/types.js'
 import { AccessTokens } from './tokens/access-tokens.js'
 import { AccessTokenProvider } from './wechat/access-token.js'
@@ -24,7 +25,7 @@ export interface UniMpAuthContext {
   store: AuthStore
   /** The WeChat server API client (code2Session, access_token, getuserphonenumber). */
   wechat: WechatClient
-  /** WeChat's access_token, cached in the store and refreshed single-flight. */
+  /** WeChat's access_token, cached in Redis when given (else in the store) and refreshed single-flight. */
   wxAccessToken: AccessTokenProvider
   accessTokens: AccessTokens
   /** Pings the store (and Redis when given), each within `timeoutMs` (default 2000). */
@@ -45,15 +46,21 @@ declare module 'fastify' {
 function createServices(options: UniMpAuthOptions, config: AuthConfig): Services {
   const now = options.now ?? systemClock
   const { store } = options
+  const redis = options.redis ?? null
   const wechat = new WechatClient(config.wx)
   const accessTokens = new AccessTokens({ ...config.jwt, now, revocableForDev: config.devEndpoints })
   return {
     config,
     store,
-    redis: options.redis ?? null,
+    redis,
     wechat,
     accessTokens,
-    wxAccessToken: new AccessTokenProvider({ store, now, fetchToken: (force) => wechat.fetchAccessToken(force) }),
+    wxAccessToken: new AccessTokenProvider({
+      // What may be lost goes to Redis when there is one; otherwise the SQL store holds it too.
+      cache: redis ? new RedisTokenCache({ redis }) : store,
+      now,
+      fetchToken: (force) => wechat.fetchAccessToken(force),
+    }),
     requireUser: requireUser(accessTokens),
     now,
   }
@@ -100,7 +107,7 @@ async function uniMpAuthPlugin(app: FastifyInstance, options: UniMpAuthOptions):
  * await app.register(uniMpAuth, {
  *   wx: { appId: process.env.WX_APPID!, secret: process.env.WX_SECRET! },
  *   jwt: { secret: process.env.JWT_SECRET! },
- *   store: createStore('sqlite:./data/auth.db'),
+ *   store: await createStore('sqlite:./data/auth.db'),
  * })
  * app.get('/orders', { onRequest: app.requireUser }, async (request) => listOrders(request.auth!.userId))
  */

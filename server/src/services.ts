@@ -11,7 +11,7 @@ import type { WechatClient } from './wechat/client.js'
 export interface Services {
   config: AuthConfig
   store: AuthStore
-  /** Shared counters between instances; `null` when no Redis is configured. */
+  /** Shared between instances: rate-limit counters, the WeChat access_token cache; `null` when no Redis is configured. */
   redis: Redis | null
   wechat: WechatClient
   accessTokens: AccessTokens

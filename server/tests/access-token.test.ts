@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildMockWechat, type MockWechat } from '../mock-wechat/app.js'
-import { SqliteStore } from '../src/store/sqlite-store.js'
-import type { AuthStore } from '../src/store/types.js'
+import { createStore } from '../src/store/create-store.js'
+import type { AccessTokenCache } from '../src/store/types.js'
 import { AccessTokenProvider } from '../src/wechat/access-token.js'
 import { WechatClient } from '../src/wechat/client.js'
 import { TEST_APPID, TEST_SECRET } from './helpers/harness.js'
-import { SHARED_STORE_KINDS } from './helpers/stores.js'
+import { SHARED_CACHE_KINDS } from './helpers/stores.js'
 
 let mock: MockWechat
 let mockUrl: string
@@ -36,9 +36,9 @@ async function resetStats(): Promise<void> {
 describe('AccessTokenProvider', () => {
   it('50 concurrent callers cause exactly one upstream token request', async () => {
     await resetStats()
-    const store = new SqliteStore({ filename: ':memory:' })
+    const store = await createStore('sqlite::memory:')
     const wechat = client()
-    const provider = new AccessTokenProvider({ store, fetchToken: (force) => wechat.fetchAccessToken(force) })
+    const provider = new AccessTokenProvider({ cache: store, fetchToken: (force) => wechat.fetchAccessToken(force) })
     const tokens = await Promise.all(Array.from({ length: 50 }, () => provider.get()))
     expect(new Set(tokens).size).toBe(1)
     expect(await upstreamTokenCalls()).toBe(1)
@@ -51,9 +51,9 @@ describe('AccessTokenProvider', () => {
   it('refreshes ahead of expiry (injected clock), not before', async () => {
     await resetStats()
     let now = Date.now()
-    const store = new SqliteStore({ filename: ':memory:', now: () => now })
+    const store = await createStore('sqlite::memory:', { now: () => now })
     const provider = new AccessTokenProvider({
-      store,
+      cache: store,
       now: () => now,
       refreshAheadMs: 5 * 60_000,
       fetchToken: async () => ({ accessToken: `t-${now}`, expiresIn: 7200 }),
@@ -70,9 +70,9 @@ describe('AccessTokenProvider', () => {
 
   it('uses GET /cgi-bin/token when configured as legacy', async () => {
     await resetStats()
-    const store = new SqliteStore({ filename: ':memory:' })
+    const store = await createStore('sqlite::memory:')
     const wechat = client('legacy')
-    const provider = new AccessTokenProvider({ store, fetchToken: (force) => wechat.fetchAccessToken(force) })
+    const provider = new AccessTokenProvider({ cache: store, fetchToken: (force) => wechat.fetchAccessToken(force) })
     await Promise.all(Array.from({ length: 10 }, () => provider.get()))
     const calls = ((await (await fetch(`${mockUrl}/__stats`)).json()) as { calls: Record<string, number> }).calls
     expect(calls).toMatchObject({ token: 1, stable_token: 0 })
@@ -81,9 +81,9 @@ describe('AccessTokenProvider', () => {
 
   it('invalidate() replaces a token WeChat rejected, once for concurrent callers', async () => {
     await resetStats()
-    const store = new SqliteStore({ filename: ':memory:' })
+    const store = await createStore('sqlite::memory:')
     const wechat = client()
-    const provider = new AccessTokenProvider({ store, fetchToken: (force) => wechat.fetchAccessToken(force) })
+    const provider = new AccessTokenProvider({ cache: store, fetchToken: (force) => wechat.fetchAccessToken(force) })
     const stale = await provider.get()
     const replaced = await Promise.all(Array.from({ length: 5 }, () => provider.invalidate(stale)))
     expect(new Set(replaced).size).toBe(1)
@@ -94,9 +94,9 @@ describe('AccessTokenProvider', () => {
 
   it('surfaces upstream failure and recovers on the next call', async () => {
     await resetStats()
-    const store = new SqliteStore({ filename: ':memory:' })
+    const store = await createStore('sqlite::memory:')
     const wechat = client()
-    const provider = new AccessTokenProvider({ store, fetchToken: (force) => wechat.fetchAccessToken(force) })
+    const provider = new AccessTokenProvider({ cache: store, fetchToken: (force) => wechat.fetchAccessToken(force) })
     await fetch(`${mockUrl}/__faults`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -108,11 +108,12 @@ describe('AccessTokenProvider', () => {
   })
 })
 
-describe.each(SHARED_STORE_KINDS)('AccessTokenProvider across instances: $name', (kind) => {
+describe.each(SHARED_CACHE_KINDS)('AccessTokenProvider across instances: $name', (kind) => {
   it('three instances × 20 callers → one upstream token request', async () => {
     await resetStats()
     const shared = randomUUID()
-    const stores: AuthStore[] = [kind.open({ shared }), kind.open({ shared }), kind.open({ shared })]
+    const stores: (AccessTokenCache & { close(): Promise<void> })[] = []
+    for (let i = 0; i < 3; i++) stores.push(await kind.open({ shared }))
     try {
       const wechat = client()
       const fetchToken = async (force: boolean) => {
@@ -120,7 +121,7 @@ describe.each(SHARED_STORE_KINDS)('AccessTokenProvider across instances: $name',
         await new Promise((resolve) => setTimeout(resolve, 100))
         return wechat.fetchAccessToken(force)
       }
-      const providers = stores.map((store) => new AccessTokenProvider({ store, fetchToken, pollIntervalMs: 20 }))
+      const providers = stores.map((store) => new AccessTokenProvider({ cache: store, fetchToken, pollIntervalMs: 20 }))
       const tokens = await Promise.all(providers.flatMap((p) => Array.from({ length: 20 }, () => p.get())))
       expect(new Set(tokens).size).toBe(1)
       expect(await upstreamTokenCalls()).toBe(1)

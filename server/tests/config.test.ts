@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ConfigError, loadConfig } from '../src/config.js'
-import { createStore } from '../src/store/create-store.js'
+import { parseStoreUrl } from '../src/store/create-store.js'
 
 const productionEnv = {
   NODE_ENV: 'production',
@@ -70,6 +70,32 @@ describe('loadConfig', () => {
   it('rejects malformed numbers and store URLs', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError)
     expect(() => loadConfig({ TOKEN_TTL_SECONDS: '-5' })).toThrow(ConfigError)
-    expect(() => createStore('postgres://x')).toThrow(ConfigError)
+    // The message names the scheme only: the rest of a URL may carry a password.
+    expect(() => parseStoreUrl('mysql://user:secret@db/auth')).toThrow(
+      new ConfigError('STORE_URL must start with "sqlite:", "postgres://" or "postgresql://", got "mysql:…"'),
+    )
+    expect(() => loadConfig({ REDIS_URL: 'localhost:6379' })).toThrow(ConfigError)
+  })
+
+  it('reads the user cache TTL; 0 turns the cache off', () => {
+    expect(loadConfig({}).userCacheTtlMs).toBe(1000)
+    expect(loadConfig({ USER_CACHE_TTL_MS: '0' }).userCacheTtlMs).toBe(0)
+    expect(loadConfig({ USER_CACHE_TTL_MS: '250' }).userCacheTtlMs).toBe(250)
+    expect(() => loadConfig({ USER_CACHE_TTL_MS: '-1' })).toThrow(ConfigError)
+  })
+
+  it('reads the store and the optional Redis URL', () => {
+    expect(loadConfig({}).redisUrl).toBeUndefined()
+    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379/2' }).redisUrl).toBe('redis://127.0.0.1:6379/2')
+    expect(parseStoreUrl('sqlite:./data/auth.db')).toEqual({ engine: 'sqlite', filename: './data/auth.db' })
+    expect(parseStoreUrl('sqlite::memory:')).toEqual({ engine: 'sqlite', filename: ':memory:' })
+    expect(parseStoreUrl('postgresql://u@db/auth')).toEqual({ engine: 'postgres', connectionString: 'postgresql://u@db/auth' })
+    expect(parseStoreUrl('postgres://u@db/auth').engine).toBe('postgres')
+  })
+
+  it('refuses Redis as the account store and says what to use instead', () => {
+    expect(() => parseStoreUrl('redis://127.0.0.1:6379')).toThrow(ConfigError)
+    expect(() => parseStoreUrl('rediss://cache:6380')).toThrow(/REDIS_URL=redis:.*access_token cache/)
+    expect(() => parseStoreUrl('redis://127.0.0.1:6379')).toThrow(/STORE_URL=postgres:/)
   })
 })

@@ -30,7 +30,7 @@ describe.each(STORE_KINDS.filter((kind) => kind.name !== 'sqlite file'))('logout
   let store: AuthStore
   let harness: Harness
   beforeAll(async () => {
-    store = kind.open({ now: () => now })
+    store = await kind.open({ now: () => now })
     harness = await startHarness({ now: () => now, store })
   })
   afterAll(async () => {

@@ -3,15 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildMockWechat, type MockWechat } from '../mock-wechat/app.js'
 import { ConfigError } from '../src/config.js'
 import { type UniMpAuthOptions, uniMpAuth } from '../src/index.js'
-import { SqliteStore } from '../src/store/sqlite-store.js'
+import { createStore } from '../src/store/create-store.js'
+import type { AuthStore } from '../src/store/types.js'
 import { TEST_APPID, TEST_JWT_SECRET, TEST_SECRET } from './helpers/harness.js'
 
 describe('uniMpAuth mounted in a team’s own fastify app', () => {
   let mock: MockWechat
   let app: FastifyInstance
-  const store = new SqliteStore({ filename: ':memory:' })
+  let store: AuthStore
 
   beforeAll(async () => {
+    store = await createStore('sqlite::memory:')
     mock = buildMockWechat({ appId: TEST_APPID, secret: TEST_SECRET })
     const apiBase = await mock.app.listen({ host: '127.0.0.1', port: 0 })
     app = Fastify()
@@ -70,8 +72,8 @@ describe('uniMpAuth mounted in a team’s own fastify app', () => {
   })
 })
 
-describe('uniMpAuth options are checked when registered', () => {
-  const store = new SqliteStore({ filename: ':memory:' })
+describe('uniMpAuth options are checked when registered', async () => {
+  const store = await createStore('sqlite::memory:')
   afterAll(() => store.close())
   const valid: UniMpAuthOptions = { wx: { appId: 'wx1', secret: 's' }, jwt: { secret: TEST_JWT_SECRET }, store }
 
@@ -79,6 +81,7 @@ describe('uniMpAuth options are checked when registered', () => {
     ['missing wx', { ...valid, wx: undefined }, /wx\.appId and wx\.secret are required/],
     ['short jwt secret', { ...valid, jwt: { secret: 'short' } }, /jwt\.secret must be at least 32 bytes/],
     ['not a store', { ...valid, store: {} }, /store must implement AuthStore \(missing claimCode/],
+    ['a store not awaited', { ...valid, store: Promise.resolve(store) }, /store is a Promise.*await createStore\(url\)/],
     ['bad limit', { ...valid, rateLimit: { refresh: { max: 0 } } }, /rateLimit\.refresh\.max must be a positive integer/],
   ])('%s', async (_name, options, message) => {
     const failure = await Fastify()

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis'
 import { afterEach, describe, expect, inject, it } from 'vitest'
-import { SqliteStore } from '../src/store/sqlite-store.js'
+import { createStore } from '../src/store/create-store.js'
 import type { AuthStore } from '../src/store/types.js'
 import { type Harness, type HarnessOptions, startHarness } from './helpers/harness.js'
 
@@ -15,8 +15,8 @@ async function open(options: HarnessOptions = {}): Promise<Harness> {
   return harness
 }
 
-function store(overrides: Partial<AuthStore> = {}): AuthStore {
-  const real = new SqliteStore({ filename: ':memory:' })
+async function store(overrides: Partial<AuthStore> = {}): Promise<AuthStore> {
+  const real = await createStore('sqlite::memory:')
   opened.push(real)
   return new Proxy(real, {
     get: (target, key, receiver) => (key in overrides ? overrides[key as keyof AuthStore] : Reflect.get(target, key, receiver)),
@@ -41,7 +41,7 @@ describe('GET /readyz and GET /healthz', () => {
 
   it('503 NOT_READY when the store fails or hangs, while /healthz stays 200', async () => {
     for (const ping of [() => Promise.reject(new Error('disk gone')), () => new Promise<void>(() => {})]) {
-      const harness = await open({ store: store({ ping }) })
+      const harness = await open({ store: await store({ ping }) })
       const response = await probe(harness, '/readyz')
       expect(response.statusCode).toBe(503)
       expect(response.json()).toEqual({ code: 'NOT_READY', message: 'Not ready: store unreachable' })

@@ -65,6 +65,24 @@ describe('access token verification', () => {
     expect(response.json().code).toBe('AUTH_TOKEN_EXPIRED')
   })
 
+  it('a token accepted before (and remembered) is still refused once it expires', async () => {
+    let now = Date.now()
+    const local = await startHarness({ now: () => now, env: { TOKEN_TTL_SECONDS: '60' } })
+    try {
+      const login = await local.login()
+      const me = () => local.inject({ method: 'GET', url: '/me', headers: { authorization: `Bearer ${login.token}` } })
+      expect((await me()).statusCode).toBe(200)
+      now += 59_000
+      expect((await me()).statusCode).toBe(200)
+      now += 1_000
+      const response = await me()
+      expect(response.statusCode).toBe(401)
+      expect(response.json().code).toBe('AUTH_TOKEN_EXPIRED')
+    } finally {
+      await local.close()
+    }
+  })
+
   it('rejects alg "none"', async () => {
     const login = await harness().login()
     const unsecured = new UnsecuredJWT({ ep: 0, fid: 'family-1' })

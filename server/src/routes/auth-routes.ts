@@ -53,7 +53,7 @@ export function registerAuthRoutes(app: FastifyInstance, services: Services): vo
             403: 'WX_USER_BLOCKED (40226)',
             429: 'RATE_LIMITED: too many rejected codes from this address; WX_RATE_LIMITED (45011)',
             502: 'WX_UNAVAILABLE, WX_ERROR',
-            503: 'WX_BUSY (-1)',
+            503: 'WX_BUSY (-1), STORE_UNAVAILABLE',
           }),
         },
       }),
@@ -137,7 +137,10 @@ export function registerAuthRoutes(app: FastifyInstance, services: Services): vo
         summary: 'Log out everywhere: revoke every refresh-token family of the user',
         description: 'The access token may have expired, as for /auth/logout. Access tokens stay valid until `exp`.',
         security: bearerSecurity,
-        response: { 204: noContent, ...errors({ 401: 'AUTH_TOKEN_MISSING, AUTH_TOKEN_INVALID, AUTH_TOKEN_EXPIRED', 500: 'INTERNAL' }) },
+        response: {
+          204: noContent,
+          ...errors({ 401: 'AUTH_TOKEN_MISSING, AUTH_TOKEN_INVALID, AUTH_TOKEN_EXPIRED', 500: 'INTERNAL', 503: 'STORE_UNAVAILABLE' }),
+        },
       }),
     },
     async (request, reply) => {

@@ -101,6 +101,7 @@ export const commonErrors = {
   413: 'PAYLOAD_TOO_LARGE',
   415: 'UNSUPPORTED_MEDIA_TYPE',
   500: 'INTERNAL',
+  503: 'STORE_UNAVAILABLE: the database (or Redis) cannot be reached right now; retry',
 } as const
 
 export const bearerSecurity = [{ bearerAuth: [] }]

@@ -46,7 +46,7 @@ export function registerUserRoutes(app: FastifyInstance, services: Services): vo
         tags,
         summary: 'The current user',
         security: bearerSecurity,
-        response: { 200: userBodySchema, ...errors({ ...tokenErrors, 500: 'INTERNAL' }) },
+        response: { 200: userBodySchema, ...errors({ ...tokenErrors, 500: 'INTERNAL', 503: 'STORE_UNAVAILABLE' }) },
       }),
     },
     async (request) => {
@@ -72,7 +72,7 @@ export function registerUserRoutes(app: FastifyInstance, services: Services): vo
             400: 'BAD_REQUEST, WX_CODE_INVALID',
             429: 'RATE_LIMITED (per user), WX_RATE_LIMITED',
             502: 'WX_UNAVAILABLE, WX_ERROR',
-            503: 'WX_BUSY',
+            503: 'WX_BUSY, STORE_UNAVAILABLE',
           }),
         },
       }),

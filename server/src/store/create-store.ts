@@ -1,27 +1,63 @@
 import type { Clock } from '../clock.js'
 import { ConfigError } from '../config.js'
-import { RedisStore } from './redis-store.js'
-import { SqliteStore } from './sqlite-store.js'
+import { openPostgres } from './postgres-database.js'
+import { SqlStore } from './sql-store.js'
+import { openSqlite } from './sqlite-database.js'
 import type { AuthStore } from './types.js'
+
+export type StoreLocation = { engine: 'sqlite'; filename: string } | { engine: 'postgres'; connectionString: string }
+
+/** `sqlite:<path>`, `sqlite::memory:`, `postgres://…` or `postgresql://…`; anything else is a ConfigError. */
+export function parseStoreUrl(url: string): StoreLocation {
+  if (url.startsWith('sqlite:')) return { engine: 'sqlite', filename: url.slice('sqlite:'.length) || ':memory:' }
+  if (/^postgres(ql)?:\/\//.test(url)) return { engine: 'postgres', connectionString: url }
+  if (/^rediss?:\/\//.test(url)) {
+    throw new ConfigError(
+      'STORE_URL=redis://… is no longer supported: users, phone bindings and refresh families must survive a restart, ' +
+        'which Redis without AOF does not promise. Use STORE_URL=postgres://… for several instances (sqlite:<path> on one ' +
+        'machine), and REDIS_URL=redis://… for the optional WeChat access_token cache.',
+    )
+  }
+  // Only the scheme is echoed: the rest of a URL may hold a password.
+  const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0] ?? url.slice(0, 12)
+  throw new ConfigError(`STORE_URL must start with "sqlite:", "postgres://" or "postgresql://", got "${scheme}…"`)
+}
 
 export interface CreateStoreOptions {
   now?: Clock
-  refreshTtlMs?: number
-  redisKeyPrefix?: string
+  /** See `AppConfig.userCacheTtlMs`. @default 0 */
+  userCacheTtlMs?: number
+  /** PostgreSQL only: schema for the tables (tests give each store its own). */
+  schema?: string
+  /** PostgreSQL only: pool connections per instance. @default 10 */
+  poolSize?: number
+  /** PostgreSQL only: an idle pooled connection broke and will be replaced (log it). */
+  onConnectionError?: (error: Error) => void
 }
 
-/** `sqlite:<path>`, `sqlite::memory:` or `redis://` / `rediss://` URLs. */
-export function createStore(url: string, options: CreateStoreOptions = {}): AuthStore {
-  if (url.startsWith('sqlite:')) {
-    return new SqliteStore({ filename: url.slice('sqlite:'.length) || ':memory:', now: options.now })
-  }
-  if (url.startsWith('redis://') || url.startsWith('rediss://')) {
-    return new RedisStore({
-      url,
+/**
+ * Opens the durable store named by `STORE_URL` (`sqlite:<path>`, `sqlite::memory:`,
+ * `postgres://…`) and migrates it to the latest schema; rejects when the database cannot be reached.
+ *
+ * @example
+ * const store = await createStore(process.env.STORE_URL ?? 'sqlite:./data/auth.db')
+ */
+export async function createStore(url: string, options: CreateStoreOptions = {}): Promise<AuthStore> {
+  const location = parseStoreUrl(url)
+  if (location.engine === 'sqlite') {
+    return new SqlStore({
+      db: await openSqlite(location.filename),
+      engine: 'sqlite',
+      label: 'SQLite',
       now: options.now,
-      refreshTtlMs: options.refreshTtlMs,
-      keyPrefix: options.redisKeyPrefix,
+      userCacheTtlMs: options.userCacheTtlMs,
     })
   }
-  throw new ConfigError(`STORE_URL must start with "sqlite:" or "redis://", got "${url}"`)
+  const db = await openPostgres({
+    connectionString: location.connectionString,
+    schema: options.schema,
+    poolSize: options.poolSize,
+    onConnectionError: options.onConnectionError,
+  })
+  return new SqlStore({ db, engine: 'postgres', label: 'PostgreSQL', now: options.now, userCacheTtlMs: options.userCacheTtlMs })
 }

@@ -37,10 +37,27 @@ export interface CachedAccessToken {
 }
 
 /**
- * Everything the backend keeps. Implementations must be safe when several backend
- * instances share one store (atomic code guard, atomic refresh rotation, a real lock).
+ * What may be lost: the WeChat access_token cache and the lock that makes its refresh
+ * single-flight across instances. Redis when `REDIS_URL` is set, otherwise the SQL store.
  */
-export interface AuthStore {
+export interface AccessTokenCache {
+  getAccessToken(): Promise<CachedAccessToken | null>
+  setAccessToken(value: CachedAccessToken): Promise<void>
+
+  /** Tries to take a named lock; resolves an owner id on success, `null` when someone else holds it. */
+  acquireLock(name: string, ttlMs: number): Promise<string | null>
+  /** Releases the lock only if `owner` still holds it (it may have expired and been taken over). */
+  releaseLock(name: string, owner: string): Promise<void>
+}
+
+/**
+ * What must not be lost: users, session keys, code claims, refresh families and tokens.
+ * Implementations must be safe when several backend instances share one store: every guard
+ * (code claim, refresh rotation, family revocation) is one atomic decision in the database.
+ * A store can always hold the access_token cache too, for deployments without Redis.
+ * Methods reject with `AuthError('STORE_UNAVAILABLE')` when the database cannot be reached.
+ */
+export interface AuthStore extends AccessTokenCache {
   /** Finds the user by unionid (when given) or openid, creating it on first sight. */
   upsertUser(identity: WechatIdentity): Promise<UserRecord>
   getUserById(id: string): Promise<UserRecord | null>
@@ -52,26 +69,22 @@ export interface AuthStore {
   /** Marks a wx.login code as used. Resolves `true` only for the first caller, across instances. */
   claimCode(code: string, ttlMs: number): Promise<boolean>
 
+  /** Stores a refresh token; its family is created with the first token of a login. */
   saveRefreshToken(record: RefreshTokenRecord): Promise<void>
-  /** Atomically marks the token used; a second consume of the same token reports `reused`. */
+  /**
+   * Atomically marks the token used, in one decision with the family check: a token of a revoked
+   * family is `invalid` even if it was saved after the revocation. A second consume of the same
+   * token reports `reused` (and revokes its family).
+   */
   consumeRefreshToken(hash: string): Promise<RefreshConsumeResult>
   /** Revokes the family the token belongs to (logout). Unknown tokens are ignored. */
   revokeRefreshFamilyOf(hash: string): Promise<void>
-  /** Revokes every token of one login (its family); an unknown family id is ignored. */
+  /** Revokes one login (its family): none of its tokens, past or future, can be rotated again. Unknown ids are ignored. */
   revokeFamily(familyId: string): Promise<void>
-  /** Revokes every family of the user ("log out everywhere"); logins after the call are not affected. */
+  /** Log out everywhere: revokes every family of the user; logins after the call are not affected. */
   revokeAllFamiliesOfUser(userId: string): Promise<void>
 
-  getAccessToken(): Promise<CachedAccessToken | null>
-  setAccessToken(value: CachedAccessToken): Promise<void>
-
-  /** Tries to take a named lock; resolves an owner id on success, `null` when someone else holds it. */
-  acquireLock(name: string, ttlMs: number): Promise<string | null>
-  /** Releases the lock only if `owner` still holds it (it may have expired and been taken over). */
-  releaseLock(name: string, owner: string): Promise<void>
-
-  /** Resolves when the store answers a trivial query; throws when it is unreachable (readiness). */
+  /** Resolves when the database answers; rejects (`STORE_UNAVAILABLE`) when it cannot be reached (readiness). */
   ping(): Promise<void>
-
   close(): Promise<void>
 }

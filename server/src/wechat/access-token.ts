@@ -2,11 +2,12 @@ import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { type Clock, systemClock } from '../clock.js'
 import { AuthError } from '../errors.js'
-import type { AuthStore } from '../store/types.js'
+import type { AccessTokenCache } from '../store/types.js'
 import type { FetchedAccessToken } from './client.js'
 
 export interface AccessTokenProviderOptions {
-  store: AuthStore
+  /** Shared by every instance: Redis when configured, otherwise the SQL store. */
+  cache: AccessTokenCache
   fetchToken: (forceRefresh: boolean) => Promise<FetchedAccessToken>
   now?: Clock
   /** Refresh this long before WeChat's expiry, so no caller ever uses a token about to die. @default 300000 */
@@ -23,12 +24,12 @@ const LOCK_NAME = 'wx_access_token'
 
 /**
  * WeChat's access_token is shared by the whole app and fetching a new one invalidates
- * nothing but counts against a daily quota, so it is cached in the store and refreshed
- * single-flight: one in-process promise for concurrent callers, plus a store lock so
+ * nothing but counts against a daily quota, so it is cached (Redis or the SQL store) and refreshed
+ * single-flight: one in-process promise for concurrent callers, plus a lock in that cache so
  * only one instance of the backend fetches at a time.
  */
 export class AccessTokenProvider {
-  private readonly store: AuthStore
+  private readonly cache: AccessTokenCache
   private readonly fetchToken: (forceRefresh: boolean) => Promise<FetchedAccessToken>
   private readonly now: Clock
   private readonly refreshAheadMs: number
@@ -38,7 +39,7 @@ export class AccessTokenProvider {
   private inflight: Promise<string> | null = null
 
   constructor(options: AccessTokenProviderOptions) {
-    this.store = options.store
+    this.cache = options.cache
     this.fetchToken = options.fetchToken
     this.now = options.now ?? systemClock
     this.refreshAheadMs = options.refreshAheadMs ?? 5 * 60_000
@@ -60,7 +61,7 @@ export class AccessTokenProvider {
   }
 
   private async freshCached(rejected?: string): Promise<string | null> {
-    const cached = await this.store.getAccessToken()
+    const cached = await this.cache.getAccessToken()
     if (!cached || cached.token === rejected) return null
     return cached.expiresAt - this.refreshAheadMs > this.now() ? cached.token : null
   }
@@ -77,17 +78,17 @@ export class AccessTokenProvider {
     // Waiting is measured on the real monotonic clock: an injected test clock may stand still.
     const deadline = performance.now() + this.waitTimeoutMs
     for (;;) {
-      const owner = await this.store.acquireLock(LOCK_NAME, this.lockTtlMs)
+      const owner = await this.cache.acquireLock(LOCK_NAME, this.lockTtlMs)
       if (owner) {
         try {
           // Another instance may have refreshed between our cache read and taking the lock.
           const already = await this.freshCached(rejected)
           if (already) return already
           const fetched = await this.fetchToken(rejected !== undefined)
-          await this.store.setAccessToken({ token: fetched.accessToken, expiresAt: this.now() + fetched.expiresIn * 1000 })
+          await this.cache.setAccessToken({ token: fetched.accessToken, expiresAt: this.now() + fetched.expiresIn * 1000 })
           return fetched.accessToken
         } finally {
-          await this.store.releaseLock(LOCK_NAME, owner)
+          await this.cache.releaseLock(LOCK_NAME, owner)
         }
       }
       await sleep(this.pollIntervalMs)

@@ -1,0 +1,199 @@
+/**
+ * Three real backend processes on one PostgreSQL (and Redis), the mock WeChat upstream, requests
+ * spread round-robin; concurrent logins with shared codes, refresh storms with logouts, one
+ * instance SIGKILLed mid-storm, PostgreSQL restarted mid-run. The steps run in order and build on
+ * each other; afterwards the database must show every invariant intact.
+ */
+import { createHash } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Balancer, type Outcome } from './client.js'
+import { type Cluster, startCluster } from './cluster.js'
+
+interface Session {
+  token: string
+  refreshToken: string
+  user: { id: string; phoneBound: boolean }
+}
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest('hex')
+const ok = (outcome: Outcome) => outcome.status === 200
+const KILLED = 2
+const USERS = 150
+
+describe('three instances on one PostgreSQL under faults', () => {
+  let cluster: Cluster
+  let lb: Balancer
+  /** Outcomes expected to be 503: sent while PostgreSQL was down. */
+  const whileDown = new Set<Outcome>()
+  const userIdByOpenid = new Map<string, string>()
+  const sessions: Session[] = []
+  const phoneByUser = new Map<string, string>()
+
+  beforeAll(async () => {
+    cluster = await startCluster(3)
+    lb = new Balancer(cluster.instances)
+  }, 120_000)
+
+  afterAll(async () => {
+    lb?.close()
+    await cluster?.stop()
+  }, 60_000)
+
+  const query = async <T>(text: string, values: unknown[] = []) => (await cluster.db.query(text, values)).rows as T[]
+  const mint = (openid: string) => cluster.mock.state.mintLoginCode({ openid }).code
+
+  it('500 concurrent logins, 50 pairs sharing a code: one user per openid, one winner per code', async () => {
+    const openids = Array.from({ length: USERS }, (_, k) => `o_fault_${k}`)
+    const codes = Array.from({ length: 450 }, (_, i) => ({ code: mint(openids[i % USERS]!), openid: openids[i % USERS]! }))
+    // The last 50 codes are each sent twice in a row, so round-robin puts the two on different instances.
+    const requests = codes.flatMap((entry, i) => (i >= 400 ? [entry, entry] : [entry]))
+    expect(requests).toHaveLength(500)
+    const outcomes = await Promise.all(requests.map(({ code }) => lb.send('POST', '/auth/login', { code })))
+
+    const byCode = new Map<string, Outcome[]>()
+    outcomes.forEach((outcome, i) => byCode.set(requests[i]!.code, [...(byCode.get(requests[i]!.code) ?? []), outcome]))
+    for (const [i, { code, openid }] of codes.entries()) {
+      const results = byCode.get(code)!
+      const winners = results.filter(ok)
+      expect(winners, JSON.stringify(results)).toHaveLength(1)
+      if (i >= 400) expect(results.find((r) => !ok(r))).toMatchObject({ status: 400, body: { code: 'WX_CODE_USED' } })
+      const session = winners[0]!.body as Session
+      const known = userIdByOpenid.get(openid) ?? session.user.id
+      expect(session.user.id, `one user for ${openid}`).toBe(known)
+      userIdByOpenid.set(openid, known)
+      sessions.push(session)
+    }
+
+    expect(await query('SELECT openid FROM users GROUP BY openid HAVING count(*) > 1')).toEqual([])
+    const users = await query<{ id: string; openid: string }>('SELECT id, openid FROM users')
+    expect(new Map(users.map((u) => [u.openid, u.id]))).toEqual(userIdByOpenid)
+    const claims = await query<{ code_hash: string }>('SELECT code_hash FROM code_claims')
+    expect(new Set(claims.map((c) => c.code_hash))).toEqual(new Set(codes.map(({ code }) => sha256(code))))
+    // The claim is taken before WeChat is called: the losing twin never cost an upstream call.
+    expect(cluster.mock.state.calls.jscode2session).toBe(450)
+  }, 60_000)
+
+  it('30 concurrent phone bindings across instances share one WeChat access_token (Redis lock)', async () => {
+    const bindings = sessions.slice(0, 30).map((session, i) => ({ session, phone: `1390000${String(i).padStart(4, '0')}` }))
+    const outcomes = await Promise.all(
+      bindings.map(({ session, phone }) =>
+        lb.send('POST', '/auth/phone', { code: cluster.mock.state.mintPhoneCode(phone) }, { authorization: `Bearer ${session.token}` }),
+      ),
+    )
+    for (const [i, outcome] of outcomes.entries()) {
+      expect(outcome, JSON.stringify(outcome)).toMatchObject({ status: 200, body: { user: { phoneBound: true } } })
+      phoneByUser.set(bindings[i]!.session.user.id, bindings[i]!.phone)
+    }
+    expect(cluster.mock.state.calls.stable_token + cluster.mock.state.calls.token).toBe(1)
+  }, 60_000)
+
+  it('refresh storms (20 clients, one token) with logouts mid-storm and a SIGKILL: one rotation per token, revoked families stay dead', async () => {
+    const storms = sessions
+      .slice(30, 90)
+      .map((session, i) => ({ session, logout: i % 3 === 2, outcomes: [] as Outcome[], logoutOutcome: null as Outcome | null }))
+    const waves = [0, 1, 2, 3, 4, 5].map((w) => storms.slice(w * 10, w * 10 + 10))
+    const pending: Promise<unknown>[] = []
+    for (const [w, wave] of waves.entries()) {
+      for (const storm of wave) {
+        const refresh = () =>
+          lb.send('POST', '/auth/refresh', { refreshToken: storm.session.refreshToken }).then((o) => storm.outcomes.push(o))
+        for (let k = 0; k < 10; k++) pending.push(refresh())
+        if (storm.logout) {
+          pending.push(lb.send('POST', '/auth/logout', { refreshToken: storm.session.refreshToken }).then((o) => (storm.logoutOutcome = o)))
+        }
+        for (let k = 0; k < 10; k++) pending.push(refresh())
+      }
+      // Mid-run: wave 3 is on the wire when instance 2 dies.
+      if (w === 2) {
+        await new Promise((resolve) => setTimeout(resolve, 5))
+        await cluster.kill(KILLED)
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+    await Promise.all(pending)
+    expect(cluster.instances[KILLED]!.alive).toBe(false)
+
+    let cleanWinners = 0
+    for (const storm of storms) {
+      const winners = storm.outcomes.filter(ok)
+      expect(winners.length, JSON.stringify(storm.outcomes)).toBeLessThanOrEqual(1)
+      for (const outcome of storm.outcomes) {
+        if (outcome.connectionError) expect(outcome.instance).toBe(KILLED)
+        else if (!ok(outcome)) expect(outcome).toMatchObject({ status: 401, body: { code: 'AUTH_REFRESH_INVALID' } })
+      }
+      if (storm.logout && !storm.logoutOutcome?.connectionError) expect(storm.logoutOutcome?.status).toBe(204)
+      if (winners.length === 1) cleanWinners++
+
+      // A replay (the 19 others) or the logout revoked the family, in the database...
+      const [family] = await query<{ revoked_at: string | null }>(
+        'SELECT f.revoked_at FROM refresh_tokens t JOIN refresh_families f ON f.id = t.family_id WHERE t.hash = $1',
+        [sha256(storm.session.refreshToken)],
+      )
+      expect(family?.revoked_at, 'storm family revoked').not.toBeNull()
+      // ...so neither the spent token nor the winner's successor works, on any live instance.
+      const successor = (winners[0]?.body as Session | undefined)?.refreshToken
+      for (const refreshToken of [storm.session.refreshToken, ...(successor ? [successor] : [])]) {
+        expect(await lb.send('POST', '/auth/refresh', { refreshToken })).toMatchObject({
+          status: 401,
+          body: { code: 'AUTH_REFRESH_INVALID' },
+        })
+      }
+    }
+    // The kill hit a few storms; the others each had their one winner.
+    expect(cleanWinners).toBeGreaterThanOrEqual(40)
+    expect(storms.some((storm) => storm.outcomes.some((o) => o.connectionError !== null))).toBe(true)
+  }, 60_000)
+
+  it('a PostgreSQL restart: 503 STORE_UNAVAILABLE while down, service resumes, nothing lost or half-done', async () => {
+    const untouched = sessions.slice(90, 110)
+    const freshCodes = Array.from({ length: 10 }, (_, i) => mint(`o_fault_${i}`))
+    await cluster.postgres.stop()
+
+    const down = await Promise.all([
+      ...freshCodes.map((code) => lb.send('POST', '/auth/login', { code })),
+      ...untouched.map((s) => lb.send('POST', '/auth/refresh', { refreshToken: s.refreshToken })),
+    ])
+    for (const outcome of down) {
+      whileDown.add(outcome)
+      expect(outcome).toMatchObject({ status: 503, body: { code: 'STORE_UNAVAILABLE', message: expect.any(String) } })
+    }
+
+    await cluster.postgres.start()
+    // Each live instance's pool reconnects by itself.
+    for (const instance of cluster.instances.filter((i) => i.alive)) {
+      const deadline = Date.now() + 20_000
+      for (;;) {
+        const probe = await lb.sendTo(instance, 'POST', '/auth/login', { code: mint('o_fault_probe') })
+        if (probe.status === 200) break
+        whileDown.add(probe)
+        expect(Date.now(), `instance ${instance.index} still failing: ${JSON.stringify(probe)}`).toBeLessThan(deadline)
+        await new Promise((resolve) => setTimeout(resolve, 200))
+      }
+    }
+
+    // The refused requests left nothing half-done: the same codes and refresh tokens work now.
+    for (const code of freshCodes) expect(await lb.send('POST', '/auth/login', { code })).toMatchObject({ status: 200 })
+    for (const s of untouched)
+      expect(await lb.send('POST', '/auth/refresh', { refreshToken: s.refreshToken })).toMatchObject({ status: 200 })
+
+    // No account lost: every user, with the same id and phone binding, after a SIGKILL and a restart.
+    const users = await query<{ id: string; openid: string; phone: string | null }>(
+      "SELECT id, openid, phone FROM users WHERE openid LIKE 'o_fault_%'",
+    )
+    const byOpenid = new Map(users.filter((u) => u.openid !== 'o_fault_probe').map((u) => [u.openid, u.id]))
+    expect(byOpenid).toEqual(userIdByOpenid)
+    for (const [userId, phone] of phoneByUser) expect(users.find((u) => u.id === userId)?.phone).toBe(phone)
+    expect(await query('SELECT openid FROM users GROUP BY openid HAVING count(*) > 1')).toEqual([])
+  }, 60_000)
+
+  it('no 5xx from a live instance, and connection failures only on the killed one', () => {
+    expect(lb.outcomes.length).toBeGreaterThan(1500)
+    for (const outcome of lb.outcomes) {
+      if (outcome.connectionError !== null) expect(outcome.instance, JSON.stringify(outcome)).toBe(KILLED)
+      else if (!whileDown.has(outcome)) expect(outcome.status, JSON.stringify(outcome)).toBeLessThan(500)
+    }
+    // Backends logged no crash (stderr would show an unhandled error or a stack).
+    for (const instance of cluster.instances.filter((i) => i.alive))
+      expect(instance.output).not.toMatch(/Unhandled|TypeError|ReferenceError/)
+  })
+})
