@@ -9,10 +9,10 @@
 //      `node scripts/ensure-postgres.mjs --start` also runs one in the foreground and prints its URL.
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { freePort } from './free-port.mjs'
 
 const INSTALL_COMMAND = 'apt-get update && apt-get -o DPkg::Lock::Timeout=600 install -y postgresql'
 const DEBIAN_ROOT = '/usr/lib/postgresql'
@@ -47,17 +47,6 @@ export function ensurePostgresInstalled() {
   const installed = findPostgresBinDir()
   if (!installed) throw new Error(`initdb still not found under ${DEBIAN_ROOT} or on PATH after installing the Debian package`)
   return installed
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address()
-      server.close(() => resolve(port))
-    })
-  })
 }
 
 /** uid/gid of the `postgres` system user when we are root; `{}` (run as ourselves) otherwise. */

@@ -6,8 +6,9 @@
 // CLI: `node scripts/ensure-redis.mjs` only ensures it is installed;
 //      `node scripts/ensure-redis.mjs --start` also runs one in the foreground and prints its URL.
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
-import { connect, createServer } from 'node:net'
+import { connect } from 'node:net'
 import { pathToFileURL } from 'node:url'
+import { freePort } from './free-port.mjs'
 
 const INSTALL_COMMAND = 'apt-get update && apt-get install -y redis-server'
 
@@ -27,17 +28,6 @@ export function ensureRedisInstalled() {
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
   })
   if (!hasRedisServer()) throw new Error('redis-server still not on PATH after installing the Debian package')
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address()
-      server.close(() => resolve(port))
-    })
-  })
 }
 
 function ping(port) {

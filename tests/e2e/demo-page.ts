@@ -123,6 +123,21 @@ export async function openDemo(browser: Browser, env: E2eEnv, options: { goto?: 
   }
 }
 
+/** Opens a fresh demo page, runs `scenario` on it, and closes it (checking for page errors) whatever happens. */
+export async function withDemo(
+  browser: Browser,
+  env: E2eEnv,
+  scenario: (demo: DemoPage) => Promise<void>,
+  options: { goto?: boolean } = {},
+): Promise<void> {
+  const demo = await openDemo(browser, env, options)
+  try {
+    await scenario(demo)
+  } finally {
+    await demo.close()
+  }
+}
+
 /** Waits until the element's text satisfies `match` (a string it must contain, or a RegExp). */
 export async function waitForText(demo: DemoPage, selector: string, match: string | RegExp, timeout = 15_000): Promise<string> {
   await expect

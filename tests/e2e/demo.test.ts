@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { backendCalls, connectBrowser, type DemoPage, mockStats, openDemo, USER_ID, waitForText } from './demo-page'
+import { backendCalls, connectBrowser, type DemoPage, mockStats, openDemo, USER_ID, waitForText, withDemo } from './demo-page'
 import './env'
 
 const env = inject('e2e')
@@ -39,8 +39,7 @@ async function storageValues(demo: DemoPage): Promise<string> {
 
 describe('the H5 demo in chromium', () => {
   it('logs in silently, survives an expired token with one renewal and one replay, and logs out', async () => {
-    const demo = await openDemo(browser, env)
-    try {
+    await withDemo(browser, env, async (demo) => {
       // 1. Cold start: the page shows the session without any tap.
       await waitForText(demo, '#status', 'status: authenticated')
       const userLine = await waitForText(demo, '#user', USER_ID)
@@ -97,9 +96,7 @@ describe('the H5 demo in chromium', () => {
       })
       expect(reuse.status).toBe(401)
       await demo.screenshot('03-logged-out')
-    } finally {
-      await demo.close()
-    }
+    })
   })
 
   it('"Burst ×50" at cold start: one login for all fifty requests', async () => {
@@ -154,8 +151,7 @@ describe('the H5 demo in chromium', () => {
   })
 
   it('"Upload avatar" with an expired token: uni.uploadFile is replayed once and the backend counts the bytes', async () => {
-    const demo = await openDemo(browser, env)
-    try {
+    await withDemo(browser, env, async (demo) => {
       await waitForText(demo, '#status', 'status: authenticated')
       await expect.poll(() => demo.log()).toEqual(['GET /me → 200'])
       expect((await fetch(`${env.apiUrl}/dev/expire-tokens`, { method: 'POST' })).status).toBe(204)
@@ -172,14 +168,11 @@ describe('the H5 demo in chromium', () => {
       const renewals = [...demo.apiCalls('POST', '/auth/login', mark), ...demo.apiCalls('POST', '/auth/refresh', mark)]
       expect(renewals).toHaveLength(1)
       await demo.screenshot('05-upload-after-expiry')
-    } finally {
-      await demo.close()
-    }
+    })
   })
 
   it('"Bind phone" binds the number with the current token and never logs in again', async () => {
-    const demo = await openDemo(browser, env)
-    try {
+    await withDemo(browser, env, async (demo) => {
       await waitForText(demo, '#status', 'status: authenticated')
       const mark = demo.calls.length
       await demo.page.click('#phone-button')
@@ -190,8 +183,6 @@ describe('the H5 demo in chromium', () => {
       expect(binds[0]?.authorization).toMatch(/^Bearer /)
       expect(demo.apiCalls('POST', '/auth/login', mark)).toHaveLength(0)
       await demo.screenshot('06-phone-bound')
-    } finally {
-      await demo.close()
-    }
+    })
   })
 })

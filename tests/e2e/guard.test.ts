@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { connectBrowser, openDemo, waitForText } from './demo-page'
+import { connectBrowser, waitForText, withDemo } from './demo-page'
 import './env'
 
 const env = inject('e2e')
@@ -18,8 +18,7 @@ const tab = (label: string) => `.uni-tabbar__label:text-is("${label}")`
 
 describe('the navigation guard in the H5 demo', () => {
   it('the Orders tab opens for a logged-in user; after logout it shows the login page once, and Log in returns to it', async () => {
-    const demo = await openDemo(browser, env)
-    try {
+    await withDemo(browser, env, async (demo) => {
       await waitForText(demo, '#status', 'status: authenticated')
       await demo.page.click(tab('Orders'))
       await waitForText(demo, '#orders-note', 'your orders')
@@ -36,14 +35,11 @@ describe('the navigation guard in the H5 demo', () => {
       await waitForText(demo, '#orders-note', 'your orders')
       expect(demo.page.url()).toContain('pages/orders/index')
       expect(demo.apiCalls('POST', '/auth/login')).toHaveLength(logins + 1)
-    } finally {
-      await demo.close()
-    }
+    })
   })
 
   it('the wallet needs a bound phone: login page, Bind phone, then the wallet with its query', async () => {
-    const demo = await openDemo(browser, env)
-    try {
+    await withDemo(browser, env, async (demo) => {
       await waitForText(demo, '#status', 'status: authenticated')
       await demo.page.click('#wallet')
       await waitForText(demo, '#login-user', 'logged in')
@@ -53,20 +49,20 @@ describe('the navigation guard in the H5 demo', () => {
       expect(demo.page.url()).toContain('pages/wallet/index?from=home')
       expect(demo.apiCalls('POST', '/auth/login')).toHaveLength(1)
       await demo.screenshot('07-guard-wallet')
-    } finally {
-      await demo.close()
-    }
+    })
   })
 
   it('a launch straight into the guarded tab with a query waits for the silent login and stays there', async () => {
-    const demo = await openDemo(browser, env, { goto: false })
-    try {
-      await demo.page.goto(`${env.webUrl}/#/pages/orders/index?id=42`)
-      await waitForText(demo, '#orders-note', 'your orders')
-      expect(demo.page.url()).toContain('pages/orders/index?id=42')
-      expect(demo.apiCalls('POST', '/auth/login')).toHaveLength(1)
-    } finally {
-      await demo.close()
-    }
+    await withDemo(
+      browser,
+      env,
+      async (demo) => {
+        await demo.page.goto(`${env.webUrl}/#/pages/orders/index?id=42`)
+        await waitForText(demo, '#orders-note', 'your orders')
+        expect(demo.page.url()).toContain('pages/orders/index?id=42')
+        expect(demo.apiCalls('POST', '/auth/login')).toHaveLength(1)
+      },
+      { goto: false },
+    )
   })
 })
