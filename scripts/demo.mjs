@@ -10,6 +10,7 @@ import { createRequire } from 'node:module'
 import { createServer as createNetServer } from 'node:net'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { startDevBuild } from './dev-build.mjs'
 import { serveStatic } from './static-server.mjs'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -46,6 +47,8 @@ const urls = {
 
 /** Children that are running, for shutdown. */
 const children = new Set()
+/** The watch builds' stop functions. */
+const builds = []
 let stopping = false
 let webServer
 
@@ -132,18 +135,16 @@ function startChild(label, args, { format = (line) => line, ...spawnOptions }) {
   return child
 }
 
-/** Runs a one-shot command (the builds) to completion, output passed through. */
-function run(label, args, env) {
-  return new Promise((resolveRun, rejectRun) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] })
-    children.add(child)
-    child.on('error', rejectRun)
-    child.on('exit', (code, signal) => {
-      children.delete(child)
-      if (code === 0) resolveRun()
-      else rejectRun(new Error(`${label} failed (${signal ?? `exit code ${code}`})`))
-    })
+/** A development build that keeps watching (edits rebuild it), stopped with everything else. */
+async function build(platform, outputDir, env) {
+  const watch = startDevBuild({
+    platform,
+    cwd: ROOT,
+    env: { ...env, UNI_OUTPUT_DIR: outputDir },
+    waitFor: join(outputDir, platform ? 'app.json' : 'index.html'),
   })
+  builds.push(watch.stop)
+  await watch.ready
 }
 
 function stopChild(child) {
@@ -164,7 +165,7 @@ function stopChild(child) {
 async function shutdown(exitCode) {
   if (stopping) return
   stopping = true
-  await Promise.all([...children].map(stopChild))
+  await Promise.all([...children].map(stopChild), ...builds.map((stop) => stop()))
   if (webServer)
     await new Promise((resolveClose) => {
       webServer.close(() => resolveClose())
@@ -227,21 +228,14 @@ async function main() {
   await assertPortFree(ports.web, 'DEMO_WEB_PORT')
   if (new Set(Object.values(ports)).size !== 3) fail(`the three ports must differ: ${JSON.stringify(ports)}`)
 
-  // Development builds (so the page's timeline sees every request: request events exist in
-  // development builds only), wired to the local backend and mock (baked in at build time).
-  const buildEnv = {
-    ...process.env,
-    NODE_ENV: 'development',
-    VITE_API_BASE: urls.api,
-    VITE_WECHAT_MOCK: urls.mock,
-  }
-  delete buildEnv.UNI_OUTPUT_DIR
-  const uni = join(ROOT, 'scripts', 'uni.mjs')
+  // Development builds that keep watching (so the page's timeline sees every request: request
+  // events exist in development builds only), wired to the local backend and mock (baked in).
+  const buildEnv = { ...process.env, VITE_API_BASE: urls.api, VITE_WECHAT_MOCK: urls.mock }
   console.log(`[demo] building H5 (API ${urls.api}, mock WeChat ${urls.mock})…`)
-  await run('H5 build', [uni, 'build'], buildEnv)
+  await build(undefined, H5_DIR, buildEnv)
   if (stopping) return
   console.log('[demo] building mp-weixin…')
-  await run('mp-weixin build', [uni, 'build', '-p', 'mp-weixin'], buildEnv)
+  await build('mp-weixin', MP_DIR, buildEnv)
   if (stopping) return
 
   // The backend and the mock run their TypeScript through tsx's loader in one process each, so a

@@ -13,16 +13,18 @@ const UNI = fileURLToPath(new URL('uni.mjs', import.meta.url))
 /**
  * `ready` resolves once `waitFor` (a file of the output) exists after the first build: the watcher
  * prints its "Build complete" before the files are written.
- * @param {{ platform?: string, env: NodeJS.ProcessEnv, cwd?: string, waitFor: string }} options
+ * `onOutput` sees the watcher's output (rebuilds and their errors included).
+ * @param {{ platform?: string, env: NodeJS.ProcessEnv, cwd?: string, waitFor: string, onOutput?: (text: string) => void }} options
  * @returns {{ ready: Promise<void>, stop(): Promise<void> }}
  */
-export function startDevBuild({ platform, env, cwd, waitFor }) {
+export function startDevBuild({ platform, env, cwd, waitFor, onOutput }) {
   const args = [UNI, 'build', '--watch', ...(platform ? ['-p', platform] : [])]
   const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   const exited = new Promise((resolve) => child.once('exit', resolve))
   const built = new Promise((resolve, reject) => {
     const onData = (chunk) => {
+      onOutput?.(chunk.toString())
       output += chunk.toString()
       if (output.includes('DONE  Build complete')) resolve()
       // A failed first build keeps watching for a fix: report it instead of waiting forever.
