@@ -137,11 +137,16 @@ function startChild(label, args, { format = (line) => line, ...spawnOptions }) {
 
 /** A development build that keeps watching (edits rebuild it), stopped with everything else. */
 async function build(platform, outputDir, env) {
+  const label = platform ?? 'h5'
   const watch = startDevBuild({
     platform,
     cwd: ROOT,
     env: { ...env, UNI_OUTPUT_DIR: outputDir },
     waitFor: join(outputDir, platform ? 'app.json' : 'index.html'),
+    // Rebuilds after an edit, and their errors, show up with the rest of the demo's output.
+    onOutput: (text) => {
+      for (const line of text.split('\n')) if (line.trim()) process.stdout.write(`[${label} build] ${line}\n`)
+    },
   })
   builds.push(watch.stop)
   await watch.ready
