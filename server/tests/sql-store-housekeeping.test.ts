@@ -44,4 +44,15 @@ describe.each(ENGINES)('SqlStore housekeeping: $name', (engine) => {
     expect((await db.selectFrom('refresh_families').select('id').execute()).map((r) => r.id)).toEqual([live])
     expect((await store.consumeRefreshToken('lives')).status).toBe('ok')
   })
+
+  it('purges again as soon as one interval has passed since the last purge', async () => {
+    const db = await engine.open()
+    opened.push(db)
+    let now = 1_800_000_000_000
+    const store = new SqlStore({ db, engine: engine.name, now: () => now, purgeIntervalMs: 60_000 })
+    await store.claimCode('expires-soon', 1000) // purges (nothing yet) and claims
+    now += 60_000
+    await store.claimCode('later', 600_000)
+    expect(await db.selectFrom('code_claims').select('expires_at').execute()).toEqual([{ expires_at: now + 600_000 }])
+  })
 })

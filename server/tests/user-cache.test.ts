@@ -46,4 +46,15 @@ describe.each(KINDS)('user lookups served from memory: $name', (kind) => {
     await a.setUserPhone(user.id, '13900139000')
     expect((await b.getUserById(user.id))?.phone).toBe('13900139000')
   })
+
+  it('with TTL 0 every lookup reads the database, even after the wall clock stepped back', async () => {
+    const shared = randomUUID()
+    const a = await open(shared, 0)
+    const b = await open(shared, 0)
+    const user = await a.upsertUser({ openid: 'o-clock-back' })
+    expect((await b.getUserById(user.id))?.phone).toBeNull()
+    await a.setUserPhone(user.id, '13700137000')
+    now -= 1000 // an NTP step: Date.now() can go backwards
+    expect((await b.getUserById(user.id))?.phone).toBe('13700137000')
+  })
 })

@@ -31,7 +31,7 @@ export function isStoreUnreachable(error: unknown): boolean {
   if (CONNECTION_MESSAGES.some((message) => error.message.includes(message))) return true
   // AggregateError (e.g. connecting to every address of `localhost` failed) and wrapped causes.
   if (error instanceof AggregateError && error.errors.some(isStoreUnreachable)) return true
-  return error.cause !== undefined && error.cause !== error && isStoreUnreachable(error.cause)
+  return error.cause !== error && isStoreUnreachable(error.cause)
 }
 
 /** A unique constraint refused a row: another writer got there first. */

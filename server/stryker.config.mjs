@@ -1,0 +1,30 @@
+// @ts-check
+/**
+ * Mutation testing of the backend's token and store logic (`npm run test:mutation:server` at the
+ * repository root): every mutant is a small change of behaviour the suites must notice. The run
+ * works in server/ (its own temp dir and reports, apart from the client's run at the root).
+ * Incremental: only mutants whose code or covering tests changed run again; the state file is
+ * committed. scripts/mutation-score.mjs writes the committed score file from the JSON report.
+ * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
+ */
+export default {
+  testRunner: 'vitest',
+  // Every suite listed there is about this code: no need for vitest's related-file search.
+  vitest: { configFile: 'vitest.mutation.config.ts', related: false },
+  // Whole files: sql-store.ts beyond rotation, revocation and code claims costs little more.
+  mutate: ['src/tokens/**/*.ts', 'src/auth/issue-session.ts', 'src/store/sql-store.ts', 'src/store/hash.ts', 'src/store/store-errors.ts'],
+  coverageAnalysis: 'perTest',
+  incremental: true,
+  incrementalFile: '../mutation/server-incremental.json',
+  reporters: ['clear-text', 'progress', 'json', 'html'],
+  jsonReporter: { fileName: '../test-results/mutation-server/mutation.json' },
+  htmlReporter: { fileName: '../test-results/mutation-server/mutation.html' },
+  thresholds: { high: 90, low: 85, break: 85 },
+  // Two shared cores: each test runner starts its own redis-server and PostgreSQL cluster.
+  concurrency: 2,
+  // Static mutants (module constants, code run while a suite starts) run every test in a fresh module
+  // graph: on a busy machine far longer than one test, and a false timeout would count as detected.
+  timeoutMS: 60_000,
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+}
