@@ -2,6 +2,7 @@
 import type { Summary } from './b1-b2-launch'
 import type { ModuleBreakdown } from './b4-modules'
 import type { Contender, RelaunchContender } from './contenders/apps'
+import { benchSection, END, readScore, START } from '../scripts/mutation-score.mjs'
 
 type Results = Record<string, any>
 const f = (v: number, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : '–')
@@ -175,8 +176,15 @@ export function renderMarkdown(r: Results): string {
     '',
     `Target \`GET /me\` ≥ 0.5× the bare route: SQLite ${verdict(b5.meRatio.sqlite >= 0.5, x(b5.meRatio.sqlite))}, PostgreSQL ${verdict(b5.meRatio.postgres >= 0.5, x(b5.meRatio.postgres))}. Target login overhead ≤ 1 ms p50: SQLite ${verdict(seq.overhead <= 1, `${f(seq.overhead, 2)} ms`)}, PostgreSQL ${verdict(seq.overheadPostgres <= 1, `${f(seq.overheadPostgres, 2)} ms`)}.`,
     '',
+    ...mutationSection(),
   )
   return `${lines.join('\n')}\n`
+}
+
+/** The committed mutation score beside the measured figures (`npm run test:mutation` refreshes it between bench runs). */
+function mutationSection(): string[] {
+  const score = readScore()
+  return score ? [START, ...benchSection(score), END, ''] : []
 }
 
 /** Per-module bytes of ours (esbuild metafile), the default install next to the one with guard and phone. */
