@@ -258,7 +258,6 @@ export function createAuthEngine(host: EngineHost, options?: EngineOptions): Aut
     error = null
     // Confirmed by the check, or created by a fresh login: either way, no need to check again this run.
     checked = true
-    rechecking = false
     if (result) {
       const lifetime = result.expiresIn ? result.expiresIn * 1000 : 0
       const previous = session || ({} as Partial<Session>)
@@ -281,7 +280,8 @@ export function createAuthEngine(host: EngineHost, options?: EngineOptions): Aut
   function join(reason: LoginReason, generation?: number): Promise<Session> {
     if (inflight) return inflight.promise
     const wait = retryAt - clock.now()
-    if (wait > 0) return Promise.reject(new AuthError('LOGIN_BACKOFF', `${failures} failed logins; next try in ${wait} ms`, error, wait))
+    if (wait > 0)
+      return Promise.reject(new AuthError('LOGIN_BACKOFF', `login failed ${failures}× in a row; next try in ${wait} ms`, error, wait))
     return start(reason, generation)
   }
 

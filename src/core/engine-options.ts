@@ -67,6 +67,10 @@ function assertEngineOption(key: string, value: unknown): void {
       ? value === 'background' || value === 'blocking'
       : typeof value === typeof fallback &&
         (typeof value === 'string' ? value !== '' : (value as number) >= (key === 'loginTimeoutMs' ? 1 : 0) && (value as number) < 2 ** 31)
-  if (!valid)
-    throw new AuthError('INVALID_OPTIONS', `engine.${key} = ${JSON.stringify(value)} is invalid (default ${JSON.stringify(fallback)})`)
+  if (!valid) throw new AuthError('INVALID_OPTIONS', `engine.${key} = ${show(value)} is invalid (default ${show(fallback)})`)
+}
+
+/** JSON for strings, plain text for numbers (JSON would print NaN and Infinity as null). */
+function show(value: unknown): string {
+  return typeof value === 'number' ? String(value) : JSON.stringify(value)
 }

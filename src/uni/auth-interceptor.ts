@@ -45,8 +45,10 @@ export function installAuthInterceptor(config: AuthConfig, engine: AuthEngine, i
         Object.assign(options, resumed.snapshot)
       }
       const url = options.url
-      const absolute = typeof url === 'string' && isAbsolute(url)
-      if (typeof url === 'string' && !absolute && config.baseUrl) options.url = joinUrl(config.baseUrl, url)
+      // A URL that is not a string (a URL object, nothing) cannot be scoped: it goes out untouched.
+      if (typeof url !== 'string') return
+      const absolute = isAbsolute(url)
+      if (!absolute && config.baseUrl) options.url = joinUrl(config.baseUrl, url)
       // A relative URL stays on the app's own API (or origin, on H5): only absolute ones can leave it.
       if (config.skips(options) || (absolute && !inScope(config.tokenScope, url))) return
       const snapshot = { ...options }

@@ -79,7 +79,7 @@ describe('engine options: development builds refuse values that would hang or sp
     expect(isAuthError(error)).toBe(true)
     expect(error).toMatchObject({
       code: 'INVALID_OPTIONS',
-      message: `engine.${key} = ${JSON.stringify(value)} is invalid (default ${fallback})`,
+      message: `engine.${key} = ${typeof value === 'number' ? String(value) : JSON.stringify(value)} is invalid (default ${fallback})`,
     })
   })
 

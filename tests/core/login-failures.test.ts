@@ -58,7 +58,7 @@ describe('a failed login says what failed', () => {
     await engine.ensureSession().catch(() => {})
     const second = await failure(engine.ensureSession())
     const paused = (await failure(engine.ensureSession())) as AuthError
-    expect(paused).toMatchObject({ code: 'LOGIN_BACKOFF', message: '2 failed logins; next try in 1000 ms', retryAfterMs: 1000 })
+    expect(paused).toMatchObject({ code: 'LOGIN_BACKOFF', message: 'login failed 2× in a row; next try in 1000 ms', retryAfterMs: 1000 })
     expect(paused.cause).toBe(second)
   })
 })

@@ -171,7 +171,7 @@ describe('backoff and the server’s Retry-After', () => {
     await expect(h.engine.ensureSession()).rejects.toMatchObject({
       code: 'LOGIN_BACKOFF',
       retryAfterMs: 4000,
-      message: '1 failed logins; next try in 4000 ms',
+      message: 'login failed 1× in a row; next try in 4000 ms',
     })
     expect(h.counts.login).toBe(1)
     clock.time += 4000

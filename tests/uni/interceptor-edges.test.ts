@@ -140,11 +140,13 @@ describe('URLs that are not strings', () => {
   it.each([
     ['a number', 42],
     ['a URL object', new URL(`${API}/orders`)],
-  ])('%s is passed on to uni as it is, without the plugin throwing', async (_, url) => {
+  ])('%s is passed on to uni as it is, without the token (it cannot be scoped) and without the plugin throwing', async (_, url) => {
     const h = await setupUni()
     await h.auth.engine.ensureSession()
     expect(() => h.uni.request({ url: url as never, success: () => {} })).not.toThrow()
-    expect(sentOptions(h.wx.calls.of('request').at(-1)!).url).toBe(url)
+    const sent = sentOptions(h.wx.calls.of('request').at(-1)!)
+    expect(sent.url).toBe(url)
+    expect(sent.header?.Authorization).toBeUndefined()
     await flush()
   })
 })
