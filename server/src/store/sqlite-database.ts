@@ -54,12 +54,12 @@ export async function openSqlite(filename: string): Promise<Kysely<Database>> {
   if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true })
   const database = new BetterSqlite3(filename)
   try {
-    database.pragma('journal_mode = WAL')
+    database.pragma('busy_timeout = 5000')
+    await whileBusy(() => database.pragma('journal_mode = WAL'))
     // In WAL mode, NORMAL keeps every commit across a crash or kill of the process and across
     // restarts, and the file consistent on power loss; only a power cut or OS crash may roll back
     // the last commits. FULL would add one fsync (~0.5 ms here) to each of the login's three commits.
     database.pragma('synchronous = NORMAL')
-    database.pragma('busy_timeout = 5000')
     database.pragma('foreign_keys = ON')
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) })
     database.exec('BEGIN IMMEDIATE')
@@ -74,5 +74,21 @@ export async function openSqlite(filename: string): Promise<Kysely<Database>> {
   } catch (error) {
     database.close()
     throw error
+  }
+}
+
+/**
+ * Switching a new file to WAL needs it to itself for a moment, and SQLite answers SQLITE_BUSY at once
+ * (without its busy handler) while another process does the same: retry for up to the busy timeout.
+ */
+async function whileBusy(action: () => unknown, timeoutMs = 5000): Promise<void> {
+  for (let waited = 0; ; waited += 25) {
+    try {
+      action()
+      return
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'SQLITE_BUSY' || waited >= timeoutMs) throw error
+      await new Promise((resolve) => setTimeout(resolve, 25))
+    }
   }
 }
