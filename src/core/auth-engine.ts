@@ -237,13 +237,16 @@ export function createAuthEngine(host: EngineHost, options?: EngineOptions): Aut
     clock.clearTimeout(flight.timer)
     const now = clock.now()
     const failed = isAuthError(result)
-    emit({
-      type: 'login-end',
-      login: flight.id,
-      ms: now - flight.startedAt,
-      outcome: failed ? 'failed' : !result ? 'confirmed' : result.refreshed ? 'refreshed' : 'logged-in',
-      error: failed ? result : undefined,
-    })
+    // Reported after the state moved on: a listener that starts another attempt (a 401 landing now)
+    // sees the login ended and leaves the status to the new attempt.
+    const reportEnd = () =>
+      emit({
+        type: 'login-end',
+        login: flight.id,
+        ms: now - flight.startedAt,
+        outcome: failed ? 'failed' : !result ? 'confirmed' : result.refreshed ? 'refreshed' : 'logged-in',
+        error: failed ? result : undefined,
+      })
     if (failed) {
       failures++
       // The first failure is retried at once, then the pause doubles. A server's Retry-After wins if longer.
@@ -251,6 +254,7 @@ export function createAuthEngine(host: EngineHost, options?: EngineOptions): Aut
       retryAt = now + Math.max(pause, result.retryAfterMs || 0)
       error = result
       setStatus('failed')
+      reportEnd()
       flight.reject(result)
       return
     }
@@ -272,6 +276,7 @@ export function createAuthEngine(host: EngineHost, options?: EngineOptions): Aut
       })
     }
     setStatus('authenticated')
+    reportEnd()
     if (usable(session)) flight.resolve(session)
     else flight.reject(new AuthError('LOGIN_EXCHANGE_FAILED', 'the token was refused while being confirmed'))
   }

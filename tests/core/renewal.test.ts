@@ -157,6 +157,22 @@ describe('401 recovery: which 401s withdraw the token', () => {
       message: 'the token was refused while being confirmed',
     })
   })
+
+  it('a login started by a login-end listener owns the status: it reads logging-in until that login ends', async () => {
+    const storage = createMemoryStorage()
+    await createHarness({ storage }).engine.ensureSession()
+    const gate = deferred<TokenGrant>()
+    const h = createHarness({ storage, sessionCheck: 'blocking', login: () => gate.promise })
+    h.engine.subscribe((e) => {
+      if (e.type === 'login-end' && e.outcome === 'confirmed') void h.engine.recover(1).catch(() => {})
+    })
+    await h.engine.ensureSession().catch(() => {})
+    expect(h.engine.attempt).toBe(2)
+    expect(h.engine.status).toBe('logging-in')
+    gate.resolve({ token: 'renewed' })
+    await expect(h.engine.ensureSession()).resolves.toMatchObject({ token: 'renewed' })
+    expect(h.engine.status).toBe('authenticated')
+  })
 })
 
 describe('backoff and the server’s Retry-After', () => {
