@@ -28,13 +28,15 @@ export interface UniAuthOptions {
    */
   refresh?: string | RefreshExchange
   /**
-   * Who hears of a `logout()` (best effort, never awaited): a URL receiving a POST `{ refreshToken }`
-   * with the ended session's token, or a function of the ended session. @default none
+   * Who hears of a `logout()` (best effort, never awaited): a URL receiving a POST with the ended
+   * session's token (and `{ refreshToken }` when it had one), or a function of the ended session.
+   * @default none
    */
   logout?: string | ((session: Session) => Promise<unknown>)
   /**
    * Prefixed to relative URLs. The token only goes to URLs under it (or, without it, to the origin of
-   * an absolute `login` URL). @example 'https://api.example.com'
+   * an absolute `login` URL; with a relative or function `login` and no `baseUrl`, to every URL, so
+   * set it whenever the app calls other hosts). @example 'https://api.example.com'
    */
   baseUrl?: string
   /**
@@ -163,7 +165,7 @@ export function normalizeOptions(options: UniAuthOptions): AuthConfig {
     refresh: endpoint(refresh, (url) => (refreshToken: string) => requestGrant(api, url, { refreshToken })),
     notifyLogout: endpoint(
       logout,
-      (url) => (ended: Session) => postJson(api, url, { refreshToken: ended.refreshToken }, header(ended.token)),
+      (url) => (ended: Session) => postJson(api, url, ended.refreshToken ? { refreshToken: ended.refreshToken } : {}, header(ended.token)),
     ),
     header,
     isAuthFailure: options.isAuthFailure ?? DEFAULTS.isAuthFailure,

@@ -188,6 +188,14 @@ describe('URLs and the token’s scope', () => {
     expect(takeMarker(sent[0]!)).toEqual({ kind: 'bypass' })
   })
 
+  it('a logout URL posts an empty body for a session without a refresh token (a backend schema refuses null)', async () => {
+    const { uni, sent } = fakeUni({})
+    const config = normalize({ baseUrl: 'https://api.test', logout: '/auth/logout', host: { uni } })
+    await config.notifyLogout?.({ ...session, refreshToken: null })
+    expect(sent[0]?.data).toEqual({})
+    expect(sent[0]?.header).toMatchObject({ Authorization: 'Bearer tok' })
+  })
+
   it('endpoint functions are used as they are', () => {
     const login = async () => ({ token: 't' })
     const refresh = async () => ({ token: 't' })

@@ -70,8 +70,11 @@ describe('createAuth wires the engine to uni-app', () => {
 describe('logout()', () => {
   afterEach(() => vi.restoreAllMocks())
 
-  it('tells the backend with the ended session’s refresh token and token', async () => {
-    const h = await setupUni({ logout: '/auth/logout' })
+  it.each([
+    ['with a refresh token', 'rt-1', { refreshToken: 'rt-1' }],
+    ['without one (an empty body, never a null)', undefined, {}],
+  ])('tells the backend with the ended session’s token, %s', async (_name, refreshToken, body) => {
+    const h = await setupUni({ logout: '/auth/logout', login: async () => ({ token: 'tk-1', refreshToken }) })
     const session = await h.auth.engine.ensureSession()
     h.auth.logout()
     await flush()
@@ -80,7 +83,7 @@ describe('logout()', () => {
       .map(sentOptions)
       .find((o) => o.url === `${API}/auth/logout`)
     expect(notice).toMatchObject({ method: 'POST', header: { Authorization: `Bearer ${session.token}` } })
-    expect(notice?.data).toEqual({ refreshToken: session.refreshToken })
+    expect(notice?.data).toEqual(body)
     expect(h.auth.engine.session).toBeNull()
   })
 
