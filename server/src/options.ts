@@ -68,7 +68,7 @@ export interface UniMpAuthOptions {
    * client, still sending, sees the answer instead of a reset connection. @default 4194304 (4 MiB)
    */
   drainLimitBytes?: number
-  /** Registers POST /dev/expire-tokens. Never in production. @default false */
+  /** Registers POST /dev/expire-tokens. Refused when `NODE_ENV` is `production`. @default false */
   devEndpoints?: boolean
   /** Route prefix, e.g. `/api`. */
   prefix?: string
@@ -120,6 +120,10 @@ export function resolveOptions(options: UniMpAuthOptions): AuthConfig {
   const tokenEndpoint = options.wx.tokenEndpoint ?? DEFAULTS.wx.tokenEndpoint
   if (tokenEndpoint !== 'stable' && tokenEndpoint !== 'legacy') {
     throw new ConfigError(`uniMpAuth: wx.tokenEndpoint must be "stable" or "legacy", got "${tokenEndpoint}"`)
+  }
+  // The same rule the standalone server applies to AUTH_DEV_ENDPOINTS: an app embedding the plugin gets it too.
+  if (options.devEndpoints && process.env.NODE_ENV === 'production') {
+    throw new ConfigError('uniMpAuth: devEndpoints lets anyone expire tokens and is refused when NODE_ENV is production')
   }
   const limits = options.rateLimit ?? {}
   return {

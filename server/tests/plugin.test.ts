@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { buildMockWechat, type MockWechat } from '../mock-wechat/app.js'
 import { ConfigError } from '../src/config.js'
 import { type UniMpAuthOptions, uniMpAuth } from '../src/index.js'
@@ -93,5 +93,25 @@ describe('uniMpAuth options are checked when registered', async () => {
       )
     expect(failure).toBeInstanceOf(ConfigError)
     expect((failure as Error).message).toMatch(message)
+  })
+
+  it('devEndpoints is refused in production and allowed elsewhere', async () => {
+    const register = () =>
+      Fastify()
+        .register(uniMpAuth, { ...valid, devEndpoints: true })
+        .ready()
+        .then(
+          () => undefined,
+          (error: unknown) => error,
+        )
+    vi.stubEnv('NODE_ENV', 'production')
+    try {
+      const failure = await register()
+      expect(failure).toBeInstanceOf(ConfigError)
+      expect((failure as Error).message).toMatch(/devEndpoints .* refused when NODE_ENV is production/)
+    } finally {
+      vi.unstubAllEnvs()
+    }
+    expect(await register()).toBeUndefined()
   })
 })
