@@ -1,17 +1,31 @@
 #!/usr/bin/env node
-// Turns Stryker's JSON report of the server run into the committed score file
-// (mutation/server-score.json): the total and one row per mutated file, in Stryker's own terms
-// (score = detected / (detected + survived + no coverage); detected = killed + timed out).
-import { readFileSync, writeFileSync } from 'node:fs'
+// The backend's committed mutation score, mutation/server-score.json.
+//   node server/scripts/mutation-score.mjs [report] [score file]   after `npm run test:mutation:server`: Stryker's JSON
+//                                                               report → the total and one row per mutated file, in
+//                                                               Stryker's own terms (score = detected / (detected +
+//                                                               survived + no coverage); detected = killed + timed out),
+//                                                               with a sha256 of every mutated source
+//   node server/scripts/mutation-score.mjs check                 in `npm test`: fails when the committed score is below
+//                                                               the threshold or was measured on other sources
+// The run takes minutes, too slow for every `npm test`; the hashes keep the committed score honest.
+import { createHash } from 'node:crypto'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { globSync } from 'tinyglobby'
+import stryker from '../stryker.config.mjs'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
-const reportPath = process.argv[2] ?? `${root}test-results/mutation-server/mutation.json`
-const scorePath = process.argv[3] ?? `${root}mutation/server-score.json`
+const server = fileURLToPath(new URL('..', import.meta.url))
+/** The score `npm test` demands, in percent (Stryker's `break` threshold stops a run below it). */
+const THRESHOLD = stryker.thresholds.break
+const RERUN = 'npm run test:mutation:server'
+const defaultScorePath = `${root}mutation/server-score.json`
 
 const STATUSES = ['Killed', 'Timeout', 'Survived', 'NoCoverage', 'RuntimeError', 'CompileError', 'Ignored']
+/** Line endings normalized, so a checkout with CRLF hashes like the one that measured. */
+const sha256 = (text) => createHash('sha256').update(text.replace(/\r\n/g, '\n')).digest('hex')
 
-function tally(mutants) {
+function tally(mutants, reportPath) {
   const counts = Object.fromEntries(STATUSES.map((status) => [status, 0]))
   for (const { status } of mutants) {
     if (!(status in counts)) throw new Error(`Unknown mutant status "${status}" in ${reportPath}`)
@@ -31,14 +45,56 @@ function tally(mutants) {
   }
 }
 
-const report = JSON.parse(readFileSync(reportPath, 'utf8'))
-const files = Object.entries(report.files).sort(([a], [b]) => a.localeCompare(b))
-const score = {
-  tool: 'StrykerJS',
-  total: tally(files.flatMap(([, file]) => file.mutants)),
-  files: Object.fromEntries(files.map(([path, file]) => [`server/${path}`, tally(file.mutants)])),
+function write(reportPath = `${root}test-results/mutation-server/mutation.json`, scorePath = defaultScorePath) {
+  const report = JSON.parse(readFileSync(reportPath, 'utf8'))
+  const files = Object.entries(report.files).sort(([a], [b]) => a.localeCompare(b))
+  const score = {
+    tool: 'StrykerJS',
+    about: `Written by \`${RERUN}\` and checked by \`npm test\`: the score must stay ≥ threshold, and every file's sha256 must match the source (rerun after changing one).`,
+    threshold: THRESHOLD,
+    total: tally(
+      files.flatMap(([, file]) => file.mutants),
+      reportPath,
+    ),
+    files: Object.fromEntries(
+      files.map(([path, file]) => [`server/${path}`, { ...tally(file.mutants, reportPath), sha256: sha256(file.source) }]),
+    ),
+  }
+  writeFileSync(scorePath, `${JSON.stringify(score, null, 2)}\n`)
+  const rows = Object.entries(score.files).map(([path, { sha256: _, ...t }]) => ({ file: path, ...t }))
+  console.table([...rows, { file: 'total', ...score.total }])
 }
-writeFileSync(scorePath, `${JSON.stringify(score, null, 2)}\n`)
 
-const rows = Object.entries(score.files).map(([path, t]) => ({ file: path, ...t }))
-console.table([...rows, { file: 'total', ...score.total }])
+function check(scorePath = defaultScorePath) {
+  if (!existsSync(scorePath)) fail(`${scorePath} is missing: run ${RERUN} and commit mutation/`)
+  const score = JSON.parse(readFileSync(scorePath, 'utf8'))
+  const problems = []
+  if (!(score.total?.score >= THRESHOLD))
+    problems.push(`the committed server mutation score ${score.total?.score} % is below ${THRESHOLD} %`)
+  const expected = globSync(stryker.mutate, { cwd: server })
+    .map((file) => `server/${file}`)
+    .sort()
+  const recorded = Object.keys(score.files)
+  const added = expected.filter((file) => !recorded.includes(file))
+  const removed = recorded.filter((file) => !expected.includes(file))
+  const changed = expected.filter(
+    (file) => recorded.includes(file) && score.files[file].sha256 !== sha256(readFileSync(`${root}${file}`, 'utf8')),
+  )
+  if (added.length > 0) problems.push(`not measured yet: ${added.join(', ')}`)
+  if (removed.length > 0) problems.push(`measured but no longer mutated: ${removed.join(', ')}`)
+  if (changed.length > 0) problems.push(`changed since the score was measured: ${changed.join(', ')}`)
+  if (problems.length > 0)
+    fail(`${problems.join('\n')}\nRun ${RERUN} (incremental: only the changed code is mutated again) and commit mutation/.`)
+  console.log(
+    `Server mutation score ${score.total.score} % (≥ ${THRESHOLD} %), measured on the current sources of ${expected.length} files.`,
+  )
+}
+
+function fail(message) {
+  console.error(`\n${message}`)
+  process.exit(1)
+}
+
+const [command, ...args] = process.argv.slice(2)
+if (command === 'check') check(...args)
+else write(command, ...args)
