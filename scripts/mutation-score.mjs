@@ -190,7 +190,7 @@ export function benchSection(score) {
   return [
     '## Mutation score (the committed `mutation/score.json`, from `npm run test:mutation`; not measured by this run)',
     '',
-    `StrykerJS mutates the client's core and runs the fast suites (\`unit\`, \`uni-runtime\`) against every mutant: **${score.score.toFixed(2)} %** of ${score.mutants} mutants are detected (\`npm test\` requires ≥ ${score.threshold} %). Of the ${score.survivors.length} survivors, ${equivalent} are listed as equivalent (no observable behaviour differs) in \`mutation/equivalent-mutants.md\`.${run}`,
+    `StrykerJS mutates the client's core and runs the fast suites (\`unit\`, \`uni-runtime\`) against every mutant: **${score.score.toFixed(2)} %** of ${score.mutants} mutants are detected (\`npm test\` requires ≥ ${score.threshold} %). Of the ${score.survivors.length} undetected (${score.survived} survived, ${score.noCoverage} not covered), ${equivalent} are listed as equivalent (no observable behaviour differs) in \`mutation/equivalent-mutants.md\`.${run}`,
     '',
     markdownTable(score),
   ]
