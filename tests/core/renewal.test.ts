@@ -143,15 +143,20 @@ describe('401 recovery: which 401s withdraw the token', () => {
     expect(reasons).toEqual(['cold-start', 'unauthorized', 'unauthorized'])
   })
 
-  it('a 401 for the token while its check is ending refuses the check’s waiters instead of handing them the refused token', async () => {
+  /** A relaunch whose blocking check ends confirmed, and a 401 for that token landing as the end is reported. */
+  async function checkEndingIn401() {
     const storage = createMemoryStorage()
     await createHarness({ storage }).engine.ensureSession()
     const gate = deferred<TokenGrant>()
     const h = createHarness({ storage, sessionCheck: 'blocking', login: () => gate.promise })
-    // The 401 lands while the check's end is being reported, before its waiters are settled.
     h.engine.subscribe((e) => {
       if (e.type === 'login-end' && e.outcome === 'confirmed') void h.engine.recover(1).catch(() => {})
     })
+    return { h, gate }
+  }
+
+  it('a 401 for the token while its check is ending refuses the check’s waiters instead of handing them the refused token', async () => {
+    const { h } = await checkEndingIn401()
     await expect(h.engine.ensureSession()).rejects.toMatchObject({
       code: 'LOGIN_EXCHANGE_FAILED',
       message: 'the token was refused while being confirmed',
@@ -159,13 +164,7 @@ describe('401 recovery: which 401s withdraw the token', () => {
   })
 
   it('a login started by a login-end listener owns the status: it reads logging-in until that login ends', async () => {
-    const storage = createMemoryStorage()
-    await createHarness({ storage }).engine.ensureSession()
-    const gate = deferred<TokenGrant>()
-    const h = createHarness({ storage, sessionCheck: 'blocking', login: () => gate.promise })
-    h.engine.subscribe((e) => {
-      if (e.type === 'login-end' && e.outcome === 'confirmed') void h.engine.recover(1).catch(() => {})
-    })
+    const { h, gate } = await checkEndingIn401()
     await h.engine.ensureSession().catch(() => {})
     expect(h.engine.attempt).toBe(2)
     expect(h.engine.status).toBe('logging-in')
