@@ -13,6 +13,14 @@ function handClock(start = 0) {
 }
 
 const withdrawals = (h: Harness) => h.events.filter((e): e is Extract<AuthEvent, { type: 'session' }> => e.type === 'session' && !e.session)
+/** Logins answering `t1`, `t2`, …, except the second, which fails (a renewal that fails). */
+function failingSecondLogin() {
+  let calls = 0
+  return async (): Promise<TokenGrant> => {
+    if (++calls === 2) throw new Error('renewal failed')
+    return { token: `t${calls}` }
+  }
+}
 let issued = 0
 const grant =
   (extra: Partial<TokenGrant> = {}) =>
@@ -104,13 +112,7 @@ describe('401 recovery: which 401s withdraw the token', () => {
   })
 
   it('a second 401 for a token already withdrawn withdraws nothing more, and retries the renewal', async () => {
-    let calls = 0
-    const h = createHarness({
-      login: async () => {
-        if (++calls === 2) throw new Error('renewal failed')
-        return { token: `t${calls}` }
-      },
-    })
+    const h = createHarness({ login: failingSecondLogin() })
     const { generation } = await h.engine.ensureSession()
     await expect(h.engine.recover(generation)).rejects.toMatchObject({ code: 'LOGIN_EXCHANGE_FAILED' })
     await expect(h.engine.recover(generation)).resolves.toMatchObject({ token: 't3' })
@@ -129,13 +131,7 @@ describe('401 recovery: which 401s withdraw the token', () => {
   })
 
   it('after a failed renewal the next use starts a new attempt for the refused token', async () => {
-    let calls = 0
-    const h = createHarness({
-      login: async () => {
-        if (++calls === 2) throw new Error('renewal failed')
-        return { token: `t${calls}` }
-      },
-    })
+    const h = createHarness({ login: failingSecondLogin() })
     const { generation } = await h.engine.ensureSession()
     await h.engine.recover(generation).catch(() => {})
     await h.engine.ensureSession()

@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
-import { expect } from 'vitest'
+import { afterAll, beforeAll, expect } from 'vitest'
 import type { BackendCall, E2eEnv } from './env'
 
 /** One request the page sent, as the browser saw it. */
@@ -37,8 +37,19 @@ export interface DemoPage {
   close(): Promise<void>
 }
 
-export async function connectBrowser(env: E2eEnv): Promise<Browser> {
-  return chromium.connect(env.wsEndpoint)
+/** The test file's browser: connected before its tests, closed after them. Call at the file's top level. */
+export function useBrowser(env: E2eEnv): () => Browser {
+  let browser: Browser | undefined
+  beforeAll(async () => {
+    browser = await chromium.connect(env.wsEndpoint)
+  })
+  afterAll(async () => {
+    await browser?.close()
+  })
+  return () => {
+    if (!browser) throw new Error('the browser is connected in beforeAll: use it inside a test')
+    return browser
+  }
 }
 
 /** A fresh browser context (empty storage = a phone that never ran the app) on the demo page. */

@@ -1,17 +1,9 @@
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { backendCalls, connectBrowser, type DemoPage, mockStats, openDemo, USER_ID, waitForText, withDemo } from './demo-page'
+import { describe, expect, inject, it } from 'vitest'
+import { backendCalls, useBrowser, type DemoPage, mockStats, openDemo, USER_ID, waitForText, withDemo } from './demo-page'
 import './env'
 
 const env = inject('e2e')
-let browser: Browser
-
-beforeAll(async () => {
-  browser = await connectBrowser(env)
-})
-afterAll(async () => {
-  await browser?.close()
-})
+const browser = useBrowser(env)
 
 interface Grant {
   token: string
@@ -39,7 +31,7 @@ async function storageValues(demo: DemoPage): Promise<string> {
 
 describe('the H5 demo in chromium', () => {
   it('logs in silently, survives an expired token with one renewal and one replay, and logs out', async () => {
-    await withDemo(browser, env, async (demo) => {
+    await withDemo(browser(), env, async (demo) => {
       // 1. Cold start: the page shows the session without any tap.
       await waitForText(demo, '#status', 'status: authenticated')
       const userLine = await waitForText(demo, '#user', USER_ID)
@@ -108,7 +100,7 @@ describe('the H5 demo in chromium', () => {
     })
     expect(fault.status).toBe(204)
     const wechatBefore = (await mockStats(env)).jscode2session ?? 0
-    const demo = await openDemo(browser, env)
+    const demo = await openDemo(browser(), env)
     try {
       await demo.page.locator('#burst').waitFor()
       const tappedAt = Date.now()
@@ -151,7 +143,7 @@ describe('the H5 demo in chromium', () => {
   })
 
   it('"Upload avatar" with an expired token: uni.uploadFile is replayed once and the backend counts the bytes', async () => {
-    await withDemo(browser, env, async (demo) => {
+    await withDemo(browser(), env, async (demo) => {
       await waitForText(demo, '#status', 'status: authenticated')
       await expect.poll(() => demo.log()).toEqual(['GET /me → 200'])
       expect((await fetch(`${env.apiUrl}/dev/expire-tokens`, { method: 'POST' })).status).toBe(204)
@@ -172,7 +164,7 @@ describe('the H5 demo in chromium', () => {
   })
 
   it('"Bind phone" binds the number with the current token and never logs in again', async () => {
-    await withDemo(browser, env, async (demo) => {
+    await withDemo(browser(), env, async (demo) => {
       await waitForText(demo, '#status', 'status: authenticated')
       const mark = demo.calls.length
       await demo.page.click('#phone-button')

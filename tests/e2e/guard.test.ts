@@ -1,24 +1,16 @@
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { connectBrowser, waitForText, withDemo } from './demo-page'
+import { describe, expect, inject, it } from 'vitest'
+import { useBrowser, waitForText, withDemo } from './demo-page'
 import './env'
 
 const env = inject('e2e')
-let browser: Browser
-
-beforeAll(async () => {
-  browser = await connectBrowser(env)
-})
-afterAll(async () => {
-  await browser?.close()
-})
+const browser = useBrowser(env)
 
 /** The real tabBar uni-app renders on H5: a tap there never goes through uni.switchTab. */
 const tab = (label: string) => `.uni-tabbar__label:text-is("${label}")`
 
 describe('the navigation guard in the H5 demo', () => {
   it('the Orders tab opens for a logged-in user; after logout it shows the login page once, and Log in returns to it', async () => {
-    await withDemo(browser, env, async (demo) => {
+    await withDemo(browser(), env, async (demo) => {
       await waitForText(demo, '#status', 'status: authenticated')
       await demo.page.click(tab('Orders'))
       await waitForText(demo, '#orders-note', 'your orders')
@@ -39,7 +31,7 @@ describe('the navigation guard in the H5 demo', () => {
   })
 
   it('the wallet needs a bound phone: login page, Bind phone, then the wallet with its query', async () => {
-    await withDemo(browser, env, async (demo) => {
+    await withDemo(browser(), env, async (demo) => {
       await waitForText(demo, '#status', 'status: authenticated')
       await demo.page.click('#wallet')
       await waitForText(demo, '#login-user', 'logged in')
@@ -54,7 +46,7 @@ describe('the navigation guard in the H5 demo', () => {
 
   it('a launch straight into the guarded tab with a query waits for the silent login and stays there', async () => {
     await withDemo(
-      browser,
+      browser(),
       env,
       async (demo) => {
         await demo.page.goto(`${env.webUrl}/#/pages/orders/index?id=42`)
