@@ -39,7 +39,7 @@ const HEADERS = {
 }
 
 /** Line endings normalized, so a checkout with CRLF hashes like the one that measured. */
-const sha256 = (text) => createHash('sha256').update(text.replace(/\r\n/g, '\n')).digest('hex')
+export const sha256 = (text) => createHash('sha256').update(text.replace(/\r\n/g, '\n')).digest('hex')
 const percent = (value) => Math.round(value * 100) / 100
 const read = (path) => readFileSync(join(root, path), 'utf8')
 
@@ -147,18 +147,28 @@ function check() {
   const problems = []
   if (!(score.score >= THRESHOLD)) problems.push(`the committed mutation score ${score.score} % is below ${THRESHOLD} %`)
   const expected = mutatedFiles()
-  const recorded = Object.keys(score.files)
-  const added = expected.filter((file) => !recorded.includes(file))
-  const removed = recorded.filter((file) => !expected.includes(file))
-  const changed = expected.filter((file) => recorded.includes(file) && score.files[file].sha256 !== sha256(read(file)))
-  if (added.length > 0) problems.push(`not measured yet: ${added.join(', ')}`)
-  if (removed.length > 0) problems.push(`measured but no longer mutated: ${removed.join(', ')}`)
-  if (changed.length > 0) problems.push(`changed since the score was measured: ${changed.join(', ')}`)
+  problems.push(...sourceDrift(score.files, expected))
   if (problems.length > 0) {
     fail(`${problems.join('\n')}\nRun ${RERUN} (incremental: only the changed code is mutated again) and commit mutation/.`)
   }
   console.log(`Mutation score ${score.score} % (≥ ${THRESHOLD} %), measured on the current sources of ${expected.length} files.`)
   reportSurvivors(score)
+}
+
+/**
+ * How the mutated files (repository paths) differ from those a committed score was measured on:
+ * files not measured yet, measured but no longer mutated, or changed since (their sha256).
+ */
+export function sourceDrift(recordedFiles, expected) {
+  const recorded = Object.keys(recordedFiles)
+  const added = expected.filter((file) => !recorded.includes(file))
+  const removed = recorded.filter((file) => !expected.includes(file))
+  const changed = expected.filter((file) => recorded.includes(file) && recordedFiles[file].sha256 !== sha256(read(file)))
+  return [
+    ...(added.length > 0 ? [`not measured yet: ${added.join(', ')}`] : []),
+    ...(removed.length > 0 ? [`measured but no longer mutated: ${removed.join(', ')}`] : []),
+    ...(changed.length > 0 ? [`changed since the score was measured: ${changed.join(', ')}`] : []),
+  ]
 }
 
 /** Survivors not explained as equivalent are tests still to write: named, though below the threshold they fail nothing. */

@@ -8,10 +8,10 @@
 //   node server/scripts/mutation-score.mjs check                 in `npm test`: fails when the committed score is below
 //                                                               the threshold or was measured on other sources
 // The run takes minutes, too slow for every `npm test`; the hashes keep the committed score honest.
-import { createHash } from 'node:crypto'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { globSync } from 'tinyglobby'
+import { sha256, sourceDrift } from '../../scripts/mutation-score.mjs'
 import stryker from '../stryker.config.mjs'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
@@ -22,8 +22,6 @@ const RERUN = 'npm run test:mutation:server'
 const defaultScorePath = `${root}mutation/server-score.json`
 
 const STATUSES = ['Killed', 'Timeout', 'Survived', 'NoCoverage', 'RuntimeError', 'CompileError', 'Ignored']
-/** Line endings normalized, so a checkout with CRLF hashes like the one that measured. */
-const sha256 = (text) => createHash('sha256').update(text.replace(/\r\n/g, '\n')).digest('hex')
 
 function tally(mutants, reportPath) {
   const counts = Object.fromEntries(STATUSES.map((status) => [status, 0]))
@@ -74,15 +72,7 @@ function check(scorePath = defaultScorePath) {
   const expected = globSync(stryker.mutate, { cwd: server })
     .map((file) => `server/${file}`)
     .sort()
-  const recorded = Object.keys(score.files)
-  const added = expected.filter((file) => !recorded.includes(file))
-  const removed = recorded.filter((file) => !expected.includes(file))
-  const changed = expected.filter(
-    (file) => recorded.includes(file) && score.files[file].sha256 !== sha256(readFileSync(`${root}${file}`, 'utf8')),
-  )
-  if (added.length > 0) problems.push(`not measured yet: ${added.join(', ')}`)
-  if (removed.length > 0) problems.push(`measured but no longer mutated: ${removed.join(', ')}`)
-  if (changed.length > 0) problems.push(`changed since the score was measured: ${changed.join(', ')}`)
+  problems.push(...sourceDrift(score.files, expected))
   if (problems.length > 0)
     fail(`${problems.join('\n')}\nRun ${RERUN} (incremental: only the changed code is mutated again) and commit mutation/.`)
   console.log(
