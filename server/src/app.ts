@@ -81,6 +81,8 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
     (await createStore(config.storeUrl, {
       now,
       userCacheTtlMs: config.userCacheTtlMs,
+      // A database written by 0.2 served this mini-program: its users become its identities.
+      legacyWxAppId: config.wx.appId,
       // An idle pooled PostgreSQL connection broke (e.g. a restart): the pool replaces it by itself.
       onConnectionError: (error) => app.log.warn({ err: { message: error.message } }, 'database connection lost'),
     }))

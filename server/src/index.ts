@@ -18,15 +18,18 @@ export type {
   WechatOptions,
 } from './options.js'
 export { type UniMpAuthContext, uniMpAuth } from './plugin.js'
+export type { ExchangedIdentity, IdentityProviderName, LoginPlatform } from './providers/types.js'
 export { createRedisClient } from './redis.js'
 export { createStore } from './store/create-store.js'
 export type {
   AuthStore,
   CachedAccessToken,
+  IdentityKey,
+  IdentityRecord,
+  NewLogin,
   RefreshConsumeResult,
   RefreshTokenRecord,
   UserRecord,
-  WechatIdentity,
 } from './store/types.js'
 export type { AccessClaims, AccessTokens } from './tokens/access-tokens.js'
 export type { AccessTokenProvider } from './wechat/access-token.js'

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import { miniProgramExchange } from './auth/exchange-identity.js'
 import { type RequireUser, requireUser } from './auth/require-user.js'
 import { systemClock } from './clock.js'
 import { drainUnreadBody } from './http/drain-body.js'
@@ -11,6 +12,7 @@ import { installStrictValidator } from './http/validator.js'
 import { type AuthConfig, resolveOptions, type UniMpAuthOptions } from './options.js'
 import { registerAuthRoutes } from './routes/auth-routes.js'
 import { registerDevRoutes } from './routes/dev-routes.js'
+import { registerIdentityRoutes } from './routes/identity-routes.js'
 import { registerUserRoutes } from './routes/user-routes.js'
 import type { Services } from './services.js'
 import { RedisTokenCache } from './store/redis-token-cache.js'
@@ -54,6 +56,7 @@ function createServices(options: UniMpAuthOptions, config: AuthConfig): Services
     store,
     redis,
     wechat,
+    exchangeIdentity: miniProgramExchange(wechat, config.wx.appId),
     accessTokens,
     wxAccessToken: new AccessTokenProvider({
       // What may be lost goes to Redis when there is one; otherwise the SQL store holds it too.
@@ -93,6 +96,7 @@ async function uniMpAuthPlugin(app: FastifyInstance, options: UniMpAuthOptions):
       await registerRateLimits(scope, services.redis)
       registerAuthRoutes(scope, services)
       registerUserRoutes(scope, services)
+      registerIdentityRoutes(scope, services)
       if (config.devEndpoints) registerDevRoutes(scope, services)
     },
     { prefix: options.prefix ?? '' },
@@ -100,7 +104,7 @@ async function uniMpAuthPlugin(app: FastifyInstance, options: UniMpAuthOptions):
 }
 
 /**
- * The login routes (`/auth/*`, `/me`, `/me/avatar`), `app.requireUser` for your own routes and
+ * The login routes (`/auth/*`, `/me`, `/me/avatar`, `/me/identities`), `app.requireUser` for your own routes and
  * `app.uniMpAuth` (WeChat client, store, tokens), as one fastify plugin.
  *
  * @example

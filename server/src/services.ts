@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis'
+import type { ExchangeIdentity } from './auth/exchange-identity.js'
 import type { RequireUser } from './auth/require-user.js'
 import type { Clock } from './clock.js'
 import type { AuthConfig } from './options.js'
@@ -14,6 +15,8 @@ export interface Services {
   /** Shared between instances: rate-limit counters, the WeChat access_token cache; `null` when no Redis is configured. */
   redis: Redis | null
   wechat: WechatClient
+  /** Login and link codes of every configured build target, traded for identities. */
+  exchangeIdentity: ExchangeIdentity
   accessTokens: AccessTokens
   wxAccessToken: AccessTokenProvider
   requireUser: RequireUser

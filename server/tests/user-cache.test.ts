@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { afterEach, describe, expect, inject, it } from 'vitest'
 import { createStore } from '../src/store/create-store.js'
 import type { AuthStore } from '../src/store/types.js'
+import { loginAs, mpWeixin } from './helpers/identities.js'
 import { schemaFor, sqliteFileUrl } from './helpers/stores.js'
 
 const KINDS = [
@@ -25,7 +26,7 @@ describe.each(KINDS)('user lookups served from memory: $name', (kind) => {
     const shared = randomUUID()
     const a = await open(shared, 1000)
     const b = await open(shared, 1000)
-    const user = await a.upsertUser({ openid: 'o-cache' })
+    const user = await loginAs(a, mpWeixin('o-cache'))
     expect((await a.getUserById(user.id))?.phone).toBeNull()
     expect((await b.getUserById(user.id))?.phone).toBeNull()
 
@@ -41,7 +42,7 @@ describe.each(KINDS)('user lookups served from memory: $name', (kind) => {
     const shared = randomUUID()
     const a = await open(shared, 0)
     const b = await open(shared, 0)
-    const user = await a.upsertUser({ openid: 'o-nocache' })
+    const user = await loginAs(a, mpWeixin('o-nocache'))
     expect((await b.getUserById(user.id))?.phone).toBeNull()
     await a.setUserPhone(user.id, '13900139000')
     expect((await b.getUserById(user.id))?.phone).toBe('13900139000')
@@ -51,7 +52,7 @@ describe.each(KINDS)('user lookups served from memory: $name', (kind) => {
     const shared = randomUUID()
     const a = await open(shared, 0)
     const b = await open(shared, 0)
-    const user = await a.upsertUser({ openid: 'o-clock-back' })
+    const user = await loginAs(a, mpWeixin('o-clock-back'))
     expect((await b.getUserById(user.id))?.phone).toBeNull()
     await a.setUserPhone(user.id, '13700137000')
     now -= 1000 // an NTP step: Date.now() can go backwards

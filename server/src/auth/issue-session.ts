@@ -1,7 +1,8 @@
 import { type PublicUser, toPublicUser } from '../http/public-user.js'
+import type { ExchangedIdentity } from '../providers/types.js'
 import type { Services } from '../services.js'
 import type { UserRecord } from '../store/types.js'
-import { newRefreshToken } from '../tokens/refresh-tokens.js'
+import { newFamilyId, newRefreshToken } from '../tokens/refresh-tokens.js'
 
 /** Body of a successful login or refresh. */
 export interface SessionResponse {
@@ -16,9 +17,20 @@ export interface SessionResponse {
   user: PublicUser
 }
 
+async function sessionResponse(services: Services, user: UserRecord, familyId: string, refreshToken: string): Promise<SessionResponse> {
+  const access = await services.accessTokens.issue(user.id, familyId)
+  return {
+    token: access.token,
+    expiresIn: access.expiresIn,
+    refreshToken,
+    refreshExpiresIn: services.config.refreshTtlSeconds,
+    user: toPublicUser(user),
+  }
+}
+
+/** A rotation: the next refresh token of an existing family, and a new access token. */
 export async function issueSession(services: Services, user: UserRecord, familyId: string): Promise<SessionResponse> {
-  const { store, accessTokens, config, now } = services
-  const access = await accessTokens.issue(user.id, familyId)
+  const { store, config, now } = services
   const refresh = newRefreshToken()
   await store.saveRefreshToken({
     hash: refresh.hash,
@@ -26,11 +38,18 @@ export async function issueSession(services: Services, user: UserRecord, familyI
     familyId,
     expiresAt: now() + config.refreshTtlSeconds * 1000,
   })
-  return {
-    token: access.token,
-    expiresIn: access.expiresIn,
-    refreshToken: refresh.token,
-    refreshExpiresIn: config.refreshTtlSeconds,
-    user: toPublicUser(user),
-  }
+  return sessionResponse(services, user, familyId, refresh.token)
+}
+
+/** A login: the identity's user and the login's refresh family are written in one store transaction. */
+export async function issueLoginSession(services: Services, identity: ExchangedIdentity): Promise<SessionResponse> {
+  const { store, config, now } = services
+  const refresh = newRefreshToken()
+  const familyId = newFamilyId()
+  const user = await store.loginWithIdentity(identity, {
+    familyId,
+    refreshTokenHash: refresh.hash,
+    refreshExpiresAt: now() + config.refreshTtlSeconds * 1000,
+  })
+  return sessionResponse(services, user, familyId, refresh.token)
 }

@@ -1,12 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { issueSession } from '../auth/issue-session.js'
+import { issueLoginSession, issueSession } from '../auth/issue-session.js'
 import { createLoginGuard } from '../auth/login-guard.js'
 import { verifyBearer } from '../auth/require-user.js'
 import { AuthError } from '../errors.js'
 import { perAddress } from '../http/rate-limits.js'
 import type { Services } from '../services.js'
 import type { AccessClaims } from '../tokens/access-tokens.js'
-import { hashRefreshToken, newFamilyId } from '../tokens/refresh-tokens.js'
+import { hashRefreshToken } from '../tokens/refresh-tokens.js'
 import { routeSchema } from './openapi-schema.js'
 import {
   bearerSecurity,
@@ -23,7 +23,7 @@ import {
 } from './schemas.js'
 
 // A wx.login code lives 5 minutes at WeChat; remembering it twice as long covers clock skew.
-const CODE_GUARD_TTL_MS = 10 * 60_000
+export const CODE_GUARD_TTL_MS = 10 * 60_000
 // How long a login may wait for its turn at code2Session (see createLoginGuard): half the client
 // plugin's default 10-second login deadline, so the client still gets an answer it can act on.
 const LOGIN_TURN_WAIT_MS = 5000
@@ -31,7 +31,7 @@ const LOGIN_TURN_WAIT_MS = 5000
 const tags = ['auth']
 
 export function registerAuthRoutes(app: FastifyInstance, services: Services): void {
-  const { store, wechat, accessTokens, config } = services
+  const { store, accessTokens, config } = services
   const loginGuard = createLoginGuard(app, {
     failures: config.rateLimit.loginFailures,
     concurrency: config.rateLimit.loginConcurrency,
@@ -60,16 +60,14 @@ export function registerAuthRoutes(app: FastifyInstance, services: Services): vo
     },
     async (request) => {
       const { code } = request.body
-      const session = await loginGuard.run(request, async () => {
+      const identity = await loginGuard.run(request, async () => {
         // Claimed before calling WeChat so a replayed code never costs an upstream call, on any instance.
         if (!(await store.claimCode(code, CODE_GUARD_TTL_MS))) {
           throw new AuthError('WX_CODE_USED', 'The login code has already been used; call wx.login again')
         }
-        return wechat.code2Session(code)
+        return services.exchangeIdentity(code, 'mp-weixin')
       })
-      const user = await store.upsertUser({ openid: session.openid, unionid: session.unionid })
-      await store.saveSessionKey(session.openid, session.sessionKey)
-      return issueSession(services, user, newFamilyId())
+      return issueLoginSession(services, identity)
     },
   )
 
