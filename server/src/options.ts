@@ -99,7 +99,15 @@ function rule(given: Partial<RateLimitRule> | undefined, fallback: RateLimitRule
   }
 }
 
-const STORE_METHODS = ['claimCode', 'loginWithIdentity', 'linkIdentity', 'saveRefreshToken', 'consumeRefreshToken', 'revokeFamily', 'ping'] as const
+const STORE_METHODS = [
+  'claimCode',
+  'loginWithIdentity',
+  'linkIdentity',
+  'saveRefreshToken',
+  'consumeRefreshToken',
+  'revokeFamily',
+  'ping',
+] as const
 
 /** Fills in defaults and refuses options that cannot work, saying how to fix them. */
 export function resolveOptions(options: UniMpAuthOptions): AuthConfig {

@@ -89,7 +89,8 @@ export function registerIdentityRoutes(app: FastifyInstance, services: Services)
       schema: routeSchema({
         tags,
         summary: "Unlink the current user's identity in one app",
-        description: 'The identity can no longer log in to this user; logging in with it later starts a new user. The last identity cannot be removed.',
+        description:
+          'The identity can no longer log in to this user; logging in with it later starts a new user. The last identity cannot be removed.',
         security: bearerSecurity,
         params: identityParamsSchema,
         response: {

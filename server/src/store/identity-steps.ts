@@ -50,6 +50,7 @@ export function* loginSteps({ db, now }: StepContext, identity: ExchangedIdentit
     .compile()
   let userId = (known[0] as { user_id: string } | undefined)?.user_id
   if (userId === undefined) {
+    let anchoredTo: string | undefined
     if (unionid) {
       const anchor = yield db
         .selectFrom('identity_unions')
@@ -57,12 +58,24 @@ export function* loginSteps({ db, now }: StepContext, identity: ExchangedIdentit
         .where('provider', '=', provider)
         .where('unionid', '=', unionid)
         .compile()
-      userId = (anchor[0] as { user_id: string } | undefined)?.user_id
+      anchoredTo = (anchor[0] as { user_id: string } | undefined)?.user_id
+    }
+    if (anchoredTo !== undefined) {
+      // One person has one openid per app: a second one in an app the user already has is not
+      // theirs to join (never a silent merge), it starts a user of its own.
+      const taken = yield db
+        .selectFrom('identities')
+        .select('subject')
+        .where('user_id', '=', anchoredTo)
+        .where('provider', '=', provider)
+        .where('app_id', '=', key.app_id)
+        .compile()
+      if (taken.length === 0) userId = anchoredTo
     }
     if (userId === undefined) {
       userId = randomUUID()
       yield db.insertInto('users').values({ id: userId, phone: null, created_at: now }).compile()
-      if (unionid) {
+      if (unionid && anchoredTo === undefined) {
         const anchored = yield db
           .insertInto('identity_unions')
           .values({ provider, unionid, user_id: userId })
@@ -123,20 +136,33 @@ export function* linkSteps(context: StepContext, userId: string, identity: Excha
     .selectFrom('identities')
     .selectAll()
     .where('provider', '=', key.provider)
-    .where((eb) => eb.or([eb('user_id', '=', userId).and('app_id', '=', key.app_id), eb('app_id', '=', key.app_id).and('subject', '=', key.subject)]))
+    .where((eb) =>
+      eb.or([eb('user_id', '=', userId).and('app_id', '=', key.app_id), eb('app_id', '=', key.app_id).and('subject', '=', key.subject)]),
+    )
     .compile()) as IdentityRow[]
   const same = rows.find((row) => row.subject === key.subject)
   if (same && same.user_id !== userId) throw conflict('This identity belongs to another account; log in with it instead of linking it')
   if (same) {
     // Linking what the user already has changes nothing but the latest session key.
     if (identity.sessionKey) {
-      yield db.updateTable('identities').set({ session_key: identity.sessionKey }).where('provider', '=', key.provider).where('app_id', '=', key.app_id).where('subject', '=', key.subject).compile()
+      yield db
+        .updateTable('identities')
+        .set({ session_key: identity.sessionKey })
+        .where('provider', '=', key.provider)
+        .where('app_id', '=', key.app_id)
+        .where('subject', '=', key.subject)
+        .compile()
     }
     return same
   }
   if (rows.length > 0) throw conflict('This account already has another identity in that app; unlink it first')
   if (unionid) {
-    const anchor = yield db.selectFrom('identity_unions').select('user_id').where('provider', '=', provider).where('unionid', '=', unionid).compile()
+    const anchor = yield db
+      .selectFrom('identity_unions')
+      .select('user_id')
+      .where('provider', '=', provider)
+      .where('unionid', '=', unionid)
+      .compile()
     const owner = (anchor[0] as { user_id: string } | undefined)?.user_id
     if (owner !== undefined && owner !== userId) throw conflict('The person behind this identity already has another account')
     if (owner === undefined) {
@@ -151,7 +177,14 @@ export function* linkSteps(context: StepContext, userId: string, identity: Excha
   }
   const inserted = yield db
     .insertInto('identities')
-    .values({ ...key, user_id: userId, platform: identity.platform, unionid: unionid ?? null, session_key: identity.sessionKey ?? null, created_at: now })
+    .values({
+      ...key,
+      user_id: userId,
+      platform: identity.platform,
+      unionid: unionid ?? null,
+      session_key: identity.sessionKey ?? null,
+      created_at: now,
+    })
     .onConflict((c) => c.columns(['provider', 'app_id', 'subject']).doNothing())
     .returningAll()
     .compile()
@@ -162,10 +195,11 @@ export function* linkSteps(context: StepContext, userId: string, identity: Excha
 export function* unlinkSteps(context: StepContext, userId: string, provider: IdentityProviderName, appId: string): Steps<boolean> {
   const { db } = context
   if (!(yield* lockUser(context, userId))) return false
-  const rows = (yield db.selectFrom('identities').select(['provider', 'app_id', 'unionid']).where('user_id', '=', userId).compile()) as Pick<
-    IdentityRow,
-    'provider' | 'app_id' | 'unionid'
-  >[]
+  const rows = (yield db
+    .selectFrom('identities')
+    .select(['provider', 'app_id', 'unionid'])
+    .where('user_id', '=', userId)
+    .compile()) as Pick<IdentityRow, 'provider' | 'app_id' | 'unionid'>[]
   const target = rows.find((row) => row.provider === provider && row.app_id === appId)
   if (!target) return false
   if (rows.length === 1) {
@@ -175,7 +209,12 @@ export function* unlinkSteps(context: StepContext, userId: string, provider: Ide
   const { unionid } = target
   if (unionid && !rows.some((row) => row !== target && row.provider === provider && row.unionid === unionid)) {
     // Otherwise logging in again with the unlinked identity would silently join it to this user again.
-    yield db.deleteFrom('identity_unions').where('provider', '=', provider).where('unionid', '=', unionid).where('user_id', '=', userId).compile()
+    yield db
+      .deleteFrom('identity_unions')
+      .where('provider', '=', provider)
+      .where('unionid', '=', unionid)
+      .where('user_id', '=', userId)
+      .compile()
   }
   return true
 }

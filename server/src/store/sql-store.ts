@@ -3,7 +3,16 @@ import { type CompiledQuery, type Kysely, type Selectable, sql } from 'kysely'
 import { type Clock, systemClock } from '../clock.js'
 import type { ExchangedIdentity, IdentityProviderName, LoginPlatform } from '../providers/types.js'
 import { sha256Hex } from './hash.js'
-import { type IdentityRow, linkSteps, loginSteps, RETRY, type Steps, saveRefreshSteps, type UserRow, unlinkSteps } from './identity-steps.js'
+import {
+  type IdentityRow,
+  linkSteps,
+  loginSteps,
+  RETRY,
+  type Steps,
+  saveRefreshSteps,
+  type UserRow,
+  unlinkSteps,
+} from './identity-steps.js'
 import type { Database, UsersTable } from './schema.js'
 import { type SqliteTransactions, sqliteTransactionsOf } from './sqlite-database.js'
 import { guardStore } from './store-errors.js'
@@ -86,7 +95,15 @@ export class SqlStore implements AuthStore {
   private readonly sqlite: SqliteTransactions | null
   private nextPurgeAt = Number.NEGATIVE_INFINITY
 
-  constructor({ db, engine, label = 'The database', now = systemClock, purgeIntervalMs = 60_000, userCacheTtlMs = 0, sqlite }: SqlStoreOptions) {
+  constructor({
+    db,
+    engine,
+    label = 'The database',
+    now = systemClock,
+    purgeIntervalMs = 60_000,
+    userCacheTtlMs = 0,
+    sqlite,
+  }: SqlStoreOptions) {
     this.db = db
     this.engine = engine
     this.label = label
@@ -113,7 +130,9 @@ export class SqlStore implements AuthStore {
   loginWithIdentity(identity: ExchangedIdentity, login: NewLogin): Promise<UserRecord> {
     return this.guard(async () => {
       const now = this.now()
-      const row = (this.engine === 'postgres' && (await this.loginKnownIdentity(identity, login, now))) || (await this.inTransaction('loginWithIdentity', () => loginSteps(this.context(now), identity, login)))
+      const row =
+        (this.engine === 'postgres' && (await this.loginKnownIdentity(identity, login, now))) ||
+        (await this.inTransaction('loginWithIdentity', () => loginSteps(this.context(now), identity, login)))
       return this.seen(row)
     })
   }
@@ -145,7 +164,9 @@ export class SqlStore implements AuthStore {
   }
 
   linkIdentity(userId: string, identity: ExchangedIdentity): Promise<IdentityRecord> {
-    return this.guard(async () => toIdentity(await this.inTransaction('linkIdentity', () => linkSteps(this.context(this.now()), userId, identity))))
+    return this.guard(async () =>
+      toIdentity(await this.inTransaction('linkIdentity', () => linkSteps(this.context(this.now()), userId, identity))),
+    )
   }
 
   unlinkIdentity(userId: string, provider: IdentityProviderName, appId: string): Promise<boolean> {
@@ -154,7 +175,14 @@ export class SqlStore implements AuthStore {
 
   listIdentities(userId: string): Promise<IdentityRecord[]> {
     return this.guard(async () => {
-      const rows = await this.db.selectFrom('identities').selectAll().where('user_id', '=', userId).orderBy('created_at').orderBy('provider').orderBy('app_id').execute()
+      const rows = await this.db
+        .selectFrom('identities')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .orderBy('created_at')
+        .orderBy('provider')
+        .orderBy('app_id')
+        .execute()
       return rows.map(toIdentity)
     })
   }

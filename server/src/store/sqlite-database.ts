@@ -51,7 +51,10 @@ export function sqliteTransactionsOf(db: Kysely<Database>): SqliteTransactions |
   return transactionsByDb.get(db)
 }
 
-function sqliteTransactions(database: BetterSqlite3.Database, cached: { prepare(sql: string): BetterSqlite3.Statement }): SqliteTransactions {
+function sqliteTransactions(
+  database: BetterSqlite3.Database,
+  cached: { prepare(sql: string): BetterSqlite3.Statement },
+): SqliteTransactions {
   const run = (query: CompiledQuery): unknown[] => {
     const statement = cached.prepare(query.sql)
     const parameters = query.parameters as unknown[]

@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto'
-import type { AuthStore, CachedAccessToken, IdentityRecord, RefreshConsumeResult, RefreshTokenRecord, UserRecord } from '@uni-mp-auth/server'
+import type {
+  AuthStore,
+  CachedAccessToken,
+  IdentityRecord,
+  RefreshConsumeResult,
+  RefreshTokenRecord,
+  UserRecord,
+} from '@uni-mp-auth/server'
 
 interface RefreshEntry extends RefreshTokenRecord {
   used: boolean
@@ -9,7 +16,8 @@ interface RefreshEntry extends RefreshTokenRecord {
 export function memoryStore(): AuthStore {
   const users = new Map<string, UserRecord>()
   const identities = new Map<string, IdentityRecord & { userId: string; sessionKey: string | null }>()
-  const keyOf = (identity: { provider: string; appId: string; subject: string }) => `${identity.provider}/${identity.appId}/${identity.subject}`
+  const keyOf = (identity: { provider: string; appId: string; subject: string }) =>
+    `${identity.provider}/${identity.appId}/${identity.subject}`
   const codes = new Set<string>()
   const refresh = new Map<string, RefreshEntry>()
   const revokedFamilies = new Set<string>()
