@@ -91,7 +91,10 @@ describe.each(ENGINES)('a database written by 0.2, opened by this release: $name
 
   it('refuses to guess the AppID of its users, changing nothing, and migrates once it is given', async () => {
     const { open } = await engine.written02()
-    await expect(open()).rejects.toMatchObject({ name: 'ConfigError', message: expect.stringMatching(/written by uni-mp-auth 0\.2.*legacyWxAppId/) })
+    await expect(open()).rejects.toMatchObject({
+      name: 'ConfigError',
+      message: expect.stringMatching(/written by uni-mp-auth 0\.2.*legacyWxAppId/),
+    })
     // The failed attempt rolled back: the 0.2 rows are all still there for the next one.
     const store = await open(APPID)
     opened.push(store)
