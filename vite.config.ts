@@ -49,7 +49,7 @@ export default defineConfig({
         plugins: [uniLayerVue()],
         test: {
           name: 'unit',
-          include: ['tests/core/**/*.test.ts', 'tests/vue/**/*.test.ts', 'tests/model/**/*.test.ts', 'tests/timeline/**/*.test.ts'],
+          include: ['tests/core/**/*.test.ts', 'tests/vue/**/*.test.ts', 'tests/testing/**/*.test.ts', 'tests/timeline/**/*.test.ts'],
           environment: 'node',
           server: { deps: { inline: UNI_LAYER } },
         },
@@ -61,7 +61,7 @@ export default defineConfig({
         resolve: { alias: { vue: UNI_VUE } },
         test: {
           name: 'uni-runtime',
-          include: ['tests/uni/**/*.test.ts'],
+          include: ['tests/uni/**/*.test.ts', 'tests/guard/**/*.test.ts', 'tests/phone/**/*.test.ts'],
           environment: 'node',
           server: { deps: { inline: UNI_LAYER } },
         },
