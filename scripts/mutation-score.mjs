@@ -26,7 +26,7 @@ import stryker from '../stryker.config.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 /** The score `npm test` demands, in percent. */
-export const THRESHOLD = 90
+const THRESHOLD = 90
 const SCORE_FILE = 'mutation/score.json'
 const EQUIVALENTS_FILE = 'mutation/equivalent-mutants.md'
 const RERUN = 'npm run test:mutation'
@@ -44,7 +44,7 @@ const HEADERS = {
 }
 
 /** Line endings normalized, so a checkout with CRLF hashes like the one that measured. */
-export const sha256 = (text) => createHash('sha256').update(text.replace(/\r\n/g, '\n')).digest('hex')
+const sha256 = (text) => createHash('sha256').update(text.replace(/\r\n/g, '\n')).digest('hex')
 const percent = (value) => Math.round(value * 100) / 100
 const read = (path) => readFileSync(join(root, path), 'utf8')
 
@@ -77,7 +77,7 @@ function listedEquivalents() {
 }
 
 /** How many survivors mutation/equivalent-mutants.md explains, and which it does not. */
-export function explainSurvivors({ survivors }) {
+function explainSurvivors({ survivors }) {
   const equivalents = listedEquivalents()
   const unexplained = survivors.filter((key) => !equivalents.has(key))
   return { equivalent: survivors.length - unexplained.length, unexplained }
@@ -154,7 +154,7 @@ function check() {
   const expected = mutatedFiles()
   problems.push(...sourceDrift(score.files, expected))
   if (problems.length > 0) {
-    fail(`${problems.join('\n')}\nRun ${RERUN} (incremental: only the changed code is mutated again) and commit mutation/.`)
+    fail(`${problems.join('\n')}\nRun ${RERUN} (incremental after a first run in this checkout: only the changed code is mutated again) and commit mutation/.`)
   }
   console.log(`Mutation score ${score.score} % (≥ ${THRESHOLD} %), measured on the current sources of ${expected.length} files.`)
   reportSurvivors(score)
@@ -164,7 +164,7 @@ function check() {
  * How the mutated files (repository paths) differ from those a committed score was measured on:
  * files not measured yet, measured but no longer mutated, or changed since (their sha256).
  */
-export function sourceDrift(recordedFiles, expected) {
+function sourceDrift(recordedFiles, expected) {
   const recorded = Object.keys(recordedFiles)
   const added = expected.filter((file) => !recorded.includes(file))
   const removed = recorded.filter((file) => !expected.includes(file))
@@ -186,7 +186,7 @@ function reportSurvivors(score) {
 }
 
 /** The per-file table as Markdown, headed in English or Chinese. */
-export function markdownTable(score, language = 'en') {
+function markdownTable(score, language = 'en') {
   const headers = HEADERS[language]
   const row = (name, c) =>
     `| ${name} | ${c.score.toFixed(2)} % | ${c.mutants} | ${c.killed} | ${c.timeout} | ${c.survived} | ${c.noCoverage} |`
@@ -276,7 +276,7 @@ async function checkServer() {
     .sort()
   problems.push(...sourceDrift(score.files, expected))
   if (problems.length > 0)
-    fail(`${problems.join('\n')}\nRun ${SERVER.rerun} (incremental: only the changed code is mutated again) and commit mutation/.`)
+    fail(`${problems.join('\n')}\nRun ${SERVER.rerun} (incremental after a first run in this checkout: only the changed code is mutated again) and commit mutation/.`)
   console.log(
     `Server mutation score ${score.total.score} % (≥ ${thresholds.break} %), measured on the current sources of ${expected.length} files.`,
   )

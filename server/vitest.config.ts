@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config'
 
 // The backend's suites, run from this folder (`npx vitest run --root server --project <name>`), each
-// as its own step of `npm test`.
+// as its own step of `npm test`. Not projects of the root's vite.config.ts: this package runs on its
+// own (`npm test -w server`).
 export default defineConfig({
   test: {
     environment: 'node',
