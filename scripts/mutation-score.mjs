@@ -154,7 +154,9 @@ function check() {
   const expected = mutatedFiles()
   problems.push(...sourceDrift(score.files, expected))
   if (problems.length > 0) {
-    fail(`${problems.join('\n')}\nRun ${RERUN} (incremental after a first run in this checkout: only the changed code is mutated again) and commit mutation/.`)
+    fail(
+      `${problems.join('\n')}\nRun ${RERUN} (incremental after a first run in this checkout: only the changed code is mutated again) and commit mutation/.`,
+    )
   }
   console.log(`Mutation score ${score.score} % (≥ ${THRESHOLD} %), measured on the current sources of ${expected.length} files.`)
   reportSurvivors(score)
@@ -276,7 +278,9 @@ async function checkServer() {
     .sort()
   problems.push(...sourceDrift(score.files, expected))
   if (problems.length > 0)
-    fail(`${problems.join('\n')}\nRun ${SERVER.rerun} (incremental after a first run in this checkout: only the changed code is mutated again) and commit mutation/.`)
+    fail(
+      `${problems.join('\n')}\nRun ${SERVER.rerun} (incremental after a first run in this checkout: only the changed code is mutated again) and commit mutation/.`,
+    )
   console.log(
     `Server mutation score ${score.total.score} % (≥ ${thresholds.break} %), measured on the current sources of ${expected.length} files.`,
   )
