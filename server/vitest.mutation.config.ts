@@ -8,7 +8,8 @@ import base from './vitest.config.js'
 // each mutant runs only the tests that cover it, but the initial run and static mutants run them all.
 // Same setup as the main suite (one redis-server and PostgreSQL cluster per test runner).
 const server = base.test?.projects?.find(
-  (project): project is TestProjectInlineConfiguration => typeof project === 'object' && 'test' in project && project.test?.name === 'server',
+  (project): project is TestProjectInlineConfiguration =>
+    typeof project === 'object' && 'test' in project && project.test?.name === 'server',
 )
 if (!server) throw new Error('server/vitest.config.ts has no project named "server"')
 
