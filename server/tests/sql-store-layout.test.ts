@@ -69,12 +69,12 @@ describe.each(SQL_ENGINES)('SqlStore statements per call: $name', (engine) => {
     expect(spy.take()).toEqual([UPDATE, SELECT, UPDATE])
   })
 
-  it('a code claim is one INSERT … ON CONFLICT when no purge is due', async () => {
+  it(`a code claim is one ${engine.name === 'postgres' ? 'statement' : 'INSERT … ON CONFLICT'} when no purge is due`, async () => {
     const { store, spy } = await open()
     await store.claimCode('first', 60_000) // the first claim of an instance purges
     spy.take()
     expect(await store.claimCode('second', 60_000)).toBe(true)
-    expect(spy.take()).toEqual([INSERT])
+    expect(spy.take()).toEqual([engine.name === 'postgres' ? RAW : INSERT])
   })
 })
 

@@ -243,10 +243,23 @@ export class SqlStore implements AuthStore {
     return this.guard(async () => {
       const now = this.now()
       await this.purgeExpiredWhenDue(now)
-      // Inserted, or taking over a claim that expired: either way one statement, one winner.
+      const hash = sha256Hex(code)
+      if (this.engine === 'postgres') {
+        // The claim only spares the vendor a replayed code: the vendor refuses a used code itself
+        // (WeChat 40163). So this commit does not wait for the disk (`synchronous_commit` off for
+        // this statement only): it is visible to every instance at once, and a PostgreSQL crash in
+        // the next fraction of a second could only let a replay reach the vendor, which refuses it.
+        // The login's own commit stays durable. Inserted, or taking over an expired claim: one winner.
+        const { rows } = await sql`
+          insert into code_claims (code_hash, expires_at)
+          select ${hash}, ${now + ttlMs}::bigint from (select set_config('synchronous_commit', 'off', true)) as async_commit
+          on conflict (code_hash) do update set expires_at = excluded.expires_at where code_claims.expires_at <= ${now}
+          returning code_hash`.execute(this.db)
+        return rows.length > 0
+      }
       const claimed = await this.db
         .insertInto('code_claims')
-        .values({ code_hash: sha256Hex(code), expires_at: now + ttlMs })
+        .values({ code_hash: hash, expires_at: now + ttlMs })
         .onConflict((conflict) =>
           conflict
             .column('code_hash')
