@@ -58,7 +58,7 @@ function rule(given: Partial<RateLimitRule> | undefined, fallback: RateLimitRule
 }
 
 /** Fills in the plugin settings' defaults and refuses values that cannot work, saying how to fix them. */
-export function resolveSettings(settings: AuthSettings, source: ConfigSource = pluginSource()): ResolvedAuthSettings {
+function resolveSettings(settings: AuthSettings, source: ConfigSource = pluginSource()): ResolvedAuthSettings {
   const { name } = source
   if (!settings?.wx?.appId || !settings.wx.secret) {
     fail(source, `${name('wx.appId')} and ${name('wx.secret')} are required (the mini-program AppID and AppSecret)`)

@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ConfigError } from '../../src/base/errors.js'
+import { SERVER_DEFAULTS } from '../../src/base/defaults.js'
 import { loadConfig } from '../../src/config/environment.js'
+import { pluginSource, resolveOptions, resolveServerOptions } from '../../src/config/resolve-options.js'
+import type { AuthStore } from '../../src/store/types.js'
 import { parseStoreUrl } from '../../src/store/create-store.js'
 
 const productionEnv = {
@@ -98,5 +101,57 @@ describe('loadConfig', () => {
     expect(() => parseStoreUrl('redis://127.0.0.1:6379')).toThrow(ConfigError)
     expect(() => parseStoreUrl('rediss://cache:6380')).toThrow(/REDIS_URL=redis:.*access_token cache/)
     expect(() => parseStoreUrl('redis://127.0.0.1:6379')).toThrow(/STORE_URL=postgres:/)
+  })
+
+  it('names the environment variable to fix', () => {
+    expect(() => loadConfig({ TOKEN_TTL_SECONDS: '-5' })).toThrow(new ConfigError('TOKEN_TTL_SECONDS must be a positive integer, got -5'))
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(new ConfigError('PORT must be a positive integer, got "eighty"'))
+    expect(() => loadConfig({ RATE_LIMIT_PHONE: '2.5' })).toThrow(/^RATE_LIMIT_PHONE must be a positive integer, got 2\.5$/)
+    expect(() => loadConfig({ USER_CACHE_TTL_MS: '-1' })).toThrow(/^USER_CACHE_TTL_MS must be 0 or a positive integer/)
+    expect(() => loadConfig({ WX_TOKEN_ENDPOINT: 'fast' })).toThrow(/^WX_TOKEN_ENDPOINT must be "stable" or "legacy", got "fast"/)
+    expect(() => loadConfig({ JWT_SECRET: 'short' })).toThrow(/^JWT_SECRET must be at least 32 bytes/)
+    expect(() => loadConfig({ NODE_ENV: 'production', ...productionEnv, AUTH_DEV_ENDPOINTS: '1' })).toThrow(
+      /^AUTH_DEV_ENDPOINTS lets anyone expire tokens and is refused when NODE_ENV is production$/,
+    )
+    expect(() => loadConfig({ ...productionEnv, WX_SECRET: '' })).toThrow(
+      new ConfigError('Refusing to start in production: WX_SECRET is the development default'),
+    )
+  })
+})
+
+describe('one configuration path', () => {
+  const store = { claimCode() {}, upsertUser() {}, saveRefreshToken() {}, consumeRefreshToken() {}, revokeFamily() {}, ping() {} }
+
+  it('the environment and the plugin options resolve to the same settings, from the same defaults', () => {
+    const { auth } = loadConfig({})
+    const development = SERVER_DEFAULTS.development
+    const {
+      store: _store,
+      redis,
+      prefix,
+      now,
+      ...fromOptions
+    } = resolveOptions({
+      wx: { appId: development.appId, secret: development.secret },
+      jwt: { secret: development.jwtSecret },
+      store: store as unknown as AuthStore,
+    })
+    expect(fromOptions).toEqual(auth)
+    expect({ redis, prefix, now: typeof now }).toEqual({ redis: null, prefix: '', now: 'function' })
+    expect(auth.rateLimit.refresh).toEqual(SERVER_DEFAULTS.rateLimit.refresh)
+  })
+
+  it('resolving twice changes nothing (buildApp resolves what loadConfig resolved)', () => {
+    const { server } = loadConfig({ PORT: '9000', CORS_ORIGIN: 'https://a.example', TRUST_PROXY: 'true' })
+    expect(resolveServerOptions(server)).toEqual(server)
+  })
+
+  it('names the option to fix when the values come from code', () => {
+    expect(() => resolveServerOptions({ timeouts: { requestMs: 1000, headersMs: 2000 } }, pluginSource('buildApp: '))).toThrow(
+      new ConfigError('buildApp: timeouts.headersMs (2000) must not exceed timeouts.requestMs (1000)'),
+    )
+    expect(() => resolveServerOptions({ redisUrl: 'localhost:6379' })).toThrow(/^uniMpAuth: redisUrl must start with "redis:\/\/"/)
+    expect(() => resolveServerOptions({ userCacheTtlMs: -1 })).toThrow(/userCacheTtlMs must be 0 or a positive integer, got -1/)
+    expect(resolveServerOptions({ userCacheTtlMs: 0 }).userCacheTtlMs).toBe(0)
   })
 })

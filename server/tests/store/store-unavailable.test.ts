@@ -28,7 +28,8 @@ describe('PostgreSQL going away and coming back', () => {
   let harness: Harness
   beforeAll(async () => {
     postgres = await startPostgres()
-    store = await createStore(postgres.url, { poolSize: 2 })
+    // User cache off: every read below must reach PostgreSQL (a cached user would hide the outage).
+    store = await createStore(postgres.url, { poolSize: 2, userCacheTtlMs: 0 })
     harness = await startHarness({ env: { STORE_URL: postgres.url } })
   }, 60_000)
   afterAll(async () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { afterEach, describe, expect, inject, it } from 'vitest'
+import { SERVER_DEFAULTS } from '../../src/base/defaults.js'
 import { createStore } from '../../src/store/create-store.js'
 import type { AuthStore } from '../../src/store/types.js'
 import { schemaFor, sqliteFileUrl } from '../helpers/stores.js'
@@ -12,8 +13,13 @@ const KINDS = [
 describe.each(KINDS)('user lookups served from memory: $name', (kind) => {
   let now = 1_800_000_000_000
   const opened: AuthStore[] = []
-  const open = async (shared: string, userCacheTtlMs: number) => {
-    const store = await createStore(kind.url(shared), { now: () => now, schema: kind.schema(shared), userCacheTtlMs, poolSize: 2 })
+  const open = async (shared: string, userCacheTtlMs: number | undefined) => {
+    const store = await createStore(kind.url(shared), {
+      now: () => now,
+      schema: kind.schema(shared),
+      poolSize: 2,
+      ...(userCacheTtlMs === undefined ? {} : { userCacheTtlMs }),
+    })
     opened.push(store)
     return store
   }
@@ -35,6 +41,19 @@ describe.each(KINDS)('user lookups served from memory: $name', (kind) => {
     expect((await b.getUserById(user.id))?.phone).toBeNull()
     now += 1000
     expect((await b.getUserById(user.id))?.phone).toBe('13800138000')
+  })
+
+  it('caches for SERVER_DEFAULTS.userCacheTtlMs when not told, the same default as USER_CACHE_TTL_MS', async () => {
+    const shared = randomUUID()
+    const a = await open(shared, undefined)
+    const b = await open(shared, undefined)
+    const user = await a.upsertUser({ openid: 'o-default' })
+    expect((await b.getUserById(user.id))?.phone).toBeNull()
+    await a.setUserPhone(user.id, '13600136000')
+    now += SERVER_DEFAULTS.userCacheTtlMs - 1
+    expect((await b.getUserById(user.id))?.phone).toBeNull()
+    now += 1
+    expect((await b.getUserById(user.id))?.phone).toBe('13600136000')
   })
 
   it('with TTL 0 every lookup reads the database', async () => {
