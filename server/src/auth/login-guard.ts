@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { HttpAuthError, isHttpAuthError } from '../base/errors.js'
+import { HttpAuthError, isHttpAuthError, SemaphoreTimeoutError } from '../base/errors.js'
 import { clientAddress } from '../http/client-address.js'
 import type { RateLimitRule } from '../config/options.js'
-import { KeyedSemaphore, SemaphoreTimeoutError } from './keyed-semaphore.js'
+import { KeyedSemaphore } from './keyed-semaphore.js'
 
 export interface LoginGuardOptions {
   /** Codes WeChat may reject per client address and window. */

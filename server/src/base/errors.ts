@@ -1,4 +1,5 @@
-// The backend's error types live in this module only: HttpAuthError (API answers) and ConfigError (start-up).
+// The backend's error types live in this module only: HttpAuthError (API answers), ConfigError
+// (start-up) and SemaphoreTimeoutError (internal).
 
 /**
  * Every failure the API reports, with the HTTP status it maps to.
@@ -66,6 +67,11 @@ export class HttpAuthError extends Error {
 /** Realm-safe guard (errors may cross module copies in tests). */
 export function isHttpAuthError(value: unknown): value is HttpAuthError {
   return value instanceof Error && value.name === 'HttpAuthError' && typeof (value as HttpAuthError).code === 'string'
+}
+
+/** No permit of a `KeyedSemaphore` within the wait allowed; never leaves the server (the login guard answers 429). */
+export class SemaphoreTimeoutError extends Error {
+  override readonly name = 'SemaphoreTimeoutError'
 }
 
 /** A configuration that cannot work, found at start-up; the message says what to change. */

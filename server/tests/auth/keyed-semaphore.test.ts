@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { KeyedSemaphore, SemaphoreTimeoutError } from '../../src/auth/keyed-semaphore.js'
+import { KeyedSemaphore } from '../../src/auth/keyed-semaphore.js'
+import { SemaphoreTimeoutError } from '../../src/base/errors.js'
 
 describe('KeyedSemaphore', () => {
   it('lets `permits` holders in per key, then hands permits on in arrival order', async () => {
