@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
  * import its own folder and the folders listed before it, never one listed after it. `.` is the
  * root of src/: the plugin, the standalone app and the entry points.
  */
-const LAYERS = ['base', 'store', 'config', 'tokens', 'wechat', 'http', 'auth', 'services', 'routes', '.']
+const LAYERS = ['base', 'providers', 'store', 'config', 'tokens', 'wechat', 'http', 'auth', 'services', 'routes', '.']
 const MAX_DEPTH = 9
 
 const SRC = join(import.meta.dirname, '../../src')
