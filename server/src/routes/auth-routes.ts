@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { claimLoginCode } from '../auth/claim-code.js'
 import { issueLoginSession, issueSession } from '../auth/issue-session.js'
 import { createLoginGuard } from '../auth/login-guard.js'
 import { verifyBearer } from '../auth/require-user.js'
-import { AuthError } from '../errors.js'
+import { HttpAuthError } from '../base/errors.js'
 import { perAddress } from '../http/rate-limits.js'
-import type { Services } from '../services.js'
+import type { Services } from '../services/services.js'
 import type { AccessClaims } from '../tokens/access-tokens.js'
 import { hashRefreshToken } from '../tokens/refresh-tokens.js'
 import { routeSchema } from './openapi-schema.js'
@@ -22,8 +23,6 @@ import {
   sessionSchema,
 } from './schemas.js'
 
-// A wx.login code lives 5 minutes at WeChat; remembering it twice as long covers clock skew.
-export const CODE_GUARD_TTL_MS = 10 * 60_000
 // How long a login may wait for its turn at code2Session (see createLoginGuard): half the client
 // plugin's default 10-second login deadline, so the client still gets an answer it can act on.
 const LOGIN_TURN_WAIT_MS = 5000
@@ -61,10 +60,7 @@ export function registerAuthRoutes(app: FastifyInstance, services: Services): vo
     async (request) => {
       const { code } = request.body
       const identity = await loginGuard.run(request, async () => {
-        // Claimed before calling WeChat so a replayed code never costs an upstream call, on any instance.
-        if (!(await store.claimCode(code, CODE_GUARD_TTL_MS))) {
-          throw new AuthError('WX_CODE_USED', 'The login code has already been used; call wx.login again')
-        }
+        await claimLoginCode(store, code)
         return services.exchangeIdentity(code, 'mp-weixin')
       })
       return issueLoginSession(services, identity)
@@ -91,9 +87,9 @@ export function registerAuthRoutes(app: FastifyInstance, services: Services): vo
       if (result.status === 'reused') {
         request.log.warn({ familyId: result.familyId }, 'rotated refresh token replayed; family revoked')
       }
-      if (result.status !== 'ok') throw new AuthError('AUTH_REFRESH_INVALID', 'Refresh token invalid, expired or revoked')
+      if (result.status !== 'ok') throw new HttpAuthError('AUTH_REFRESH_INVALID', 'Refresh token invalid, expired or revoked')
       const user = await store.getUserById(result.userId)
-      if (!user) throw new AuthError('AUTH_REFRESH_INVALID', 'Refresh token invalid, expired or revoked')
+      if (!user) throw new HttpAuthError('AUTH_REFRESH_INVALID', 'Refresh token invalid, expired or revoked')
       return issueSession(services, user, result.familyId)
     },
   )

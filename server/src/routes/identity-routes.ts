@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify'
+import { claimLoginCode } from '../auth/claim-code.js'
 import { authenticatedUserId } from '../auth/require-user.js'
-import { AuthError } from '../errors.js'
+import { HttpAuthError } from '../base/errors.js'
 import { toPublicIdentity } from '../http/public-identity.js'
 import { perUser } from '../http/rate-limits.js'
-import type { Services } from '../services.js'
-import { CODE_GUARD_TTL_MS } from './auth-routes.js'
+import type { Services } from '../services/services.js'
 import { routeSchema } from './openapi-schema.js'
 import {
   bearerSecurity,
@@ -73,10 +73,7 @@ export function registerIdentityRoutes(app: FastifyInstance, services: Services)
     async (request) => {
       const userId = authenticatedUserId(request)
       const { code, platform, appId } = request.body
-      // Claimed before the exchange, as at login: a replayed code costs no upstream call.
-      if (!(await store.claimCode(code, CODE_GUARD_TTL_MS))) {
-        throw new AuthError('WX_CODE_USED', 'The login code has already been used; get a new one')
-      }
+      await claimLoginCode(store, code, 'get a new one')
       await store.linkIdentity(userId, await services.exchangeIdentity(code, platform, appId))
       return identitiesOf(userId)
     },
@@ -109,7 +106,7 @@ export function registerIdentityRoutes(app: FastifyInstance, services: Services)
     async (request, reply) => {
       const { provider, appId } = request.params
       if (!(await store.unlinkIdentity(authenticatedUserId(request), provider, appId))) {
-        throw new AuthError('IDENTITY_NOT_FOUND', `This account has no ${provider} identity in app ${appId}`)
+        throw new HttpAuthError('IDENTITY_NOT_FOUND', `This account has no ${provider} identity in app ${appId}`)
       }
       return reply.status(204).send()
     },

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { CompiledQuery, Kysely, Selectable } from 'kysely'
-import { AuthError } from '../errors.js'
+import { HttpAuthError } from '../base/errors.js'
 import type { ExchangedIdentity, IdentityProviderName } from '../providers/types.js'
 import type { Database, IdentitiesTable, UsersTable } from './schema.js'
 import type { NewLogin } from './types.js'
@@ -124,14 +124,14 @@ function* lockUser({ db, engine }: StepContext, userId: string): Steps<boolean> 
   return rows.length > 0
 }
 
-const conflict = (message: string) => new AuthError('IDENTITY_CONFLICT', message)
+const conflict = (message: string) => new HttpAuthError('IDENTITY_CONFLICT', message)
 
 /** Adds an identity to a user, or refuses (409) when it, or the person behind its unionid, is someone else's. */
 export function* linkSteps(context: StepContext, userId: string, identity: ExchangedIdentity): Steps<IdentityRow | typeof RETRY> {
   const { db, now } = context
   const { provider, unionid } = identity
   const key = byKey(identity)
-  if (!(yield* lockUser(context, userId))) throw new AuthError('AUTH_USER_NOT_FOUND', 'User no longer exists')
+  if (!(yield* lockUser(context, userId))) throw new HttpAuthError('AUTH_USER_NOT_FOUND', 'User no longer exists')
   const rows = (yield db
     .selectFrom('identities')
     .selectAll()
@@ -203,7 +203,7 @@ export function* unlinkSteps(context: StepContext, userId: string, provider: Ide
   const target = rows.find((row) => row.provider === provider && row.app_id === appId)
   if (!target) return false
   if (rows.length === 1) {
-    throw new AuthError('LAST_IDENTITY', 'This is the only way this account can log in; link another identity before removing it')
+    throw new HttpAuthError('LAST_IDENTITY', 'This is the only way this account can log in; link another identity before removing it')
   }
   yield db.deleteFrom('identities').where('user_id', '=', userId).where('provider', '=', provider).where('app_id', '=', appId).compile()
   const { unionid } = target

@@ -1,5 +1,5 @@
 import { type Kysely, Migrator } from 'kysely'
-import { ConfigError } from '../config-error.js'
+import { ConfigError } from '../base/errors.js'
 import { type MigrationContext, migrationProvider } from './migrations/index.js'
 import type { Database } from './schema.js'
 

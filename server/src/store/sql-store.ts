@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { type CompiledQuery, type Kysely, type Selectable, sql } from 'kysely'
-import { type Clock, systemClock } from '../clock.js'
+import { type Clock, systemClock } from '../base/clock.js'
 import type { ExchangedIdentity, IdentityProviderName, LoginPlatform } from '../providers/types.js'
 import { sha256Hex } from './hash.js'
 import {
@@ -41,9 +41,9 @@ export interface SqlStoreOptions {
   purgeIntervalMs?: number
   /**
    * How long `getUserById` may answer from this instance's memory (see `UserCache`); 0 reads the
-   * database every time. @default 0
+   * database every time. `createStore()` holds the default.
    */
-  userCacheTtlMs?: number
+  userCacheTtlMs: number
   /** SQLite only: how to run a transaction synchronously; found for a database opened by `openSqlite`. */
   sqlite?: SqliteTransactions | undefined
 }
@@ -101,7 +101,7 @@ export class SqlStore implements AuthStore {
     label = 'The database',
     now = systemClock,
     purgeIntervalMs = 60_000,
-    userCacheTtlMs = 0,
+    userCacheTtlMs,
     sqlite,
   }: SqlStoreOptions) {
     this.db = db

@@ -1,5 +1,5 @@
 import { type Kysely, type Migration, sql } from 'kysely'
-import { ConfigError } from '../../config-error.js'
+import { ConfigError } from '../../base/errors.js'
 
 /** What a migration needs to know beyond the database itself. */
 export interface MigrationContext {

@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { AccessTokenCache, AuthStore } from '../../src/store/types.js'
+import { CACHE_KINDS, STORE_KINDS } from '../helpers/stores.js'
+import { h5Weixin, loginAs, MP_APPID, mpWeixin, newLogin } from '../helpers/identities.js'
+
+// Edge cases of the AuthStore and AccessTokenCache contracts, on every kind (see store-contract.test.ts).
+describe.each(STORE_KINDS)('AuthStore contract edges: $name', (kind) => {
+  const now = 1_800_000_000_000
+  const opened: AuthStore[] = []
+  const open = async () => {
+    const store = await kind.open({ now: () => now })
+    opened.push(store)
+    return store
+  }
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((store) => store.close()))
+  })
+
+  it('a known identity keeps its user when it first reports a unionid another user already has', async () => {
+    const store = await open()
+    // Its app was bound to the open platform after the identity's first login.
+    const early = await loginAs(store, mpWeixin('o-early'))
+    const owner = await loginAs(store, h5Weixin('o-owner', { unionid: 'u-shared' }))
+    const again = await loginAs(store, mpWeixin('o-early', { unionid: 'u-shared' }))
+    expect(again.id).toBe(early.id)
+    expect(owner.id).not.toBe(early.id)
+    expect(await store.listIdentities(early.id)).toMatchObject([{ subject: 'o-early', unionid: 'u-shared' }])
+    // The unionid still leads to the user that had it first.
+    expect((await loginAs(store, mpWeixin('o-third', { appId: 'wx-third', unionid: 'u-shared' }), newLogin())).id).toBe(owner.id)
+  })
+
+  it("a new identity in an app its unionid's user already has an identity in starts a user of its own", async () => {
+    const store = await open()
+    const owner = await loginAs(store, mpWeixin('o-first', { unionid: 'u-app' }))
+    const second = await loginAs(store, mpWeixin('o-second', { unionid: 'u-app' }))
+    expect(second.id).not.toBe(owner.id)
+    expect((await loginAs(store, h5Weixin('o-h5', { unionid: 'u-app' }))).id).toBe(owner.id)
+    expect((await loginAs(store, mpWeixin('o-second', { unionid: 'u-app' }))).id).toBe(second.id)
+  })
+
+  it('a unionid first reported by a known identity joins later identities of the person to its user', async () => {
+    const store = await open()
+    const user = await loginAs(store, mpWeixin('o-late'))
+    await loginAs(store, mpWeixin('o-late', { unionid: 'u-late' }))
+    expect((await loginAs(store, h5Weixin('o-h5-late', { unionid: 'u-late' }))).id).toBe(user.id)
+  })
+
+  it('unlinking one of two identities of a unionid keeps the unionid with the user', async () => {
+    const store = await open()
+    const user = await loginAs(store, mpWeixin('o-a', { unionid: 'u-two' }))
+    await loginAs(store, h5Weixin('o-b', { unionid: 'u-two' }))
+    expect(await store.unlinkIdentity(user.id, 'weixin', MP_APPID)).toBe(true)
+    expect((await loginAs(store, mpWeixin('o-a', { unionid: 'u-two' }))).id).toBe(user.id)
+  })
+
+  it('several first logins of one unionid at once, each on its own app, agree on one user', async () => {
+    const store = await open()
+    const users = await Promise.all(
+      ['wx-a', 'wx-b', 'wx-c', 'wx-d'].map((appId) => loginAs(store, mpWeixin(`o-${appId}`, { appId, unionid: 'u-race' }))),
+    )
+    expect(new Set(users.map((user) => user.id)).size).toBe(1)
+    expect(await store.listIdentities(users[0]!.id)).toHaveLength(4)
+  })
+
+  it('a spent token of a family already revoked is invalid, not reported as a replay again', async () => {
+    const store = await open()
+    const familyId = randomUUID()
+    await store.saveRefreshToken({ hash: 'spent', userId: 'u1', familyId, expiresAt: now + 60_000 })
+    expect((await store.consumeRefreshToken('spent')).status).toBe('ok')
+    await store.revokeFamily(familyId)
+    expect(await store.consumeRefreshToken('spent')).toEqual({ status: 'invalid' })
+  })
+})
+
+describe.each(CACHE_KINDS)('AccessTokenCache contract edges: $name', (kind) => {
+  let now = 1_800_000_000_000
+  const opened: (AccessTokenCache & { close(): Promise<void> })[] = []
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((cache) => cache.close()))
+  })
+
+  it('a lock taken over after its lease ran out is held for the new lease', async () => {
+    const cache = await kind.open({ now: () => now })
+    opened.push(cache)
+    expect(await cache.acquireLock('lease', 50)).not.toBeNull()
+    // The SQL stores follow the injected clock, Redis its own PX timer.
+    now += 100
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    const successor = await cache.acquireLock('lease', 60_000)
+    expect(successor).not.toBeNull()
+    expect(await cache.acquireLock('lease', 60_000)).toBeNull()
+  })
+})
