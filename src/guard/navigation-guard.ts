@@ -126,7 +126,9 @@ export function createAuthGuard(options: GuardOptions): { install(app: App): voi
             if (takeMarker(navigation)?.kind === 'bypass') return
             const url = String(navigation.url)
             if (!blocks(pathKey(url))) return
-            decide({ method, url, caller: navigation })
+            // uni-h5's own tabBar calls switchTab({ from: 'tabBar' }) in promise form, unawaited: no
+            // caller to tell, and rejecting it would only raise an unhandled rejection.
+            decide({ method, url, caller: navigation.from === 'tabBar' ? undefined : navigation })
             return false
           },
         })

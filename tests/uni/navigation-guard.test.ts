@@ -279,6 +279,19 @@ describe('navigation guard: every held navigation settles once', () => {
     expect(navigations(h)).toEqual(['navigateTo /pages/login/index'])
   })
 
+  it('uni-h5’s own tabBar tap (switchTab from: tabBar, promise form, unawaited) is diverted without a rejection', async () => {
+    const h = withGuard(await setupUni(), guard)
+    h.auth.logout()
+    let settled = 'pending'
+    ;(h.uni.switchTab!({ from: 'tabBar', url: '/pages/orders/index' }) as unknown as Promise<unknown>).then(
+      () => (settled = 'resolved'),
+      () => (settled = 'rejected'),
+    )
+    await flush(20)
+    expect(navigations(h)).toEqual(['navigateTo /pages/login/index'])
+    expect(settled).toBe('pending')
+  })
+
   it('a throwing fail callback does not break the divert', async () => {
     const h = withGuard(await setupUni(), guard)
     h.auth.logout()
