@@ -88,14 +88,14 @@ async function startDevServer(app: string): Promise<string> {
 beforeAll(async () => {
   const packed = spawnSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8', env: cleanEnv({}) })
   if (packed.status !== 0) throw new Error(`npm pack failed:\n${packed.stderr}`)
-  const [{ filename }] = JSON.parse(packed.stdout) as Array<{ filename: string }>
+  const { filename } = (JSON.parse(packed.stdout) as Array<{ filename: string }>)[0]!
   api = await startApi()
   const { port } = api.address() as AddressInfo
   apiUrl = `http://${HOST}:${port}`
   const app = join(work, 'app')
   const pluginDir = writeScratchApp(app, join(root, 'node_modules'), timelineAppFiles(apiUrl))
   mkdirSync(pluginDir, { recursive: true })
-  const untar = spawnSync('tar', ['-xzf', join(work, filename!), '-C', pluginDir, '--strip-components=1'])
+  const untar = spawnSync('tar', ['-xzf', join(work, filename), '-C', pluginDir, '--strip-components=1'])
   if (untar.status !== 0) throw new Error(`tar failed: ${untar.stderr}`)
   devUrl = await startDevServer(app)
   browser = await chromium.launch({ executablePath: ensureChromium(), args: CHROMIUM_ARGS })
