@@ -103,21 +103,20 @@ export function installAuthInterceptor(config: AuthConfig, engine: AuthEngine, i
       const success = snapshot.success as Callback
       const complete = snapshot.complete as Callback
       const replayable = replays < config.maxReplays
-      // A 401 that lands after a logout goes to the caller as it is: renewing would log in again.
-      const replaying = (response: unknown) => replayable && !engine.loggedOut && isAuthFailure(response)
       if (process.env.NODE_ENV !== 'production') {
         engine.emit({ type: 'request-send', request, replay: replays, generation: session.generation })
       }
       // Both wrappers decide from the response alone, so they agree whatever order they run in.
       options.success = (response: unknown) => {
-        if (!replaying(response)) return success?.(response)
+        // A 401 that lands after a logout goes to the caller as it is: renewing would log in again.
+        if (!replaying(replayable, response)) return success?.(response)
         const { generation } = session
         if (process.env.NODE_ENV !== 'production') engine.emit({ type: 'request-unauthorized', request, generation })
         wait(engine.recover(generation), snapshot, replays + 1, request)
       }
       if (!complete && process.env.NODE_ENV === 'production') return
       options.complete = (response: unknown) => {
-        if (replaying(response)) return
+        if (replaying(replayable, response)) return
         if (process.env.NODE_ENV !== 'production') {
           const { statusCode, errMsg } = Object(response) as { statusCode?: number; errMsg?: string }
           engine.emit({ type: 'request-end', request, statusCode, error: statusCode === undefined ? errMsg : undefined })
@@ -132,6 +131,10 @@ export function installAuthInterceptor(config: AuthConfig, engine: AuthEngine, i
     if (process.env.NODE_ENV !== 'production') engine.emit({ type: 'request-end', request, error: error.code })
     call(options.fail as Callback, error)
     call(options.complete as Callback, error)
+  }
+
+  function replaying(replayable: boolean, response: unknown): boolean {
+    return replayable && !engine.loggedOut && isAuthFailure(response)
   }
 
   function isAuthFailure(response: unknown): boolean {
