@@ -303,7 +303,7 @@ export function createAuthEngine(host: EngineHost, options?: EngineOptions): Aut
   /** The shared attempt if one runs, else a fresh one unless the backoff says wait. */
   function join(reason: LoginReason, generation?: number): Promise<Session> {
     if (inflight) return inflight.promise
-    if (loggedOut) return Promise.reject(new AuthError('LOGGED_OUT', 'logged out: call relogin() (the login action) to log in again'))
+    if (loggedOut) return Promise.reject(new AuthError('LOGGED_OUT', 'logged out: relogin() logs in again'))
     const wait = retryAt - clock.now()
     if (wait > 0)
       return Promise.reject(new AuthError('LOGIN_BACKOFF', `login failed ${failures}× in a row; next try in ${wait} ms`, error, wait))
