@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { isAuthError } from '../../src/core/errors'
-import { deferred, flush } from '../support/deferred'
-import type { HttpResponse } from '../support/doubles/fake-wx'
-import { businessRequests, exchanges, restart, setupUni, type UniHarness } from '../support/uni-harness'
+import { deferred, flush } from '../../testkit/harness/deferred'
+import type { HttpResponse } from '../../testkit/doubles/fake-wx'
+import { businessRequests, exchanges, restart, setupUni, type UniHarness } from '../../testkit/harness/uni-harness'
 
 type Outcome = { kind: 'success' | 'fail' | 'complete'; value: unknown }
 

@@ -7,9 +7,9 @@ import { createUniAuth } from '../../src'
 import { createAuthTimeline } from '../../src/timeline'
 import { type TimelineRecorder, useTimelineRecorder } from '../../src/timeline/timeline-recorder'
 import { setActiveContext } from '../../src/vue/auth-context'
-import { flush } from '../support/deferred'
-import { createMemoryStorage } from '../support/doubles/memory-storage'
-import { freshAppUni } from '../support/real-uni'
+import { flush } from '../../testkit/harness/deferred'
+import { createMemoryStorage } from '../../testkit/doubles/memory-storage'
+import { freshAppUni } from '../../testkit/harness/real-uni'
 
 /**
  * A second instance of the library's modules, as Vite's dev server produces when it pre-bundles the

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createFakeBackend, type MpHost } from '../index'
+import { createFakeBackend, type MpHost } from '../../../testkit/mp-host/index'
 import { authOf, bearer, callsTo, launchAndLoad, logLines, SESSION_KEY, startHost, waitForLog } from './support'
 
 const ORDERS = 'pages/orders/index'
