@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
+import { startDevBuild } from '../../scripts/dev-build.mjs'
 
 /** What the mp-weixin build is made from, relative to the project root. */
 export const BUILD_INPUTS = ['src', 'pages', 'demo', 'main.ts', 'App.vue', 'manifest.json', 'pages.json', 'vite.config.ts', 'package.json']
@@ -31,6 +32,24 @@ export function buildMpWeixin(root: string): void {
     env: cleanEnv(),
   })
   if (result.status !== 0) throw new Error(`mp-weixin build failed (exit ${result.status ?? result.signal})`)
+}
+
+/**
+ * A development build (`uni build --watch`, stopped after its first build) into `outDir`: `uni build`
+ * forces production, which drops the plugin's request events that `<AuthTimeline>` draws.
+ */
+export async function buildMpWeixinDevelopment(root: string, outDir: string): Promise<void> {
+  const build = startDevBuild({
+    platform: 'mp-weixin',
+    cwd: root,
+    env: { ...cleanEnv(), UNI_OUTPUT_DIR: outDir },
+    waitFor: join(outDir, 'common/vendor.js'),
+  })
+  try {
+    await build.ready
+  } finally {
+    await build.stop()
+  }
 }
 
 /**

@@ -101,7 +101,9 @@ export function createMpRuntime(distDir: string, run: (file: string) => unknown)
       app = { ...options }
     },
     Page() {
-      throw new Error('mp-host: Page() is not supported; uni-app builds register pages with Component(), which the host runs in WeChat’s framework')
+      throw new Error(
+        'mp-host: Page() is not supported; uni-app builds register pages with Component(), which the host runs in WeChat’s framework',
+      )
     },
     Component(definition) {
       if (!loading) throw new Error('mp-host: Component() was called outside a page or component file')

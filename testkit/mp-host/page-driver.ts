@@ -71,12 +71,16 @@ function createViewDriver(where: string, host: ExparserNode, exparser: Exparser)
       return nodes.map(textOf)
     },
     tap(target, detail = { x: 0, y: 0 }) {
-      const event = exparser.Event.create('tap', { ...detail }, {
-        bubbles: true,
-        composed: true,
-        capturePhase: true,
-        extraFields: { touches: [touch], changedTouches: [touch] },
-      })
+      const event = exparser.Event.create(
+        'tap',
+        { ...detail },
+        {
+          bubbles: true,
+          composed: true,
+          capturePhase: true,
+          extraFields: { touches: [touch], changedTouches: [touch] },
+        },
+      )
       exparser.Event.dispatchEvent(found(target), event)
     },
     fire(target, name, detail = {}) {
