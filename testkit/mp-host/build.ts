@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { startDevBuild } from '../../scripts/dev-build.mjs'
 
 /** What the mp-weixin build is made from, relative to the project root. */
 export const BUILD_INPUTS = ['src', 'pages', 'demo', 'main.ts', 'App.vue', 'manifest.json', 'pages.json', 'vite.config.ts', 'package.json']
@@ -29,34 +28,16 @@ export function buildMpWeixin(root: string): void {
   const result = spawnSync(process.execPath, [join(root, 'scripts/uni.mjs'), 'build', '-p', 'mp-weixin'], {
     cwd: root,
     stdio: ['ignore', 'inherit', 'inherit'],
-    env: cleanEnv(),
+    env: buildEnv(),
   })
   if (result.status !== 0) throw new Error(`mp-weixin build failed (exit ${result.status ?? result.signal})`)
-}
-
-/**
- * A development build (`uni build --watch`, stopped after its first build) into `outDir`: `uni build`
- * forces production, which drops the plugin's request events that `<AuthTimeline>` draws.
- */
-export async function buildMpWeixinDevelopment(root: string, outDir: string): Promise<void> {
-  const build = startDevBuild({
-    platform: 'mp-weixin',
-    cwd: root,
-    env: { ...cleanEnv(), UNI_OUTPUT_DIR: outDir },
-    waitFor: join(outDir, 'common/vendor.js'),
-  })
-  try {
-    await build.ready
-  } finally {
-    await build.stop()
-  }
 }
 
 /**
  * The environment without what a test runner sets: under vitest, the project's vite.config.ts
  * swaps the uni() plugin for plain Vue (it checks VITEST), and the "build" silently becomes an H5 one.
  */
-function cleanEnv(): NodeJS.ProcessEnv {
+export function buildEnv(): NodeJS.ProcessEnv {
   const runnerKeys = new Set(['NODE_ENV', 'TEST', 'MODE', 'PROD', 'DEV', 'SSR', 'BASE_URL'])
   return Object.fromEntries(
     Object.entries(process.env).filter(([key]) => !runnerKeys.has(key) && !key.startsWith('VITEST') && !key.startsWith('VITE_USER')),

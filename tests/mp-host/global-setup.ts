@@ -1,4 +1,6 @@
-import { buildMpWeixin, buildMpWeixinDevelopment, checkBuild } from '../../testkit/mp-host/build'
+import { join } from 'node:path'
+import { startDevBuild } from '../../scripts/dev-build.mjs'
+import { buildEnv, buildMpWeixin, checkBuild } from '../../testkit/mp-host/build'
 import { DEV_DIST_DIR, DIST_DIR, PROJECT_ROOT } from './scenarios/paths'
 
 /**
@@ -20,5 +22,23 @@ export default async function setup(): Promise<void> {
   for (const dir of [DIST_DIR, DEV_DIST_DIR]) {
     const after = checkBuild(PROJECT_ROOT, dir)
     if (after.stale) throw new Error(`[mp-host] the build is still stale after building: ${after.reason}`)
+  }
+}
+
+/**
+ * A development build (`uni build --watch`, stopped after its first build) into `outDir`: `uni build`
+ * forces production, which drops the plugin's request events that `<AuthTimeline>` draws.
+ */
+async function buildMpWeixinDevelopment(root: string, outDir: string): Promise<void> {
+  const build = startDevBuild({
+    platform: 'mp-weixin',
+    cwd: root,
+    env: { ...buildEnv(), UNI_OUTPUT_DIR: outDir },
+    waitFor: join(outDir, 'common/vendor.js'),
+  })
+  try {
+    await build.ready
+  } finally {
+    await build.stop()
   }
 }
