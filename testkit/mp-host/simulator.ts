@@ -98,9 +98,12 @@ export function loadSimulator(): Simulator {
   let Component: Simulator['Component']
   try {
     simulate = fromSimulate(simulatePath) as Simulate
-    Component = (globalThis as { Component?: Simulator['Component'] }).Component!
+    Component = (globalThis as { Component?: Simulator['Component'] }).Component as Simulator['Component']
   } finally {
     scope.restore()
+  }
+  if (typeof Component !== 'function') {
+    throw new Error('mp-host: miniprogram-simulate was loaded before the host and its Component() is gone; let the host load it first')
   }
   const utils = fromSimulate('./src/utils') as { runJs: (path: string) => void }
   const compile = fromSimulate('./src/compile') as { getWxml: (path: string, options: unknown) => unknown }

@@ -1,5 +1,8 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { DEV_DIST_DIR } from './paths'
+import { DEV_DIST_DIR, DIST_DIR } from './paths'
 import { callsTo, startHost, waitForLog } from './support'
 
 describe('components on the compiled page, in WeChat’s framework', () => {
@@ -42,5 +45,29 @@ describe('components on the compiled page, in WeChat’s framework', () => {
     expect(page.texts('log')[0]).toBe('phone → 138****8000')
     expect(host.backend.counts.phoneBinds).toBe(1)
     expect(callsTo(host, '/auth/phone')).toHaveLength(1)
+  })
+
+  it('a component two pages use works on the second page too (the build’s file runs once per app)', async () => {
+    // A copy of the build whose help page also lists <auth-timeline> in its usingComponents.
+    const dist = join(mkdtempSync(join(tmpdir(), 'mp-host-shared-')), 'mp-weixin')
+    cpSync(DIST_DIR, dist, { recursive: true })
+    const json = join(dist, 'pages/help/index.json')
+    const help = JSON.parse(readFileSync(json, 'utf8')) as { usingComponents?: Record<string, string> }
+    writeFileSync(
+      json,
+      JSON.stringify({ ...help, usingComponents: { ...help.usingComponents, 'auth-timeline': '../../src/timeline/AuthTimeline' } }),
+    )
+    try {
+      const host = startHost({ distDir: dist, launchOptions: { path: 'pages/help/index' } })
+      host.launch()
+      await host.until(() => host.current.text('help-state') === 'logged in', { what: 'the launch login' })
+      const home = host.tapTab('pages/index/index')
+      await host.until(() => home.text('status') === 'status: authenticated', { what: 'the home page' })
+      const timeline = home.component('auth-timeline')
+      await host.until(() => timeline.all('.timeline-login').length > 0, { what: 'the timeline drawn' })
+      expect(timeline.all('.timeline-login')).toEqual(['login #1 · cold-start · logged-in'])
+    } finally {
+      rmSync(join(dist, '..'), { recursive: true, force: true })
+    }
   })
 })
