@@ -64,6 +64,7 @@ const vendor = loader.require('common/vendor.js') as { index?: { request(options
 const uni = vendor.index
 if (!uni) throw new Error(`${distDir}: vendor.js exports no uni`)
 const { pages } = JSON.parse(readFileSync(join(distDir, 'app.json'), 'utf8')) as { pages: string[] }
+for (const route of pages) runtime.register(route)
 const launch = { path: pages[0]!, query: {}, scene: 1001, referrerInfo: {} }
 runtime.launch(launch)
 runtime.openPage(launch.path)

@@ -210,6 +210,7 @@ export function createMpHost(options: MpHostOptions): MpHost {
     const vendor = loader.require('common/vendor.js') as { index?: CompiledUni }
     // vendor.js exports `index` (uni) only when some app module uses `uni` itself.
     uniApi = vendor.index ?? null
+    for (const route of appJson.pages) runtime.register(route)
     runtime.launch(launchOptions)
     const instance = open(launchOptions.path, launchOptions.query)
     stack = [instance]

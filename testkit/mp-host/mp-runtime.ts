@@ -38,6 +38,11 @@ export interface MpGlobals {
 
 export interface MpRuntime {
   readonly globals: MpGlobals
+  /**
+   * Runs a page's file (and those of the components it uses) and registers them with the framework,
+   * as WeChat does for every page of app.json at launch; `openPage` registers a page not seen yet.
+   */
+  register(route: string): void
   readonly app: MpOptions | undefined
   /** App onLaunch, then App onShow, with these launch options. */
   launch(options: LaunchOptions): void
@@ -163,6 +168,7 @@ export function createMpRuntime(distDir: string, run: (file: string) => unknown)
 
   return {
     globals,
+    register: (route) => void load(route),
     get app() {
       return app
     },
