@@ -79,8 +79,8 @@ export function createAuthGuard(options: GuardOptions): { install(app: App): voi
       const open = ({ method, url, caller }: Target) => {
         // A page reached without an API may be a tab page, which only switchTab can open again.
         if (method === 'page') navigate('redirectTo', url, { fail: () => navigate('switchTab', `/${pathKey(url)}`) })
-        // A held navigation let through: its caller hears the real outcome (success or fail).
-        else navigate(method, url, caller && { success: caller.success, fail: caller.fail, complete: caller.complete })
+        // A held navigation let through as the caller made it (events, animation…): its callbacks hear the real outcome.
+        else navigate(method, url, caller)
       }
       const divert = ({ method, url, caller }: Target) => {
         pending = { method, url }

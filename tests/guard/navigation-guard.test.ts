@@ -260,6 +260,14 @@ describe('navigation guard: every held navigation settles once', () => {
     expect(outcomes).toEqual(['success navigateTo:ok', 'complete navigateTo:ok'])
   })
 
+  it('a navigation let through after the silent login keeps the caller’s other options', async () => {
+    const h = withGuard(await setupUni(), guard)
+    h.uni.navigateTo!({ url: '/pages/orders/index', animationType: 'fade-in', fail: () => {} })
+    await flush(20)
+    const sent = h.wx.calls.all.find((c) => c.api === 'navigateTo')
+    expect(sent && (sent.args[0] as { animationType?: string }).animationType).toBe('fade-in')
+  })
+
   it('a navigation held for the silent login and then let through: the promise form resolves', async () => {
     const h = withGuard(await setupUni(), guard)
     const result = await (h.uni.navigateTo!({ url: '/pages/orders/index' }) as unknown as Promise<{ errMsg?: string }>).then(
