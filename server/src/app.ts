@@ -81,7 +81,7 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
     (await createStore(config.storeUrl, {
       now,
       userCacheTtlMs: config.userCacheTtlMs,
-      // An idle pooled PostgreSQL connection broke (e.g. a restart): the pool replaces it by itself.
+      // A pooled PostgreSQL connection broke (e.g. a restart): the pool replaces it by itself.
       onConnectionError: (error) => app.log.warn({ err: { message: error.message } }, 'database connection lost'),
     }))
   if (!options.store) app.addHook('onClose', async () => store.close())
