@@ -112,6 +112,7 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
     wx: config.wx,
     jwt: config.jwt,
     refreshTtlSeconds: config.refreshTtlSeconds,
+    refreshGraceSeconds: config.refreshGraceSeconds,
     rateLimit: config.rateLimit,
     drainLimitBytes: config.drainLimitBytes,
     devEndpoints: config.devEndpoints && !config.production,

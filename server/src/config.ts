@@ -31,6 +31,8 @@ export interface AppConfig {
   jwt: JwtOptions
   /** @default 2592000 (30 days) */
   refreshTtlSeconds: number
+  /** See `UniMpAuthOptions.refreshGraceSeconds`. @default 30 */
+  refreshGraceSeconds: number
   /**
    * Where what must not be lost lives: `sqlite:<path>` or `sqlite::memory:` (one machine),
    * `postgres://…` / `postgresql://…` (several instances). @default 'sqlite:./data/auth.db'
@@ -154,6 +156,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       ttlSeconds: intFrom(env, 'TOKEN_TTL_SECONDS', DEFAULTS.jwt.ttlSeconds),
     },
     refreshTtlSeconds: intFrom(env, 'REFRESH_TTL_SECONDS', DEFAULTS.refreshTtlSeconds),
+    refreshGraceSeconds: env.REFRESH_GRACE_SECONDS === '0' ? 0 : intFrom(env, 'REFRESH_GRACE_SECONDS', DEFAULTS.refreshGraceSeconds),
     storeUrl: env.STORE_URL || 'sqlite:./data/auth.db',
     redisUrl: redisUrlFrom(env),
     userCacheTtlMs: env.USER_CACHE_TTL_MS === '0' ? 0 : intFrom(env, 'USER_CACHE_TTL_MS', 1000),

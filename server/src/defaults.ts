@@ -14,6 +14,9 @@ export const DEFAULTS = {
     ttlSeconds: 7200,
   },
   refreshTtlSeconds: 30 * 24 * 3600,
+  // A spent refresh token presented again this soon is a retry of a lost answer, not a replay (as
+  // Auth0's reuse interval, Okta's grace period): long enough for a client's retry, short for a thief.
+  refreshGraceSeconds: 30,
   rateLimit: {
     // A code WeChat rejects costs one code2Session call: this is the quota a client address may burn.
     loginFailures: { max: 20, windowSeconds: 600 },

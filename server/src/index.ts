@@ -23,7 +23,9 @@ export { createStore } from './store/create-store.js'
 export type {
   AuthStore,
   CachedAccessToken,
-  RefreshConsumeResult,
+  RefreshRotateResult,
+  RefreshSuccessor,
+  RotateRefreshOptions,
   RefreshTokenRecord,
   UserRecord,
   WechatIdentity,

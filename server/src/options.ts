@@ -55,6 +55,12 @@ export interface UniMpAuthOptions {
   redis?: Redis | null
   /** @default 2592000 (30 days) */
   refreshTtlSeconds?: number
+  /**
+   * A refresh token presented again this many seconds after its rotation, while the successor it
+   * got is unused, is a retry whose answer was lost: it gets a new successor instead of revoking
+   * the login. 0 = every reuse revokes. At most 300. @default 30
+   */
+  refreshGraceSeconds?: number
   rateLimit?: {
     loginFailures?: Partial<RateLimitRule>
     loginConcurrency?: number
@@ -81,6 +87,7 @@ export interface AuthConfig {
   wx: WechatOptions
   jwt: JwtOptions
   refreshTtlSeconds: number
+  refreshGraceSeconds: number
   rateLimit: RateLimitOptions
   avatarMaxBytes: number
   drainLimitBytes: number
@@ -92,6 +99,16 @@ function positiveInteger(value: number, name: string): number {
   return value
 }
 
+// A longer window would let a stolen token ride along with its owner's rotations for that long.
+const MAX_REFRESH_GRACE_SECONDS = 300
+
+function graceSeconds(value: number): number {
+  if (!Number.isInteger(value) || value < 0 || value > MAX_REFRESH_GRACE_SECONDS) {
+    throw new ConfigError(`uniMpAuth: refreshGraceSeconds must be an integer from 0 to ${MAX_REFRESH_GRACE_SECONDS}, got ${value}`)
+  }
+  return value
+}
+
 function rule(given: Partial<RateLimitRule> | undefined, fallback: RateLimitRule, name: string): RateLimitRule {
   return {
     max: positiveInteger(given?.max ?? fallback.max, `rateLimit.${name}.max`),
@@ -99,7 +116,7 @@ function rule(given: Partial<RateLimitRule> | undefined, fallback: RateLimitRule
   }
 }
 
-const STORE_METHODS = ['claimCode', 'upsertUser', 'saveRefreshToken', 'consumeRefreshToken', 'revokeFamily', 'ping'] as const
+const STORE_METHODS = ['claimCode', 'upsertUser', 'saveRefreshToken', 'rotateRefreshToken', 'revokeFamily', 'ping'] as const
 
 /** Fills in defaults and refuses options that cannot work, saying how to fix them. */
 export function resolveOptions(options: UniMpAuthOptions): AuthConfig {
@@ -141,6 +158,7 @@ export function resolveOptions(options: UniMpAuthOptions): AuthConfig {
       ttlSeconds: positiveInteger(options.jwt.ttlSeconds ?? DEFAULTS.jwt.ttlSeconds, 'jwt.ttlSeconds'),
     },
     refreshTtlSeconds: positiveInteger(options.refreshTtlSeconds ?? DEFAULTS.refreshTtlSeconds, 'refreshTtlSeconds'),
+    refreshGraceSeconds: graceSeconds(options.refreshGraceSeconds ?? DEFAULTS.refreshGraceSeconds),
     rateLimit: {
       loginFailures: rule(limits.loginFailures, DEFAULTS.rateLimit.loginFailures, 'loginFailures'),
       loginConcurrency: positiveInteger(limits.loginConcurrency ?? DEFAULTS.rateLimit.loginConcurrency, 'rateLimit.loginConcurrency'),

@@ -1,12 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { issueSession } from '../auth/issue-session.js'
+import { issueSession, refreshExpiry, sessionResponse } from '../auth/issue-session.js'
 import { createLoginGuard } from '../auth/login-guard.js'
 import { verifyBearer } from '../auth/require-user.js'
+import { DEFAULTS } from '../defaults.js'
 import { AuthError } from '../errors.js'
 import { perAddress } from '../http/rate-limits.js'
 import type { Services } from '../services.js'
 import type { AccessClaims } from '../tokens/access-tokens.js'
-import { hashRefreshToken, newFamilyId } from '../tokens/refresh-tokens.js'
+import { hashRefreshToken, newFamilyId, newRefreshToken } from '../tokens/refresh-tokens.js'
 import { routeSchema } from './openapi-schema.js'
 import {
   bearerSecurity,
@@ -80,7 +81,11 @@ export function registerAuthRoutes(app: FastifyInstance, services: Services): vo
       schema: routeSchema({
         tags,
         summary: 'Rotate a refresh token into a new token pair',
-        description: 'The sent refresh token is spent. Presenting a spent one again revokes its whole family.',
+        description:
+          'The sent refresh token is spent and its successor saved in one atomic step; a 503 means nothing changed (retry ' +
+          `with the same token). Presenting a spent token again revokes its whole family, except within the grace window ` +
+          `(\`REFRESH_GRACE_SECONDS\`, default ${DEFAULTS.refreshGraceSeconds} s) after its rotation while the successor it got ` +
+          'is still unused: that is a retry whose answer was lost, and it gets a new successor that replaces the unused one.',
         body: refreshBodySchema,
         response: {
           200: sessionSchema,
@@ -89,14 +94,19 @@ export function registerAuthRoutes(app: FastifyInstance, services: Services): vo
       }),
     },
     async (request) => {
-      const result = await store.consumeRefreshToken(hashRefreshToken(request.body.refreshToken))
+      // The successor exists before the rotation: spending the token and saving it are one step.
+      const successor = newRefreshToken()
+      const result = await store.rotateRefreshToken(
+        hashRefreshToken(request.body.refreshToken),
+        { hash: successor.hash, expiresAt: refreshExpiry(services) },
+        { graceMs: config.refreshGraceSeconds * 1000 },
+      )
       if (result.status === 'reused') {
         request.log.warn({ familyId: result.familyId }, 'rotated refresh token replayed; family revoked')
       }
-      if (result.status !== 'ok') throw new AuthError('AUTH_REFRESH_INVALID', 'Refresh token invalid, expired or revoked')
-      const user = await store.getUserById(result.userId)
-      if (!user) throw new AuthError('AUTH_REFRESH_INVALID', 'Refresh token invalid, expired or revoked')
-      return issueSession(services, user, result.familyId)
+      if (result.status !== 'ok' || !result.user) throw new AuthError('AUTH_REFRESH_INVALID', 'Refresh token invalid, expired or revoked')
+      if (result.retried) request.log.info({ familyId: result.familyId }, 'refresh retried within the grace window; successor replaced')
+      return sessionResponse(services, result.user, result.familyId, successor)
     },
   )
 
