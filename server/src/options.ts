@@ -13,9 +13,12 @@ export interface RateLimitRule {
 }
 
 export interface RateLimitOptions {
-  /** Login codes WeChat rejects, per client address, before that address gets 429. @default { max: 20, windowSeconds: 600 } */
+  /**
+   * Login codes WeChat may reject per client address: a token bucket of `max`, refilled
+   * continuously over `windowSeconds`. @default { max: 30, windowSeconds: 300 }
+   */
   loginFailures: RateLimitRule
-  /** code2Session calls in flight per client address on one instance; later logins wait their turn. @default 8 */
+  /** code2Session calls in flight per client address on one instance; later logins wait their turn. @default 32 */
   loginConcurrency: number
   /** POST /auth/refresh per client address. @default { max: 300, windowSeconds: 60 } */
   refresh: RateLimitRule

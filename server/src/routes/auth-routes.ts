@@ -25,18 +25,21 @@ import {
 
 // A wx.login code lives 5 minutes at WeChat; remembering it twice as long covers clock skew.
 const CODE_GUARD_TTL_MS = 10 * 60_000
-// How long a login may wait for its turn at code2Session (see createLoginGuard): half the client
-// plugin's default 10-second login deadline, so the client still gets an answer it can act on.
-const LOGIN_TURN_WAIT_MS = 5000
+// How long a login may wait for its turn at code2Session (see createLoginGuard): the client
+// plugin's default 10-second login deadline (loginTimeoutMs) less 2 s for wx.login and the
+// exchange itself, so the client still gets an answer it can act on.
+const LOGIN_TURN_WAIT_MS = 8000
 
 const tags = ['auth']
 
 export function registerAuthRoutes(app: FastifyInstance, services: Services): void {
   const { store, wechat, accessTokens, config } = services
-  const loginGuard = createLoginGuard(app, {
+  const loginGuard = createLoginGuard({
     failures: config.rateLimit.loginFailures,
     concurrency: config.rateLimit.loginConcurrency,
     waitMs: LOGIN_TURN_WAIT_MS,
+    redis: services.redis,
+    now: services.now,
   })
 
   app.post<{ Body: CodeBody }>(
@@ -52,7 +55,7 @@ export function registerAuthRoutes(app: FastifyInstance, services: Services): vo
             ...commonErrors,
             400: 'BAD_REQUEST, WX_CODE_INVALID (40029), WX_CODE_USED (40163, or the code was seen before)',
             403: 'WX_USER_BLOCKED (40226)',
-            429: 'RATE_LIMITED: too many rejected codes from this address; WX_RATE_LIMITED (45011)',
+            429: 'RATE_LIMITED: too many rejected codes from this address (Retry-After: when its next token is back); WX_RATE_LIMITED (45011)',
             502: 'WX_UNAVAILABLE, WX_ERROR',
             503: 'WX_BUSY (-1), STORE_UNAVAILABLE',
           }),
