@@ -56,7 +56,7 @@ describe('loadConfig', () => {
       REDIS_URL: 'redis://cache:6379',
     })
     expect(config.timeouts).toMatchObject({ requestMs: 9000, headersMs: 4000, checkIntervalMs: 5000 })
-    expect(config.rateLimit).toMatchObject({ loginFailures: { max: 7, windowSeconds: 600 }, refresh: { max: 50, windowSeconds: 60 } })
+    expect(config.rateLimit).toMatchObject({ loginFailures: { max: 7, windowSeconds: 300 }, refresh: { max: 50, windowSeconds: 60 } })
     expect(config.trustProxy).toEqual(['10.0.0.0/8', '192.168.1.1'])
     expect(config.redisUrl).toBe('redis://cache:6379')
     expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true)
