@@ -6,6 +6,7 @@ import type { AppConfig } from './config.js'
 import { clientErrorHandler } from './http/client-error.js'
 import { drainUnreadBody } from './http/drain-body.js'
 import { errorHandler, installErrorHandlers } from './http/error-handler.js'
+import { answerUnknownExpectations } from './http/expectation.js'
 import { requireHostHeader } from './http/host-header.js'
 import { REDACTED_LOG_PATHS } from './http/log-redaction.js'
 import { uniMpAuth } from './plugin.js'
@@ -97,6 +98,7 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
   }
 
   installErrorHandlers(app)
+  answerUnknownExpectations(app.server)
   app.addHook('onRequest', requireHostHeader)
   app.addHook('onSend', drainUnreadBody(config.drainLimitBytes))
   await app.register(cors, {

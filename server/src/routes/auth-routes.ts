@@ -126,8 +126,8 @@ export function registerAuthRoutes(app: FastifyInstance, services: Services): vo
         tags,
         summary: 'Log out this login: revoke its refresh-token family',
         description:
-          'Send the refresh token in the body, or only `Authorization: Bearer <access token>` (also accepted after the ' +
-          'token expired, for as long as its refresh tokens could live). Access tokens stay valid until `exp`.',
+          'Send the refresh token in the body, or no body at all and only `Authorization: Bearer <access token>` (also ' +
+          'accepted after the token expired, for as long as its refresh tokens could live). Access tokens stay valid until `exp`.',
         body: logoutBodySchema,
         security: [{}, ...bearerSecurity],
         response: { 204: noContent, ...errors({ ...commonErrors, 401: 'AUTH_TOKEN_MISSING, AUTH_TOKEN_INVALID, AUTH_TOKEN_EXPIRED' }) },
@@ -152,7 +152,8 @@ export function registerAuthRoutes(app: FastifyInstance, services: Services): vo
         security: bearerSecurity,
         response: {
           204: noContent,
-          ...errors({ 401: 'AUTH_TOKEN_MISSING, AUTH_TOKEN_INVALID, AUTH_TOKEN_EXPIRED', 500: 'INTERNAL', 503: 'STORE_UNAVAILABLE' }),
+          // No body is expected, but one sent is still parsed: malformed JSON, too large or not JSON.
+          ...errors({ ...commonErrors, 401: 'AUTH_TOKEN_MISSING, AUTH_TOKEN_INVALID, AUTH_TOKEN_EXPIRED' }),
         },
       }),
     },
