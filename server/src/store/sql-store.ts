@@ -300,6 +300,10 @@ export class SqlStore implements AuthStore {
     if (spent) return this.saveSuccessor(trx, spent.user_id, spent.family_id, successor, false)
 
     // Not spent now: find out why, to tell a retry or a replay (theft) from a merely dead token.
+    // On PostgreSQL the token's row is locked first: the UPDATE above may already hold it (a row
+    // it waited for stays locked after its recheck failed), and a retry locks its successor only
+    // after it, so every transaction takes the two rows in one order and none deadlock. Retries
+    // racing each other thus take turns, each replacing the successor the one before saved.
     const token = await trx
       .selectFrom('refresh_tokens')
       .innerJoin('refresh_families', 'refresh_families.id', 'refresh_tokens.family_id')
@@ -312,6 +316,7 @@ export class SqlStore implements AuthStore {
         'refresh_families.revoked_at',
       ])
       .where('refresh_tokens.hash', '=', hash)
+      .$if(this.engine === 'postgres', (query) => query.forUpdate('refresh_tokens'))
       .executeTakeFirst()
     if (!token || token.revoked_at !== null || token.used_at === null) return { status: 'invalid' }
     if (token.successor_hash !== null && token.expires_at > now && now - token.used_at < graceMs) {
