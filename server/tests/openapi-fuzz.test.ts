@@ -6,8 +6,8 @@
  * declared for that status, and an error's code must be one that status lists.
  */
 import { readFileSync } from 'node:fs'
-import Ajv from 'ajv'
-import addFormats from 'ajv-formats'
+import { Ajv } from 'ajv'
+import ajvFormats, { type FormatsPlugin } from 'ajv-formats'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { OPENAPI_PATH } from '../scripts/openapi-document.js'
@@ -120,6 +120,8 @@ describe('docs/openapi.json against the server (generated requests)', () => {
   let harness: Harness
   let credentials: fc.Arbitrary<string | undefined>
   const ajv = new Ajv({ strict: false, allErrors: true })
+  // ajv-formats is CommonJS: under Node's ESM its function is the default export's `default`.
+  const addFormats = (ajvFormats as unknown as { default?: FormatsPlugin }).default ?? (ajvFormats as unknown as FormatsPlugin)
   addFormats(ajv)
   const findings: string[] = []
   let cases = 0
