@@ -1,6 +1,7 @@
+import type { Clock } from '../base/clock.js'
 import { type PublicUser, toPublicUser } from '../http/public-user.js'
-import type { Services } from '../services.js'
-import type { UserRecord } from '../store/types.js'
+import type { AuthStore, UserRecord } from '../store/types.js'
+import type { AccessTokens } from '../tokens/access-tokens.js'
 import { type NewRefreshToken, newRefreshToken } from '../tokens/refresh-tokens.js'
 
 /** Body of a successful login or refresh. */
@@ -16,33 +17,41 @@ export interface SessionResponse {
   user: PublicUser
 }
 
+/** What issuing a session needs (the routes pass their `Services`). */
+export interface SessionIssuer {
+  store: AuthStore
+  accessTokens: AccessTokens
+  config: { refreshTtlSeconds: number }
+  now: Clock
+}
+
 /** When a refresh token issued now expires. */
-export function refreshExpiry(services: Services): number {
-  return services.now() + services.config.refreshTtlSeconds * 1000
+export function refreshExpiry(issuer: SessionIssuer): number {
+  return issuer.now() + issuer.config.refreshTtlSeconds * 1000
 }
 
 /** The answer for a refresh token already saved: signs the access token (local work, nothing left to fail). */
 export async function sessionResponse(
-  services: Services,
+  issuer: SessionIssuer,
   user: UserRecord,
   familyId: string,
   refresh: NewRefreshToken,
 ): Promise<SessionResponse> {
-  const access = await services.accessTokens.issue(user.id, familyId)
+  const access = await issuer.accessTokens.issue(user.id, familyId)
   return {
     token: access.token,
     expiresIn: access.expiresIn,
     refreshToken: refresh.token,
-    refreshExpiresIn: services.config.refreshTtlSeconds,
+    refreshExpiresIn: issuer.config.refreshTtlSeconds,
     user: toPublicUser(user),
   }
 }
 
 /** A new login: its first refresh token starts the family `familyId`. */
-export async function issueSession(services: Services, user: UserRecord, familyId: string): Promise<SessionResponse> {
+export async function issueSession(issuer: SessionIssuer, user: UserRecord, familyId: string): Promise<SessionResponse> {
   const refresh = newRefreshToken()
   // Signed first: once the token is saved, only building the answer is left.
-  const response = await sessionResponse(services, user, familyId, refresh)
-  await services.store.saveRefreshToken({ hash: refresh.hash, userId: user.id, familyId, expiresAt: refreshExpiry(services) })
+  const response = await sessionResponse(issuer, user, familyId, refresh)
+  await issuer.store.saveRefreshToken({ hash: refresh.hash, userId: user.id, familyId, expiresAt: refreshExpiry(issuer) })
   return response
 }

@@ -1,10 +1,10 @@
 import type { FastifyRequest } from 'fastify'
 import type { Redis } from 'ioredis'
-import type { Clock } from '../clock.js'
-import { AuthError, isAuthError } from '../errors.js'
+import type { Clock } from '../base/clock.js'
+import { HttpAuthError, isHttpAuthError, SemaphoreTimeoutError } from '../base/errors.js'
+import type { RateLimitRule } from '../config/options.js'
 import { clientAddress } from '../http/client-address.js'
-import type { RateLimitRule } from '../options.js'
-import { KeyedSemaphore, SemaphoreTimeoutError } from './keyed-semaphore.js'
+import { KeyedSemaphore } from './keyed-semaphore.js'
 import { MemoryTokenBuckets, RedisTokenBuckets, type TokenBuckets } from './token-bucket.js'
 import { Wakeups } from './wakeups.js'
 
@@ -28,11 +28,11 @@ export interface LoginGuard {
 
 /** WeChat itself said the code is bad (40029, 40163): the call that cost quota and proved nothing. */
 function isRejectedCode(error: unknown): boolean {
-  return isAuthError(error) && error.wxErrcode !== undefined && (error.code === 'WX_CODE_INVALID' || error.code === 'WX_CODE_USED')
+  return isHttpAuthError(error) && error.wxErrcode !== undefined && (error.code === 'WX_CODE_INVALID' || error.code === 'WX_CODE_USED')
 }
 
-function rateLimited(retryInMs: number, message: string): AuthError {
-  return new AuthError('RATE_LIMITED', message, { retryAfterSeconds: Math.max(1, Math.ceil(retryInMs / 1000)) })
+function rateLimited(retryInMs: number, message: string): HttpAuthError {
+  return new HttpAuthError('RATE_LIMITED', message, { retryAfterSeconds: Math.max(1, Math.ceil(retryInMs / 1000)) })
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
-import type { ErrorBody } from '../errors.js'
+import type { ErrorBody } from '../base/errors.js'
 
 const BODY = JSON.stringify({
   code: 'EXPECTATION_FAILED',

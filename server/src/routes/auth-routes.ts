@@ -2,10 +2,10 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { issueSession, refreshExpiry, sessionResponse } from '../auth/issue-session.js'
 import { createLoginGuard } from '../auth/login-guard.js'
 import { verifyBearer } from '../auth/require-user.js'
-import { DEFAULTS } from '../defaults.js'
-import { AuthError } from '../errors.js'
+import { SERVER_DEFAULTS } from '../base/defaults.js'
+import { HttpAuthError } from '../base/errors.js'
 import { perAddress } from '../http/rate-limits.js'
-import type { Services } from '../services.js'
+import type { Services } from '../services/services.js'
 import type { AccessClaims } from '../tokens/access-tokens.js'
 import { hashRefreshToken, newFamilyId, newRefreshToken } from '../tokens/refresh-tokens.js'
 import { routeSchema } from './openapi-schema.js'
@@ -67,7 +67,7 @@ export function registerAuthRoutes(app: FastifyInstance, services: Services): vo
       const session = await loginGuard.run(request, async () => {
         // Claimed before calling WeChat so a replayed code never costs an upstream call, on any instance.
         if (!(await store.claimCode(code, CODE_GUARD_TTL_MS))) {
-          throw new AuthError('WX_CODE_USED', 'The login code has already been used; call wx.login again')
+          throw new HttpAuthError('WX_CODE_USED', 'The login code has already been used; call wx.login again')
         }
         return wechat.code2Session(code)
       })
@@ -87,7 +87,7 @@ export function registerAuthRoutes(app: FastifyInstance, services: Services): vo
         description:
           'The sent refresh token is spent and its successor saved in one atomic step; a 503 means nothing changed (retry ' +
           `with the same token). Presenting a spent token again revokes its whole family, except within the grace window ` +
-          `(\`REFRESH_GRACE_SECONDS\`, default ${DEFAULTS.refreshGraceSeconds} s) after its rotation while the successor it got ` +
+          `(\`REFRESH_GRACE_SECONDS\`, default ${SERVER_DEFAULTS.refreshGraceSeconds} s) after its rotation while the successor it got ` +
           'is still unused: that is a retry whose answer was lost, and it gets a new successor that replaces the unused one.',
         body: refreshBodySchema,
         response: {
@@ -107,7 +107,8 @@ export function registerAuthRoutes(app: FastifyInstance, services: Services): vo
       if (result.status === 'reused') {
         request.log.warn({ familyId: result.familyId }, 'rotated refresh token replayed; family revoked')
       }
-      if (result.status !== 'ok' || !result.user) throw new AuthError('AUTH_REFRESH_INVALID', 'Refresh token invalid, expired or revoked')
+      if (result.status !== 'ok' || !result.user)
+        throw new HttpAuthError('AUTH_REFRESH_INVALID', 'Refresh token invalid, expired or revoked')
       if (result.retried) request.log.info({ familyId: result.familyId }, 'refresh retried within the grace window; successor replaced')
       return sessionResponse(services, result.user, result.familyId, successor)
     },
