@@ -10,7 +10,7 @@
 import { performance } from 'node:perf_hooks'
 import { buildMockWechat } from '../server/mock-wechat/app'
 import { buildApp } from '../server/src/app'
-import { loadConfig } from '../server/src/config'
+import { loadConfig } from '../server/src/config/environment'
 
 const APPID = 'wx0000000000bench06'
 const SECRET = 'bench-app-secret-0123456789abcdef'
