@@ -31,7 +31,9 @@ export { createRedisClient } from './store/redis-client.js'
 export type {
   AuthStore,
   CachedAccessToken,
-  RefreshConsumeResult,
+  RefreshRotateResult,
+  RefreshSuccessor,
+  RotateRefreshOptions,
   RefreshTokenRecord,
   UserRecord,
   WechatIdentity,
