@@ -35,7 +35,9 @@ export type {
   IdentityKey,
   IdentityRecord,
   NewLogin,
-  RefreshConsumeResult,
+  RefreshRotateResult,
+  RefreshSuccessor,
+  RotateRefreshOptions,
   RefreshTokenRecord,
   UserRecord,
 } from './store/types.js'

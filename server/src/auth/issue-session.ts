@@ -3,7 +3,7 @@ import { type PublicUser, toPublicUser } from '../http/public-user.js'
 import type { ExchangedIdentity } from '../providers/types.js'
 import type { AuthStore, UserRecord } from '../store/types.js'
 import type { AccessTokens } from '../tokens/access-tokens.js'
-import { newFamilyId, newRefreshToken } from '../tokens/refresh-tokens.js'
+import { type NewRefreshToken, newFamilyId, newRefreshToken } from '../tokens/refresh-tokens.js'
 
 /** Body of a successful login or refresh. */
 export interface SessionResponse {
@@ -26,39 +26,48 @@ export interface SessionIssuer {
   now: Clock
 }
 
-async function sessionResponse(issuer: SessionIssuer, user: UserRecord, familyId: string, refreshToken: string): Promise<SessionResponse> {
+/** When a refresh token issued now expires. */
+export function refreshExpiry(issuer: SessionIssuer): number {
+  return issuer.now() + issuer.config.refreshTtlSeconds * 1000
+}
+
+/** The answer for a refresh token already saved: signs the access token (local work, nothing left to fail). */
+export async function sessionResponse(
+  issuer: SessionIssuer,
+  user: UserRecord,
+  familyId: string,
+  refresh: NewRefreshToken,
+): Promise<SessionResponse> {
   const access = await issuer.accessTokens.issue(user.id, familyId)
   return {
     token: access.token,
     expiresIn: access.expiresIn,
-    refreshToken,
+    refreshToken: refresh.token,
     refreshExpiresIn: issuer.config.refreshTtlSeconds,
     user: toPublicUser(user),
   }
 }
 
-/** A rotation: the next refresh token of an existing family, and a new access token. */
+/** A new login: its first refresh token starts the family `familyId`. */
 export async function issueSession(issuer: SessionIssuer, user: UserRecord, familyId: string): Promise<SessionResponse> {
-  const { store, config, now } = issuer
   const refresh = newRefreshToken()
-  await store.saveRefreshToken({
-    hash: refresh.hash,
-    userId: user.id,
-    familyId,
-    expiresAt: now() + config.refreshTtlSeconds * 1000,
-  })
-  return sessionResponse(issuer, user, familyId, refresh.token)
+  // Signed first: once the token is saved, only building the answer is left.
+  const response = await sessionResponse(issuer, user, familyId, refresh)
+  await issuer.store.saveRefreshToken({ hash: refresh.hash, userId: user.id, familyId, expiresAt: refreshExpiry(issuer) })
+  return response
 }
 
-/** A login: the identity's user and the login's refresh family are written in one store transaction. */
+/**
+ * A login: the identity's user, its session key and the login's refresh family with its first token
+ * are written in one store transaction; the access token is signed after (it needs the user's id).
+ */
 export async function issueLoginSession(issuer: SessionIssuer, identity: ExchangedIdentity): Promise<SessionResponse> {
-  const { store, config, now } = issuer
   const refresh = newRefreshToken()
   const familyId = newFamilyId()
-  const user = await store.loginWithIdentity(identity, {
+  const user = await issuer.store.loginWithIdentity(identity, {
     familyId,
     refreshTokenHash: refresh.hash,
-    refreshExpiresAt: now() + config.refreshTtlSeconds * 1000,
+    refreshExpiresAt: refreshExpiry(issuer),
   })
-  return sessionResponse(issuer, user, familyId, refresh.token)
+  return sessionResponse(issuer, user, familyId, refresh)
 }

@@ -16,6 +16,7 @@ const ENV_NAMES: Record<string, string> = {
   'jwt.audience': 'JWT_AUDIENCE',
   'jwt.ttlSeconds': 'TOKEN_TTL_SECONDS',
   refreshTtlSeconds: 'REFRESH_TTL_SECONDS',
+  refreshGraceSeconds: 'REFRESH_GRACE_SECONDS',
   'rateLimit.loginFailures.max': 'RATE_LIMIT_LOGIN_FAILURES',
   'rateLimit.loginConcurrency': 'RATE_LIMIT_LOGIN_CONCURRENCY',
   'rateLimit.refresh.max': 'RATE_LIMIT_REFRESH',
@@ -83,6 +84,7 @@ function authSettingsFrom(env: Env): AuthSettings {
       ttlSeconds: numberFrom(env, 'TOKEN_TTL_SECONDS'),
     },
     refreshTtlSeconds: numberFrom(env, 'REFRESH_TTL_SECONDS'),
+    refreshGraceSeconds: numberFrom(env, 'REFRESH_GRACE_SECONDS'),
     rateLimit: {
       loginFailures: { max: numberFrom(env, 'RATE_LIMIT_LOGIN_FAILURES') },
       loginConcurrency: numberFrom(env, 'RATE_LIMIT_LOGIN_CONCURRENCY'),

@@ -13,9 +13,12 @@ export interface RateLimitRule {
 }
 
 export interface RateLimitOptions {
-  /** Login codes WeChat rejects, per client address, before that address gets 429. @default { max: 20, windowSeconds: 600 } */
+  /**
+   * Login codes WeChat may reject per client address: a token bucket of `max`, refilled
+   * continuously over `windowSeconds`. @default { max: 30, windowSeconds: 300 }
+   */
   loginFailures: RateLimitRule
-  /** code2Session calls in flight per client address on one instance; later logins wait their turn. @default 8 */
+  /** code2Session calls in flight per client address on one instance; later logins wait their turn. @default 32 */
   loginConcurrency: number
   /** POST /auth/refresh per client address. @default { max: 300, windowSeconds: 60 } */
   refresh: RateLimitRule
@@ -51,6 +54,12 @@ export interface AuthSettings {
   jwt: Pick<JwtOptions, 'secret'> & Partial<JwtOptions>
   /** @default 2592000 (30 days) */
   refreshTtlSeconds?: number
+  /**
+   * A refresh token presented again this many seconds after its rotation, while the successor it
+   * got is unused, is a retry whose answer was lost: it gets a new successor instead of revoking
+   * the login. 0 = every reuse revokes. At most 300. @default 30
+   */
+  refreshGraceSeconds?: number
   rateLimit?: {
     loginFailures?: Partial<RateLimitRule>
     loginConcurrency?: number
@@ -85,6 +94,7 @@ export interface ResolvedAuthSettings {
   wx: WechatOptions
   jwt: JwtOptions
   refreshTtlSeconds: number
+  refreshGraceSeconds: number
   rateLimit: RateLimitOptions
   avatarMaxBytes: number
   drainLimitBytes: number

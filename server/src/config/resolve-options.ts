@@ -50,6 +50,16 @@ function nonNegativeInteger(value: number, path: string, source: ConfigSource): 
   return value
 }
 
+// A longer window would let a stolen token ride along with its owner's rotations for that long.
+const MAX_REFRESH_GRACE_SECONDS = 300
+
+function graceSeconds(value: number, path: string, source: ConfigSource): number {
+  if (!Number.isInteger(value) || value < 0 || value > MAX_REFRESH_GRACE_SECONDS) {
+    fail(source, `${source.name(path)} must be an integer from 0 to ${MAX_REFRESH_GRACE_SECONDS}, got ${shown(value)}`)
+  }
+  return value
+}
+
 function rule(given: Partial<RateLimitRule> | undefined, fallback: RateLimitRule, path: string, source: ConfigSource): RateLimitRule {
   return {
     max: positiveInteger(given?.max ?? fallback.max, `${path}.max`, source),
@@ -92,6 +102,7 @@ function resolveSettings(settings: AuthSettings, source: ConfigSource = pluginSo
       ttlSeconds: positiveInteger(settings.jwt.ttlSeconds ?? defaults.jwt.ttlSeconds, 'jwt.ttlSeconds', source),
     },
     refreshTtlSeconds: positiveInteger(settings.refreshTtlSeconds ?? defaults.refreshTtlSeconds, 'refreshTtlSeconds', source),
+    refreshGraceSeconds: graceSeconds(settings.refreshGraceSeconds ?? defaults.refreshGraceSeconds, 'refreshGraceSeconds', source),
     rateLimit: {
       loginFailures: rule(limits.loginFailures, defaults.rateLimit.loginFailures, 'rateLimit.loginFailures', source),
       loginConcurrency: positiveInteger(
@@ -113,7 +124,7 @@ const STORE_METHODS = [
   'loginWithIdentity',
   'linkIdentity',
   'saveRefreshToken',
-  'consumeRefreshToken',
+  'rotateRefreshToken',
   'revokeFamily',
   'ping',
 ] as const

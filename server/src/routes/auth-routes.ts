@@ -1,13 +1,14 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { claimLoginCode } from '../auth/claim-code.js'
-import { issueLoginSession, issueSession } from '../auth/issue-session.js'
+import { issueLoginSession, refreshExpiry, sessionResponse } from '../auth/issue-session.js'
 import { createLoginGuard } from '../auth/login-guard.js'
 import { verifyBearer } from '../auth/require-user.js'
+import { SERVER_DEFAULTS } from '../base/defaults.js'
 import { HttpAuthError } from '../base/errors.js'
 import { perAddress } from '../http/rate-limits.js'
 import type { Services } from '../services/services.js'
 import type { AccessClaims } from '../tokens/access-tokens.js'
-import { hashRefreshToken } from '../tokens/refresh-tokens.js'
+import { hashRefreshToken, newRefreshToken } from '../tokens/refresh-tokens.js'
 import { routeSchema } from './openapi-schema.js'
 import {
   bearerSecurity,
@@ -23,18 +24,21 @@ import {
   sessionSchema,
 } from './schemas.js'
 
-// How long a login may wait for its turn at code2Session (see createLoginGuard): half the client
-// plugin's default 10-second login deadline, so the client still gets an answer it can act on.
-const LOGIN_TURN_WAIT_MS = 5000
+// How long a login may wait for its turn at code2Session (see createLoginGuard): the client
+// plugin's default 10-second login deadline (loginTimeoutMs) less 2 s for wx.login and the
+// exchange itself, so the client still gets an answer it can act on.
+const LOGIN_TURN_WAIT_MS = 8000
 
 const tags = ['auth']
 
 export function registerAuthRoutes(app: FastifyInstance, services: Services): void {
   const { store, accessTokens, config } = services
-  const loginGuard = createLoginGuard(app, {
+  const loginGuard = createLoginGuard({
     failures: config.rateLimit.loginFailures,
     concurrency: config.rateLimit.loginConcurrency,
     waitMs: LOGIN_TURN_WAIT_MS,
+    redis: services.redis,
+    now: services.now,
   })
 
   app.post<{ Body: CodeBody }>(
@@ -50,7 +54,7 @@ export function registerAuthRoutes(app: FastifyInstance, services: Services): vo
             ...commonErrors,
             400: 'BAD_REQUEST, WX_CODE_INVALID (40029), WX_CODE_USED (40163, or the code was seen before)',
             403: 'WX_USER_BLOCKED (40226)',
-            429: 'RATE_LIMITED: too many rejected codes from this address; WX_RATE_LIMITED (45011)',
+            429: 'RATE_LIMITED: too many rejected codes from this address (Retry-After: when its next token is back); WX_RATE_LIMITED (45011)',
             502: 'WX_UNAVAILABLE, WX_ERROR',
             503: 'WX_BUSY (-1), STORE_UNAVAILABLE',
           }),
@@ -74,7 +78,11 @@ export function registerAuthRoutes(app: FastifyInstance, services: Services): vo
       schema: routeSchema({
         tags,
         summary: 'Rotate a refresh token into a new token pair',
-        description: 'The sent refresh token is spent. Presenting a spent one again revokes its whole family.',
+        description:
+          'The sent refresh token is spent and its successor saved in one atomic step; a 503 means nothing changed (retry ' +
+          `with the same token). Presenting a spent token again revokes its whole family, except within the grace window ` +
+          `(\`REFRESH_GRACE_SECONDS\`, default ${SERVER_DEFAULTS.refreshGraceSeconds} s) after its rotation while the successor it got ` +
+          'is still unused: that is a retry whose answer was lost, and it gets a new successor that replaces the unused one.',
         body: refreshBodySchema,
         response: {
           200: sessionSchema,
@@ -83,14 +91,20 @@ export function registerAuthRoutes(app: FastifyInstance, services: Services): vo
       }),
     },
     async (request) => {
-      const result = await store.consumeRefreshToken(hashRefreshToken(request.body.refreshToken))
+      // The successor exists before the rotation: spending the token and saving it are one step.
+      const successor = newRefreshToken()
+      const result = await store.rotateRefreshToken(
+        hashRefreshToken(request.body.refreshToken),
+        { hash: successor.hash, expiresAt: refreshExpiry(services) },
+        { graceMs: config.refreshGraceSeconds * 1000 },
+      )
       if (result.status === 'reused') {
         request.log.warn({ familyId: result.familyId }, 'rotated refresh token replayed; family revoked')
       }
-      if (result.status !== 'ok') throw new HttpAuthError('AUTH_REFRESH_INVALID', 'Refresh token invalid, expired or revoked')
-      const user = await store.getUserById(result.userId)
-      if (!user) throw new HttpAuthError('AUTH_REFRESH_INVALID', 'Refresh token invalid, expired or revoked')
-      return issueSession(services, user, result.familyId)
+      if (result.status !== 'ok' || !result.user)
+        throw new HttpAuthError('AUTH_REFRESH_INVALID', 'Refresh token invalid, expired or revoked')
+      if (result.retried) request.log.info({ familyId: result.familyId }, 'refresh retried within the grace window; successor replaced')
+      return sessionResponse(services, result.user, result.familyId, successor)
     },
   )
 
@@ -107,8 +121,8 @@ export function registerAuthRoutes(app: FastifyInstance, services: Services): vo
         tags,
         summary: 'Log out this login: revoke its refresh-token family',
         description:
-          'Send the refresh token in the body, or only `Authorization: Bearer <access token>` (also accepted after the ' +
-          'token expired, for as long as its refresh tokens could live). Access tokens stay valid until `exp`.',
+          'Send the refresh token in the body, or no body at all and only `Authorization: Bearer <access token>` (also ' +
+          'accepted after the token expired, for as long as its refresh tokens could live). Access tokens stay valid until `exp`.',
         body: logoutBodySchema,
         security: [{}, ...bearerSecurity],
         response: { 204: noContent, ...errors({ ...commonErrors, 401: 'AUTH_TOKEN_MISSING, AUTH_TOKEN_INVALID, AUTH_TOKEN_EXPIRED' }) },
@@ -133,7 +147,8 @@ export function registerAuthRoutes(app: FastifyInstance, services: Services): vo
         security: bearerSecurity,
         response: {
           204: noContent,
-          ...errors({ 401: 'AUTH_TOKEN_MISSING, AUTH_TOKEN_INVALID, AUTH_TOKEN_EXPIRED', 500: 'INTERNAL', 503: 'STORE_UNAVAILABLE' }),
+          // No body is expected, but one sent is still parsed: malformed JSON, too large or not JSON.
+          ...errors({ ...commonErrors, 401: 'AUTH_TOKEN_MISSING, AUTH_TOKEN_INVALID, AUTH_TOKEN_EXPIRED' }),
         },
       }),
     },

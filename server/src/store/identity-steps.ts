@@ -218,19 +218,3 @@ export function* unlinkSteps(context: StepContext, userId: string, provider: Ide
   }
   return true
 }
-
-/** A refresh token and, with a login's first token, its family. */
-export function* saveRefreshSteps(
-  { db, now }: StepContext,
-  token: { hash: string; familyId: string; userId: string; expiresAt: number },
-): Steps<void> {
-  yield db
-    .insertInto('refresh_families')
-    .values({ id: token.familyId, user_id: token.userId, created_at: now, revoked_at: null })
-    .onConflict((c) => c.column('id').doNothing())
-    .compile()
-  yield db
-    .insertInto('refresh_tokens')
-    .values({ hash: token.hash, family_id: token.familyId, user_id: token.userId, expires_at: token.expiresAt, used_at: null })
-    .compile()
-}

@@ -60,7 +60,7 @@ describe('loadConfig', () => {
       REDIS_URL: 'redis://cache:6379',
     })
     expect(config.server.timeouts).toMatchObject({ requestMs: 9000, headersMs: 4000, checkIntervalMs: 5000 })
-    expect(config.auth.rateLimit).toMatchObject({ loginFailures: { max: 7, windowSeconds: 600 }, refresh: { max: 50, windowSeconds: 60 } })
+    expect(config.auth.rateLimit).toMatchObject({ loginFailures: { max: 7, windowSeconds: 300 }, refresh: { max: 50, windowSeconds: 60 } })
     expect(config.server.trustProxy).toEqual(['10.0.0.0/8', '192.168.1.1'])
     expect(config.server.redisUrl).toBe('redis://cache:6379')
     expect(loadConfig({ TRUST_PROXY: 'true' }).server.trustProxy).toBe(true)
@@ -125,7 +125,7 @@ describe('one configuration path', () => {
     loginWithIdentity() {},
     linkIdentity() {},
     saveRefreshToken() {},
-    consumeRefreshToken() {},
+    rotateRefreshToken() {},
     revokeFamily() {},
     ping() {},
   }

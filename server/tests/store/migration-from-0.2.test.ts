@@ -7,6 +7,7 @@ import { createStore } from '../../src/store/create-store.js'
 import { initial } from '../../src/store/migrations/001-initial.js'
 import type { AuthStore } from '../../src/store/types.js'
 import { h5Weixin, mpWeixin, newLogin } from '../helpers/identities.js'
+import { rotate } from '../helpers/rotate.js'
 import { schemaFor, sqliteFileUrl } from '../helpers/stores.js'
 
 const APPID = 'wx02released0app1'
@@ -78,8 +79,8 @@ describe.each(ENGINES)('a database written by 0.2, opened by this release: $name
     expect(await store.getSessionKey({ provider: 'weixin', appId: APPID, subject: 'o-bare' })).toBeNull()
 
     // A refresh token issued by 0.2 still rotates; a family 0.2 revoked stays revoked.
-    expect(await store.consumeRefreshToken('hash-live')).toEqual({ status: 'ok', userId: 'user-with-all', familyId: 'family-live' })
-    expect(await store.consumeRefreshToken('hash-revoked')).toEqual({ status: 'invalid' })
+    expect(await rotate(store, 'hash-live')).toEqual({ status: 'ok', userId: 'user-with-all', familyId: 'family-live' })
+    expect(await rotate(store, 'hash-revoked')).toEqual({ status: 'invalid' })
 
     // Logging in again finds the same users; the 0.2 unionid joins the person's other WeChat apps.
     expect((await store.loginWithIdentity(mpWeixin('o-all', { appId: APPID }), newLogin())).id).toBe('user-with-all')
@@ -99,7 +100,7 @@ describe.each(ENGINES)('a database written by 0.2, opened by this release: $name
     const store = await open(APPID)
     opened.push(store)
     expect(await store.listIdentities('user-with-all')).toHaveLength(1)
-    expect(await store.consumeRefreshToken('hash-live')).toMatchObject({ status: 'ok' })
+    expect(await rotate(store, 'hash-live')).toMatchObject({ status: 'ok' })
   })
 })
 

@@ -5,6 +5,7 @@ import type { Database } from '../../src/store/schema.js'
 import { SqlStore } from '../../src/store/sql-store.js'
 import { SQL_ENGINES, StatementSpy, spied } from '../helpers/sql-engines.js'
 import { h5Weixin, mpWeixin, newLogin } from '../helpers/identities.js'
+import { rotate } from '../helpers/rotate.js'
 
 const SELECT = 'SelectQueryNode'
 const INSERT = 'InsertQueryNode'
@@ -37,7 +38,7 @@ describe.each(SQL_ENGINES)('SqlStore statements per call: $name', (engine) => {
     expect((await store.loginWithIdentity(mpWeixin('o1'), second)).id).toBe(user.id)
     expect(spy.take()).toEqual(engine.name === 'postgres' ? [RAW] : [UPDATE, INSERT, INSERT, SELECT])
     for (const login of [first, second]) {
-      expect(await store.consumeRefreshToken(login.refreshTokenHash)).toEqual({ status: 'ok', userId: user.id, familyId: login.familyId })
+      expect(await rotate(store, login.refreshTokenHash)).toEqual({ status: 'ok', userId: user.id, familyId: login.familyId })
     }
     expect(await store.getSessionKey(mpWeixin('o1'))).toBe('sk-o1')
   })
@@ -56,16 +57,16 @@ describe.each(SQL_ENGINES)('SqlStore statements per call: $name', (engine) => {
     await store.saveRefreshToken({ hash: 'h1', userId: 'u', familyId: randomUUID(), expiresAt: 1_900_000_000_000 })
     // PostgreSQL: one INSERT … WITH (one round trip, one commit); SQLite: two INSERTs in a transaction.
     expect(spy.take()).toEqual(engine.name === 'postgres' ? [INSERT] : [INSERT, INSERT])
-    expect((await store.consumeRefreshToken('h1')).status).toBe('ok')
+    expect((await rotate(store, 'h1')).status).toBe('ok')
   })
 
-  it('a rotation is one UPDATE; a replay adds the read that explains it and the revocation', async () => {
+  it('a rotation spends, reads the user and saves the successor; a replay adds the read that explains it and the revocation', async () => {
     const { store, spy } = await open()
     await store.saveRefreshToken({ hash: 'h1', userId: 'u', familyId: randomUUID(), expiresAt: 1_900_000_000_000 })
     spy.take()
-    expect((await store.consumeRefreshToken('h1')).status).toBe('ok')
-    expect(spy.take()).toEqual([UPDATE])
-    expect((await store.consumeRefreshToken('h1')).status).toBe('reused')
+    expect((await rotate(store, 'h1')).status).toBe('ok')
+    expect(spy.take()).toEqual([UPDATE, SELECT, INSERT])
+    expect((await rotate(store, 'h1')).status).toBe('reused')
     expect(spy.take()).toEqual([UPDATE, SELECT, UPDATE])
   })
 

@@ -1,8 +1,9 @@
 import type { Migration, MigrationProvider } from 'kysely'
 import { initial } from './001-initial.js'
-import { identities, type MigrationContext } from './002-identities.js'
+import { refreshSuccessor } from './002-refresh-successor.js'
+import { identities, type MigrationContext } from './003-identities.js'
 
-export type { MigrationContext } from './002-identities.js'
+export type { MigrationContext } from './003-identities.js'
 
 /**
  * Every migration, keyed by a name that sorts in the order they must run. Listed here rather than
@@ -11,7 +12,8 @@ export type { MigrationContext } from './002-identities.js'
 export function migrationsFor(context: MigrationContext): Record<string, Migration> {
   return {
     '001-initial': initial,
-    '002-identities': identities(context),
+    '002-refresh-successor': refreshSuccessor,
+    '003-identities': identities(context),
   }
 }
 
