@@ -93,12 +93,12 @@ export function registerIdentityRoutes(app: FastifyInstance, services: Services)
         response: {
           204: noContent,
           ...errors({
-            400: 'BAD_REQUEST: unknown provider or malformed AppID',
+            // A body sent anyway is parsed as on every route.
+            ...commonErrors,
+            400: 'BAD_REQUEST: unknown provider or malformed AppID (or a malformed body)',
             401: tokenErrors,
             404: 'IDENTITY_NOT_FOUND: the user has no identity in that app',
             409: 'LAST_IDENTITY: it is the only way this user can log in',
-            500: 'INTERNAL',
-            503: 'STORE_UNAVAILABLE',
           }),
         },
       }),
