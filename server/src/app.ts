@@ -110,6 +110,7 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
 
   await app.register(uniMpAuth, {
     wx: config.wx,
+    providers: config.providers,
     jwt: config.jwt,
     refreshTtlSeconds: config.refreshTtlSeconds,
     rateLimit: config.rateLimit,

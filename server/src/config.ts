@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { ConfigError } from './config-error.js'
 import { DEFAULTS } from './defaults.js'
+import { providersFromEnv } from './providers/env.js'
+import type { ProvidersOptions } from './providers/options.js'
 import type { JwtOptions, RateLimitOptions, TokenEndpoint, WechatOptions } from './options.js'
 
 export { ConfigError } from './config-error.js'
@@ -28,6 +30,8 @@ export type TrustProxy = boolean | string[]
 
 export interface AppConfig {
   wx: WechatOptions
+  /** The other login targets: `WX_H5_*`, `WX_WEB_*`, `WX_APP_*`, `ALIPAY_*`, `DOUYIN_*`. */
+  providers: ProvidersOptions
   jwt: JwtOptions
   /** @default 2592000 (30 days) */
   refreshTtlSeconds: number
@@ -147,6 +151,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       tokenEndpoint,
       timeoutMs: intFrom(env, 'WX_TIMEOUT_MS', DEFAULTS.wx.timeoutMs),
     },
+    providers: providersFromEnv(env),
     jwt: {
       secret: jwtSecretFrom(env) ?? DEV_DEFAULTS.jwtSecret,
       issuer: env.JWT_ISSUER || DEFAULTS.jwt.issuer,

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis'
 import type { Clock } from './clock.js'
 import { ConfigError } from './config-error.js'
 import { DEFAULTS } from './defaults.js'
+import { type ProvidersOptions, type ResolvedProviders, resolveProviders } from './providers/options.js'
 import type { AuthStore } from './store/types.js'
 
 export type TokenEndpoint = 'stable' | 'legacy'
@@ -49,6 +50,12 @@ export interface JwtOptions {
 export interface UniMpAuthOptions {
   wx: Pick<WechatOptions, 'appId' | 'secret'> & Partial<WechatOptions>
   jwt: Pick<JwtOptions, 'secret'> & Partial<JwtOptions>
+  /**
+   * Login targets besides the `wx` mini-program, keyed by uni-app's platform name: H5 inside
+   * WeChat, website, App, Alipay and Douyin mini-programs, each with one or more apps. A login
+   * naming a target that is not here is refused with PLATFORM_NOT_CONFIGURED. @default {}
+   */
+  providers?: ProvidersOptions
   /** Where users, refresh tokens and code claims live; the caller opens and closes it. */
   store: AuthStore
   /** Shares rate-limit counters between instances; without it each instance counts on its own. @default null */
@@ -80,6 +87,8 @@ export interface UniMpAuthOptions {
 export interface AuthConfig {
   wx: WechatOptions
   jwt: JwtOptions
+  /** Every configured login target; `mp-weixin` always, its first app being `wx`. */
+  providers: ResolvedProviders
   refreshTtlSeconds: number
   rateLimit: RateLimitOptions
   avatarMaxBytes: number
@@ -126,14 +135,16 @@ export function resolveOptions(options: UniMpAuthOptions): AuthConfig {
     throw new ConfigError('uniMpAuth: devEndpoints lets anyone expire tokens and is refused when NODE_ENV is production')
   }
   const limits = options.rateLimit ?? {}
+  const wx: WechatOptions = {
+    appId: options.wx.appId,
+    secret: options.wx.secret,
+    apiBase: (options.wx.apiBase ?? DEFAULTS.wx.apiBase).replace(/\/+$/, ''),
+    tokenEndpoint,
+    timeoutMs: positiveInteger(options.wx.timeoutMs ?? DEFAULTS.wx.timeoutMs, 'wx.timeoutMs'),
+  }
   return {
-    wx: {
-      appId: options.wx.appId,
-      secret: options.wx.secret,
-      apiBase: (options.wx.apiBase ?? DEFAULTS.wx.apiBase).replace(/\/+$/, ''),
-      tokenEndpoint,
-      timeoutMs: positiveInteger(options.wx.timeoutMs ?? DEFAULTS.wx.timeoutMs, 'wx.timeoutMs'),
-    },
+    wx,
+    providers: resolveProviders(options.providers, wx),
     jwt: {
       secret: options.jwt.secret,
       issuer: options.jwt.issuer ?? DEFAULTS.jwt.issuer,

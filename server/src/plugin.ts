@@ -9,6 +9,7 @@ import { registerRateLimits } from './http/rate-limits.js'
 import { checkReadiness, type Readiness } from './http/readiness.js'
 import { installStrictValidator } from './http/validator.js'
 import { type AuthConfig, resolveOptions, type UniMpAuthOptions } from './options.js'
+import { createProviderRegistry, type ProviderRegistry } from './providers/registry.js'
 import { registerAuthRoutes } from './routes/auth-routes.js'
 import { registerDevRoutes } from './routes/dev-routes.js'
 import { registerUserRoutes } from './routes/user-routes.js'
@@ -25,6 +26,8 @@ export interface UniMpAuthContext {
   store: AuthStore
   /** The WeChat server API client (code2Session, access_token, getuserphonenumber). */
   wechat: WechatClient
+  /** The configured login targets: `providers.select(platform, appId).provider.exchange(code, appId)`. */
+  providers: ProviderRegistry
   /** WeChat's access_token, cached in Redis when given (else in the store) and refreshed single-flight. */
   wxAccessToken: AccessTokenProvider
   accessTokens: AccessTokens
@@ -54,6 +57,7 @@ function createServices(options: UniMpAuthOptions, config: AuthConfig): Services
     store,
     redis,
     wechat,
+    providers: createProviderRegistry(config.providers, now),
     accessTokens,
     wxAccessToken: new AccessTokenProvider({
       // What may be lost goes to Redis when there is one; otherwise the SQL store holds it too.
@@ -77,6 +81,7 @@ async function uniMpAuthPlugin(app: FastifyInstance, options: UniMpAuthOptions):
     config,
     store: services.store,
     wechat: services.wechat,
+    providers: services.providers,
     wxAccessToken: services.wxAccessToken,
     accessTokens: services.accessTokens,
     readiness: (timeoutMs = 2000) => checkReadiness(services, timeoutMs),
