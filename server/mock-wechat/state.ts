@@ -106,7 +106,7 @@ export class MockWechatState {
    * read as invalid (`undefined`); a spent one is returned with `used` set, for the vendor's own error.
    */
   usableLoginCode(vendor: MockVendor, code: string | undefined, appId: string): LoginCode | undefined {
-    const entry = code ? this.findLoginCode(code, vendor) : undefined
+    const entry = code ? this.findLoginCode(code, vendor, appId) : undefined
     if (!entry || entry.expiresAt <= this.now()) return undefined
     if (entry.appId !== undefined && entry.appId !== appId) return undefined
     return entry
@@ -118,14 +118,19 @@ export class MockWechatState {
     return code
   }
 
-  /** Looks a login code up, registering `mock-…` codes on first sight. */
-  findLoginCode(code: string, vendor: MockVendor = 'weixin'): LoginCode | undefined {
-    const key = `${vendor}:${code}`
-    const known = this.loginCodes.get(key)
+  /**
+   * Looks a login code up, registering `mock-…` codes on first sight. An invented code is one
+   * code per app (as if each app's user had produced it), so equal strings at two apps are two codes.
+   */
+  findLoginCode(code: string, vendor: MockVendor = 'weixin', appId = ''): LoginCode | undefined {
+    const known = this.loginCodes.get(`${vendor}:${code}`)
     if (known) return known
     const match = MOCK_LOGIN_CODE.exec(code)
     if (!match) return undefined
-    const entry: LoginCode = { vendor, name: match[1] ?? '', expiresAt: this.now() + this.codeTtlMs, used: false }
+    const key = `${vendor}:${appId}:${code}`
+    const invented = this.loginCodes.get(key)
+    if (invented) return invented
+    const entry: LoginCode = { vendor, appId, name: match[1] ?? '', expiresAt: this.now() + this.codeTtlMs, used: false }
     this.loginCodes.set(key, entry)
     return entry
   }

@@ -94,6 +94,11 @@ export function parseRsaPrivateKey(text: string, where: string): KeyObject {
 
 export function parseRsaPublicKey(text: string, where: string): KeyObject {
   const body = pemBodies(text)
+  // createPublicKey would accept a private key and derive its public half: the app's own key pasted
+  // here by mistake would then fail every answer's verification instead of failing at start.
+  if ('pem' in body && body.pem.includes('PRIVATE KEY')) {
+    throw new ConfigError(`${where} is a private key; give Alipay's public key (支付宝公钥) from the app console`)
+  }
   try {
     const key = 'pem' in body ? createPublicKey(body.pem) : createPublicKey({ key: body.der, format: 'der', type: 'spki' })
     return asRsa(key, where)

@@ -124,7 +124,8 @@ describe('the mock authorize page', () => {
   })
 
   it('refuses an unknown appid, a wrong scope or a relative redirect_uri with an error page', async () => {
-    for (const bad of [{ appid: 'wx-unknown' }, { scope: 'snsapi_login' }, { redirect_uri: '/relative' }]) {
+    const cases: Record<string, string>[] = [{ appid: 'wx-unknown' }, { scope: 'snsapi_login' }, { redirect_uri: '/relative' }]
+    for (const bad of cases) {
       const response = await fetch(`${base()}?${query({ mock_user: 'a', ...bad })}`, { redirect: 'manual' })
       expect(response.status, JSON.stringify(bad)).toBe(400)
     }
