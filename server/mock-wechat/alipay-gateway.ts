@@ -1,4 +1,4 @@
-import { createSign, createVerify, generateKeyPairSync, randomBytes } from 'node:crypto'
+import { createSign, createVerify, generateKeyPairSync, type KeyObject, randomBytes } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import type { MockContext } from './context.js'
 
@@ -33,40 +33,52 @@ function beijingTime(text: string | undefined): number {
   return Date.UTC(y, mo - 1, d, h - 8, mi, s)
 }
 
-function pem(key: string | Buffer): string {
-  return typeof key === 'string' ? key : key.toString('utf8')
+function pem(key: KeyObject): string {
+  const exported = key.type === 'private' ? key.export({ type: 'pkcs8', format: 'pem' }) : key.export({ type: 'spki', format: 'pem' })
+  return exported.toString()
+}
+
+interface MockKeys {
+  gateway: { publicKey: KeyObject; privateKey: KeyObject }
+  /** Signs answers for the `badSignature` fault. */
+  impostor: KeyObject
+  devApp: { publicKey: KeyObject; privateKey: KeyObject }
+}
+
+let keys: MockKeys | undefined
+
+/**
+ * Made on first use and shared by every mock in the process: a 2048-bit RSA key takes about half
+ * a second to generate, and most tests never touch Alipay.
+ */
+function mockKeys(): MockKeys {
+  const rsa = () => generateKeyPairSync('rsa', { modulusLength: 2048 })
+  keys ??= { gateway: rsa(), impostor: rsa().privateKey, devApp: rsa() }
+  return keys
 }
 
 /**
  * A mock Alipay OpenAPI gateway (`POST /gateway.do`, form-encoded) for `alipay.system.oauth.token`:
  * it refuses a request whose RSA2 signature does not verify with the app's public key, and signs
- * every answer (but `isv.invalid-signature`, as Alipay) with its own key generated at start.
+ * every answer (but `isv.invalid-signature`, as Alipay) with its own key (made on first use).
  */
 export function registerAlipayGateway(
   app: FastifyInstance,
   context: MockContext,
   options: { apps?: Array<{ appId: string; appPublicKey: string }> | undefined; subject: 'open_id' | 'user_id' },
 ): KeyPairs {
-  const gateway = generateKeyPairSync('rsa', { modulusLength: 2048 })
-  const gatewayPrivate = gateway.privateKey
-  const impostor = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey
-  let devAppPrivateKey: string | undefined
-  let apps = options.apps
-  if (!apps) {
-    const devApp = generateKeyPairSync('rsa', { modulusLength: 2048 })
-    devAppPrivateKey = pem(devApp.privateKey.export({ type: 'pkcs8', format: 'pem' }))
-    apps = [{ appId: MOCK_ALIPAY_APPID, appPublicKey: pem(devApp.publicKey.export({ type: 'spki', format: 'pem' })) }]
-  }
-  const publicKeys = new Map(apps.map((entry) => [entry.appId, entry.appPublicKey]))
+  const given = options.apps && new Map(options.apps.map((entry) => [entry.appId, entry.appPublicKey]))
+  const appPublicKey = (appId: string | undefined): KeyObject | string | undefined =>
+    given ? given.get(appId ?? '') : appId === MOCK_ALIPAY_APPID ? mockKeys().devApp.publicKey : undefined
   const { state, now } = context
 
-  const answer = (node: string, body: Record<string, unknown>, key = gatewayPrivate, signed = true) => {
+  const answer = (node: string, body: Record<string, unknown>, key = mockKeys().gateway.privateKey, signed = true) => {
     const json = JSON.stringify(body)
     const sign = createSign('RSA-SHA256').update(json, 'utf8').sign(key, 'base64')
     return `{"${node}":${json}${signed ? `,"sign":"${sign}"` : ''}}`
   }
   const failure = (code: string, msg: string, subCode: string, signed = true) =>
-    answer('error_response', { code, msg, sub_code: subCode, sub_msg: `mock: ${subCode}` }, gatewayPrivate, signed)
+    answer('error_response', { code, msg, sub_code: subCode, sub_msg: `mock: ${subCode}` }, mockKeys().gateway.privateKey, signed)
 
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)))
@@ -78,12 +90,12 @@ export function registerAlipayGateway(
     if (fault === true) return reply
     const params = { ...request.query, ...(request.body ?? {}) }
     if (params.method !== METHOD) return failure('40004', 'Business Failed', 'isv.invalid-method')
-    const appPublicKey = publicKeys.get(params.app_id ?? '')
-    if (!appPublicKey) return failure('40002', 'Invalid Arguments', 'isv.invalid-app-id')
+    const publicKey = appPublicKey(params.app_id)
+    if (!publicKey) return failure('40002', 'Invalid Arguments', 'isv.invalid-app-id')
     if (params.sign_type !== 'RSA2') return failure('40002', 'Invalid Arguments', 'isv.invalid-signature-type')
     const signatureOk =
       typeof params.sign === 'string' &&
-      createVerify('RSA-SHA256').update(signedText(params), 'utf8').verify(appPublicKey, params.sign, 'base64')
+      createVerify('RSA-SHA256').update(signedText(params), 'utf8').verify(publicKey, params.sign, 'base64')
     if (!signatureOk) return failure('40002', 'Invalid Arguments', 'isv.invalid-signature', false)
     if (!(Math.abs(beijingTime(params.timestamp) - now()) <= 15 * 60_000)) {
       return failure('40002', 'Invalid Arguments', 'isv.invalid-timestamp')
@@ -103,15 +115,19 @@ export function registerAlipayGateway(
       re_expires_in: 2592000,
       auth_start: new Date(now()).toISOString(),
     }
-    return answer(RESPONSE_NODE, node, typeof fault === 'object' && fault.badSignature ? impostor : gatewayPrivate)
+    return answer(RESPONSE_NODE, node, typeof fault === 'object' && fault.badSignature ? mockKeys().impostor : undefined)
   })
 
-  const keys: KeyPairs = {
-    alipayPublicKey: pem(gateway.publicKey.export({ type: 'spki', format: 'pem' })),
-    appId: apps[0]?.appId ?? MOCK_ALIPAY_APPID,
-    appPrivateKey: devAppPrivateKey,
+  const exposed: KeyPairs = {
+    get alipayPublicKey() {
+      return pem(mockKeys().gateway.publicKey)
+    },
+    appId: options.apps?.[0]?.appId ?? MOCK_ALIPAY_APPID,
+    get appPrivateKey() {
+      return given ? undefined : pem(mockKeys().devApp.privateKey)
+    },
   }
-  // Not part of Alipay: the demo reads the keys to configure the backend (test keys, made at start).
-  app.get('/__alipay/keys', async () => keys)
-  return keys
+  // Not part of Alipay: the demo reads the keys to configure the backend (test keys).
+  app.get('/__alipay/keys', async () => ({ ...exposed }))
+  return exposed
 }

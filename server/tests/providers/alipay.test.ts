@@ -3,11 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildMockWechat, type MockWechat } from '../../mock-wechat/app.js'
 import { alipayProvider } from '../../src/providers/alipay.js'
 import { parseRsaPrivateKey, parseRsaPublicKey } from '../../src/providers/alipay-sign.js'
-import { armFault, useHarness } from '../helpers/harness.js'
-import { ALIPAY_APPID, allTargets, expectError, login } from './support.js'
+import { armFault } from '../helpers/harness.js'
+import { ALIPAY_APPID, expectError, login, useAllTargets } from './support.js'
 
 describe('mp-alipay (alipay.system.oauth.token, RSA2)', () => {
-  const harness = useHarness(allTargets())
+  const harness = useAllTargets()
 
   it('logs in with an auth code: signed request, verified answer, one user per open_id', async () => {
     const a = await login(harness(), { code: 'mock-wang.1', platform: 'mp-alipay' })
@@ -48,9 +48,7 @@ describe('mp-alipay with wrong keys on either side', () => {
   const wrongKey = generateKeyPairSync('rsa', { modulusLength: 2048 })
 
   describe('the app signs with a private key Alipay does not know', () => {
-    const harness = useHarness(
-      allTargets({ env: { ALIPAY_PRIVATE_KEY: wrongKey.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() } }),
-    )
+    const harness = useAllTargets({ env: { ALIPAY_PRIVATE_KEY: wrongKey.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() } })
     it('is refused by the gateway: PROVIDER_SIGNATURE_INVALID naming the private key', async () => {
       const message = expectError(await login(harness(), { code: 'mock-sun.1', platform: 'mp-alipay' }), 502, 'PROVIDER_SIGNATURE_INVALID')
       expect(message).toMatch(/private key/)
@@ -58,9 +56,9 @@ describe('mp-alipay with wrong keys on either side', () => {
   })
 
   describe("the backend holds another key as Alipay's public key", () => {
-    const harness = useHarness(
-      allTargets({ envFromMock: () => ({ ALIPAY_PUBLIC_KEY: wrongKey.publicKey.export({ type: 'spki', format: 'pem' }).toString() }) }),
-    )
+    const harness = useAllTargets({
+      envFromMock: () => ({ ALIPAY_PUBLIC_KEY: wrongKey.publicKey.export({ type: 'spki', format: 'pem' }).toString() }),
+    })
     it("refuses the gateway's genuine answer: PROVIDER_SIGNATURE_INVALID", async () => {
       expectError(await login(harness(), { code: 'mock-zhou.1', platform: 'mp-alipay' }), 502, 'PROVIDER_SIGNATURE_INVALID')
       // A signed error answer is verified too: a forged "invalid code" cannot pass either.

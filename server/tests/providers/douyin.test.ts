@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { armFault, useHarness } from '../helpers/harness.js'
-import { allTargets, DOUYIN_APPID, expectError, login } from './support.js'
+import { armFault } from '../helpers/harness.js'
+import { DOUYIN_APPID, expectError, login, useAllTargets } from './support.js'
 
 describe('mp-toutiao (Douyin jscode2session)', () => {
-  const harness = useHarness(allTargets())
+  const harness = useAllTargets()
 
   it('logs in with a tt.login code, one user per openid', async () => {
     const a = await login(harness(), { code: 'mock-tina.1', platform: 'mp-toutiao' })

@@ -5,10 +5,10 @@ import { uniMpAuth } from '../../src/index.js'
 import { createStore } from '../../src/store/create-store.js'
 import type { AuthStore } from '../../src/store/types.js'
 import { TEST_APPID, TEST_JWT_SECRET, TEST_SECRET, useHarness } from '../helpers/harness.js'
-import { allTargets, expectError, login, MP2_APPID, MP2_SECRET } from './support.js'
+import { expectError, login, MP2_APPID, MP2_SECRET, useAllTargets } from './support.js'
 
 describe('POST /auth/login picks the target and AppID', () => {
-  const harness = useHarness(allTargets())
+  const harness = useAllTargets()
 
   it('equal code strings on different targets are each exchanged once, as different users', async () => {
     const targets = ['mp-weixin', 'h5-weixin', 'mp-alipay', 'mp-toutiao'] as const

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto'
 import type { LightMyRequestResponse } from 'fastify'
-import { expect } from 'vitest'
-import type { Harness, HarnessOptions } from '../helpers/harness.js'
+import { afterAll, expect } from 'vitest'
+import { type Harness, type HarnessOptions, useHarness } from '../helpers/harness.js'
 
 export const H5_APPID = 'wx00000000000h5app'
 export const H5_SECRET = 'h5-secret-0123456789abcdef'
@@ -22,11 +22,15 @@ export const alipayAppKeys = generateKeyPairSync('rsa', { modulusLength: 2048 })
 export const alipayAppPrivatePem = alipayAppKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
 const alipayAppPublicPem = alipayAppKeys.publicKey.export({ type: 'spki', format: 'pem' }).toString()
 
-/** A backend with every target configured against one mock (short upstream timeouts for the hang faults). */
+/**
+ * A backend with every target configured against one mock. Upstream timeouts are short for the
+ * hang faults, yet long enough for a loaded machine running several logins at once.
+ */
 export function allTargets(extra: Partial<HarnessOptions> = {}): HarnessOptions {
   return {
     ...extra,
     env: {
+      WX_TIMEOUT_MS: '1500',
       WX_H5_APPID: `${H5_APPID},${H5_APPID_2}`,
       WX_H5_SECRET: `${H5_SECRET},${H5_SECRET_2}`,
       WX_APP_APPID: APP_APPID,
@@ -35,10 +39,10 @@ export function allTargets(extra: Partial<HarnessOptions> = {}): HarnessOptions 
       WX_WEB_SECRET: WEB_SECRET,
       DOUYIN_APPID,
       DOUYIN_SECRET,
-      DOUYIN_TIMEOUT_MS: '400',
+      DOUYIN_TIMEOUT_MS: '1500',
       ALIPAY_APPID,
       ALIPAY_PRIVATE_KEY: alipayAppPrivatePem,
-      ALIPAY_TIMEOUT_MS: '400',
+      ALIPAY_TIMEOUT_MS: '1500',
       ...extra.env,
     },
     envFromMock: (mock, mockUrl) => ({
@@ -72,4 +76,21 @@ export function expectError(response: LightMyRequestResponse, status: number, co
   const body = response.json<{ code: string; message: string }>()
   expect(body).toEqual({ code, message: expect.any(String) })
   return body.message
+}
+
+/** The secrets of the other targets: like the mini-program's, they must never reach a response or a log line. */
+function targetSecrets(): string[] {
+  const keyBody = alipayAppPrivatePem.split('\n').filter((line) => line && !line.startsWith('-----'))
+  return [H5_SECRET, H5_SECRET_2, APP_SECRET, WEB_SECRET, DOUYIN_SECRET, ...keyBody]
+}
+
+/** `useHarness(allTargets(extra))`, checking at the end that no other target's secret leaked either. */
+export function useAllTargets(extra: Partial<HarnessOptions> = {}): () => Harness {
+  const harness = useHarness(allTargets(extra))
+  // Registered after useHarness's own afterAll, so it runs first, while the harness is open.
+  afterAll(() => {
+    const haystacks = [...harness().responses, harness().logText()]
+    for (const secret of targetSecrets()) for (const text of haystacks) expect(text).not.toContain(secret)
+  })
+  return harness
 }

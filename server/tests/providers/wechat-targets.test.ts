@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { armFault, type Harness, TEST_APPID, useHarness } from '../helpers/harness.js'
-import { APP_APPID, allTargets, expectError, H5_APPID, H5_APPID_2, login, WEB_APPID } from './support.js'
+import { armFault, type Harness, TEST_APPID } from '../helpers/harness.js'
+import { APP_APPID, expectError, H5_APPID, H5_APPID_2, login, WEB_APPID, useAllTargets } from './support.js'
 
 /** Walks the mock authorize page as a browser would and returns the code and state it redirected with. */
 async function authorize(harness: Harness, appId: string, user: string, state = 'st-1'): Promise<{ code: string; state: string | null }> {
@@ -21,7 +21,7 @@ async function authorize(harness: Harness, appId: string, user: string, state = 
 }
 
 describe('WeChat targets besides the mini-program (sns/oauth2/access_token)', () => {
-  const harness = useHarness(allTargets({ mock: { sharedUnionid: true } }))
+  const harness = useAllTargets({ mock: { sharedUnionid: true } })
 
   it('h5-weixin: a code from the authorize page logs in, one user per person and AppID', async () => {
     const first = await authorize(harness(), H5_APPID, 'alice')
@@ -97,7 +97,7 @@ describe('WeChat targets besides the mini-program (sns/oauth2/access_token)', ()
 })
 
 describe('the mock authorize page', () => {
-  const harness = useHarness(allTargets({ mock: { oauthDefaultUser: undefined } }))
+  const harness = useAllTargets({ mock: { oauthDefaultUser: undefined } })
   const base = () => `${harness().mockUrl}/connect/oauth2/authorize`
   const query = (extra: Record<string, string> = {}) =>
     new URLSearchParams({ appid: H5_APPID, redirect_uri: 'http://localhost:5173/', response_type: 'code', scope: 'snsapi_base', ...extra })
