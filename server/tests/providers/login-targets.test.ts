@@ -95,3 +95,18 @@ describe('the providers plugin option: several mini-programs of one company', ()
     expect(app.uniMpAuth.providers.platforms).toEqual(['mp-weixin'])
   })
 })
+
+describe('codes the vendor rejects count against the address, whatever the target', () => {
+  const harness = useAllTargets({ env: { RATE_LIMIT_LOGIN_FAILURES: '2' } })
+
+  it('two rejected Alipay / Douyin codes, then 429 before any upstream call', async () => {
+    const address = '203.0.113.9'
+    expectError(await login(harness(), { code: 'junk-1', platform: 'mp-alipay' }, address), 400, 'PROVIDER_CODE_INVALID')
+    expectError(await login(harness(), { code: 'junk-2', platform: 'mp-toutiao' }, address), 400, 'PROVIDER_CODE_INVALID')
+    const before = await harness().stats()
+    expectError(await login(harness(), { code: 'junk-3', platform: 'mp-alipay' }, address), 429, 'RATE_LIMITED')
+    expect(await harness().stats()).toEqual(before)
+    // Another address is not affected.
+    expect((await login(harness(), { code: 'mock-ok.1', platform: 'mp-alipay' }, '203.0.113.10')).statusCode).toBe(200)
+  })
+})
