@@ -1,27 +1,38 @@
-import { defineConfig } from 'vitest/config'
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config'
 import base from './vitest.config.js'
 
+// Its own file, not a project of vitest.config.ts: Stryker's vitest runner takes a config file but no
+// `--project` filter, and would run every project in it (the fault test included).
 // The suites that exercise the mutated token and store code (see stryker.config.mjs), and nothing
 // that starts processes or clusters of its own (migrations, SQLite crash, store outage, package):
 // each mutant runs only the tests that cover it, but the initial run and static mutants run them all.
 // Same setup as the main suite (one redis-server and PostgreSQL cluster per test runner).
+const server = base.test?.projects?.find(
+  (project): project is TestProjectInlineConfiguration =>
+    typeof project === 'object' && 'test' in project && project.test?.name === 'server',
+)
+if (!server) throw new Error('server/vitest.config.ts has no project named "server"')
+
 export default defineConfig({
   test: {
     ...base.test,
+    projects: undefined,
+    ...server.test,
+    name: undefined,
     include: [
-      'tests/store-contract.test.ts',
-      'tests/sql-store-housekeeping.test.ts',
-      'tests/user-cache.test.ts',
-      'tests/tokens.test.ts',
-      'tests/refresh.test.ts',
-      'tests/logout.test.ts',
-      'tests/login.test.ts',
-      'tests/session-lifetimes.test.ts',
-      'tests/jwt-access-tokens.test.ts',
-      'tests/store-errors.test.ts',
-      'tests/store-contract-edges.test.ts',
-      'tests/sql-store-layout.test.ts',
-      'tests/sql-store-failures.test.ts',
+      'tests/store/store-contract.test.ts',
+      'tests/store/sql-store-housekeeping.test.ts',
+      'tests/store/user-cache.test.ts',
+      'tests/tokens/tokens.test.ts',
+      'tests/routes/refresh.test.ts',
+      'tests/routes/logout.test.ts',
+      'tests/routes/login.test.ts',
+      'tests/auth/session-lifetimes.test.ts',
+      'tests/tokens/jwt-access-tokens.test.ts',
+      'tests/store/store-errors.test.ts',
+      'tests/store/store-contract-edges.test.ts',
+      'tests/store/sql-store-layout.test.ts',
+      'tests/store/sql-store-failures.test.ts',
     ],
   },
 })

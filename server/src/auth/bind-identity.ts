@@ -1,6 +1,5 @@
 import type { ExchangedIdentity } from '../providers/types.js'
-import type { Services } from '../services.js'
-import type { UserRecord } from '../store/types.js'
+import type { AuthStore, UserRecord } from '../store/types.js'
 
 /**
  * The one place a login turns an exchanged identity into a business user.
@@ -10,8 +9,7 @@ import type { UserRecord } from '../store/types.js'
  * get a user keyed by a namespaced subject (`alipay:<appId>:<id>`) that no WeChat openid can
  * equal. The account store with identities replaces both with one call.
  */
-export async function bindIdentity(services: Pick<Services, 'store'>, identity: ExchangedIdentity): Promise<UserRecord> {
-  const { store } = services
+export async function bindIdentity(store: AuthStore, identity: ExchangedIdentity): Promise<UserRecord> {
   if (identity.provider !== 'weixin') {
     return store.upsertUser({ openid: `${identity.provider}:${identity.appId}:${identity.subject}` })
   }

@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, createSign, createVerify, type KeyObject } from 'node:crypto'
-import { ConfigError } from '../config-error.js'
+import { ConfigError } from '../base/errors.js'
 
 /**
  * Alipay OpenAPI signatures (RSA2 = SHA256withRSA), written on node:crypto: the official

@@ -1,7 +1,16 @@
-import { type Clock, systemClock } from '../clock.js'
-import { AuthError } from '../errors.js'
-import { alipaySignContent, alipayTimestamp, rawJsonMember, rsa2Sign, rsa2Verify } from './alipay-sign.js'
-import type { ResolvedAlipayApp, ResolvedTarget } from './options.js'
+import { type Clock, systemClock } from '../base/clock.js'
+import { HttpAuthError } from '../base/errors.js'
+import type { KeyObject } from 'node:crypto'
+import {
+  alipaySignContent,
+  alipayTimestamp,
+  parseRsaPrivateKey,
+  parseRsaPublicKey,
+  rawJsonMember,
+  rsa2Sign,
+  rsa2Verify,
+} from './alipay-sign.js'
+import type { AlipayAppOptions, ResolvedTarget } from './options.js'
 import { parseProviderJson, providerFetchText } from './provider-fetch.js'
 import type { ExchangedIdentity, IdentityProvider } from './types.js'
 
@@ -23,32 +32,36 @@ interface AlipayNode {
 
 type AlipayAnswer = { sign?: string } & Record<string, unknown>
 
-function alipayError(node: AlipayNode): AuthError {
+function alipayError(node: AlipayNode): HttpAuthError {
   const providerCode = node.sub_code ?? node.code
   const options = providerCode === undefined ? {} : { providerCode }
   const sub = node.sub_code ?? ''
   if (sub === 'isv.code-invalid') {
-    return new AuthError('PROVIDER_CODE_INVALID', 'The Alipay auth code is invalid, expired or used; call my.getAuthCode again', options)
+    return new HttpAuthError(
+      'PROVIDER_CODE_INVALID',
+      'The Alipay auth code is invalid, expired or used; call my.getAuthCode again',
+      options,
+    )
   }
   if (sub === 'isv.invalid-signature') {
-    return new AuthError(
+    return new HttpAuthError(
       'PROVIDER_SIGNATURE_INVALID',
       "Alipay refused our request signature: the app private key does not match the app public key uploaded to Alipay's console",
       options,
     )
   }
-  if (sub.endsWith('call-limited')) return new AuthError('PROVIDER_RATE_LIMITED', 'Alipay rate limit reached; retry later', options)
+  if (sub.endsWith('call-limited')) return new HttpAuthError('PROVIDER_RATE_LIMITED', 'Alipay rate limit reached; retry later', options)
   if (node.code === '20000' || sub.startsWith('isp.') || sub.startsWith('aop.unknow')) {
-    return new AuthError('PROVIDER_UNAVAILABLE', 'Alipay is unavailable; retry later', options)
+    return new HttpAuthError('PROVIDER_UNAVAILABLE', 'Alipay is unavailable; retry later', options)
   }
-  return new AuthError('PROVIDER_ERROR', `Alipay refused the exchange (${providerCode ?? 'no code'})`, options)
+  return new HttpAuthError('PROVIDER_ERROR', `Alipay refused the exchange (${providerCode ?? 'no code'})`, options)
 }
 
 /** The answer's member `name`, its signature checked over the exact bytes Alipay signed. */
-function verifiedNode(raw: string, answer: AlipayAnswer, name: string, key: ResolvedAlipayApp['alipayPublicKey']): AlipayNode {
+function verifiedNode(raw: string, answer: AlipayAnswer, name: string, key: KeyObject): AlipayNode {
   const content = rawJsonMember(raw, name)
   if (content === undefined || typeof answer.sign !== 'string' || !rsa2Verify(content, answer.sign, key)) {
-    throw new AuthError(
+    throw new HttpAuthError(
       'PROVIDER_SIGNATURE_INVALID',
       "Alipay's answer failed signature verification: check the Alipay public key (支付宝公钥, not the app's own public key)",
     )
@@ -61,8 +74,16 @@ function verifiedNode(raw: string, answer: AlipayAnswer, name: string, key: Reso
  * request signed RSA2 with the app's private key and every answer verified with Alipay's public
  * key (an unsigned error answer is accepted: it can only make the login fail).
  */
-export function alipayProvider(target: ResolvedTarget<ResolvedAlipayApp>, now: Clock = systemClock): IdentityProvider {
-  const apps = new Map(target.apps.map((app) => [app.appId, app]))
+export function alipayProvider(target: ResolvedTarget<AlipayAppOptions>, now: Clock = systemClock): IdentityProvider {
+  const apps = new Map(
+    target.apps.map((app) => [
+      app.appId,
+      {
+        privateKey: parseRsaPrivateKey(app.privateKey, `mp-alipay ${app.appId} privateKey`),
+        alipayPublicKey: parseRsaPublicKey(app.alipayPublicKey, `mp-alipay ${app.appId} alipayPublicKey`),
+      },
+    ]),
+  )
   return {
     platform: 'mp-alipay',
     appIds: [...apps.keys()],
@@ -93,7 +114,7 @@ export function alipayProvider(target: ResolvedTarget<ResolvedAlipayApp>, now: C
         const node = verifiedNode(raw, answer, RESPONSE_NODE, app.alipayPublicKey)
         if (node.code !== undefined && node.code !== '10000') throw alipayError(node)
         const subject = node.open_id || node.user_id
-        if (!subject) throw new AuthError('PROVIDER_ERROR', `${LABEL} answered without open_id or user_id`)
+        if (!subject) throw new HttpAuthError('PROVIDER_ERROR', `${LABEL} answered without open_id or user_id`)
         return { provider: 'alipay', platform: 'mp-alipay', appId, subject }
       }
       if (answer[ERROR_NODE] !== undefined) {
@@ -101,7 +122,7 @@ export function alipayProvider(target: ResolvedTarget<ResolvedAlipayApp>, now: C
           answer.sign === undefined ? (answer[ERROR_NODE] as AlipayNode) : verifiedNode(raw, answer, ERROR_NODE, app.alipayPublicKey)
         throw alipayError(node)
       }
-      throw new AuthError('PROVIDER_ERROR', `${LABEL} answered neither ${RESPONSE_NODE} nor ${ERROR_NODE}`)
+      throw new HttpAuthError('PROVIDER_ERROR', `${LABEL} answered neither ${RESPONSE_NODE} nor ${ERROR_NODE}`)
     },
   }
 }

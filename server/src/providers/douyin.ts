@@ -1,4 +1,4 @@
-import { AuthError } from '../errors.js'
+import { HttpAuthError } from '../base/errors.js'
 import type { ResolvedTarget, SecretAppOptions } from './options.js'
 import { parseProviderJson, providerFetchText } from './provider-fetch.js'
 import type { ExchangedIdentity, IdentityProvider } from './types.js'
@@ -14,16 +14,16 @@ const LABEL = 'Douyin jscode2session'
 /** Douyin's err_no for a bad `code` / `anonymous_code` (expired and used codes included: Douyin does not tell them apart). */
 const CODE_REJECTED = new Set([40018, 40019])
 
-function douyinError(errNo: number): AuthError {
+function douyinError(errNo: number): HttpAuthError {
   const providerCode = String(errNo)
   if (CODE_REJECTED.has(errNo)) {
-    return new AuthError('PROVIDER_CODE_INVALID', 'The Douyin login code is invalid, expired or used; call tt.login again', {
+    return new HttpAuthError('PROVIDER_CODE_INVALID', 'The Douyin login code is invalid, expired or used; call tt.login again', {
       providerCode,
     })
   }
-  if (errNo === -1) return new AuthError('PROVIDER_UNAVAILABLE', 'Douyin is busy; retry later', { providerCode })
+  if (errNo === -1) return new HttpAuthError('PROVIDER_UNAVAILABLE', 'Douyin is busy; retry later', { providerCode })
   // 40015 (appid) and 40017 (secret) land here too: a server misconfiguration, not the client's fault.
-  return new AuthError('PROVIDER_ERROR', `Douyin refused the exchange (err_no ${errNo})`, { providerCode })
+  return new HttpAuthError('PROVIDER_ERROR', `Douyin refused the exchange (err_no ${errNo})`, { providerCode })
 }
 
 /** mp-toutiao: `tt.login` code → `POST /api/apps/v2/jscode2session`. */
@@ -46,7 +46,7 @@ export function douyinProvider(target: ResolvedTarget<SecretAppOptions>): Identi
       const body = parseProviderJson<Jscode2SessionBody>(text, LABEL)
       if (body.err_no !== undefined && body.err_no !== 0) throw douyinError(body.err_no)
       const data = body.data
-      if (!data?.openid || !data.session_key) throw new AuthError('PROVIDER_ERROR', `${LABEL} answered without openid or session_key`)
+      if (!data?.openid || !data.session_key) throw new HttpAuthError('PROVIDER_ERROR', `${LABEL} answered without openid or session_key`)
       return {
         provider: 'toutiao',
         platform: 'mp-toutiao',

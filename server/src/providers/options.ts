@@ -1,8 +1,4 @@
-import type { KeyObject } from 'node:crypto'
-import { ConfigError } from '../config-error.js'
-import { DEFAULTS } from '../defaults.js'
-import { parseRsaPrivateKey, parseRsaPublicKey } from './alipay-sign.js'
-import { LOGIN_PLATFORMS, type LoginPlatform } from './types.js'
+// The shapes of the `providers` option; `config/resolve-providers.ts` fills in defaults and checks them.
 
 /** An app that authenticates with AppID + AppSecret (WeChat, Douyin). */
 export interface SecretAppOptions {
@@ -42,25 +38,22 @@ export interface ProvidersOptions {
   'mp-toutiao'?: TargetOptions<SecretAppOptions>
 }
 
-export interface ResolvedAlipayApp {
-  appId: string
-  privateKey: KeyObject
-  alipayPublicKey: KeyObject
-}
-
 export interface ResolvedTarget<App> {
   apps: App[]
   apiBase: string
   timeoutMs: number
 }
 
-/** Every configured target with defaults filled in and keys parsed; an absent key is an unconfigured target. */
+/**
+ * Every configured target with defaults filled in and keys checked (kept as given, so that a
+ * resolved configuration resolves again to itself); an absent key is an unconfigured target.
+ */
 export interface ResolvedProviders {
   'mp-weixin'?: ResolvedTarget<SecretAppOptions>
   'h5-weixin'?: ResolvedTarget<SecretAppOptions>
   'web-weixin'?: ResolvedTarget<SecretAppOptions>
   'app-weixin'?: ResolvedTarget<SecretAppOptions>
-  'mp-alipay'?: ResolvedTarget<ResolvedAlipayApp>
+  'mp-alipay'?: ResolvedTarget<AlipayAppOptions>
   'mp-toutiao'?: ResolvedTarget<SecretAppOptions>
 }
 
@@ -70,115 +63,4 @@ export interface WechatDefaults {
   secret: string
   apiBase: string
   timeoutMs: number
-}
-
-const WECHAT_TARGETS = ['h5-weixin', 'web-weixin', 'app-weixin'] as const
-
-function fail(message: string): never {
-  throw new ConfigError(`uniMpAuth: ${message}`)
-}
-
-function nonEmptyString(value: unknown, where: string, what: string): string {
-  if (typeof value !== 'string' || value.trim() === '') fail(`${where} is required (${what})`)
-  return value.trim()
-}
-
-function positiveInteger(value: number, where: string): number {
-  if (!Number.isInteger(value) || value <= 0) fail(`${where} must be a positive integer, got ${value}`)
-  return value
-}
-
-function apiBaseOf(value: unknown, fallback: string, where: string): string {
-  if (value === undefined) return fallback
-  if (typeof value !== 'string' || !/^https?:\/\/\S+$/.test(value)) fail(`${where} must be an http(s) URL, got ${String(value)}`)
-  return value.replace(/\/+$/, '')
-}
-
-function appsOf<T>(target: TargetOptions<T> | undefined, platform: LoginPlatform): unknown[] {
-  const apps = (target as { apps?: unknown } | undefined)?.apps
-  if (!Array.isArray(apps) || apps.length === 0) {
-    fail(`providers['${platform}'].apps must list at least one app, e.g. { apps: [{ appId, secret }] }; leave the target out to disable it`)
-  }
-  return apps
-}
-
-function uniqueAppIds<T extends { appId: string }>(apps: T[], platform: LoginPlatform): T[] {
-  const seen = new Set<string>()
-  for (const app of apps) {
-    if (seen.has(app.appId)) fail(`providers['${platform}'] lists AppID ${app.appId} twice; keep one entry per AppID`)
-    seen.add(app.appId)
-  }
-  return apps
-}
-
-function secretApps(target: TargetOptions<SecretAppOptions> | undefined, platform: LoginPlatform): SecretAppOptions[] {
-  return appsOf(target, platform).map((raw, index) => {
-    const where = `providers['${platform}'].apps[${index}]`
-    const app = (raw ?? {}) as Partial<SecretAppOptions>
-    return {
-      appId: nonEmptyString(app.appId, `${where}.appId`, 'the AppID from the vendor console'),
-      secret: nonEmptyString(app.secret, `${where}.secret`, 'the AppSecret from the vendor console'),
-    }
-  })
-}
-
-function alipayApps(target: TargetOptions<AlipayAppOptions> | undefined): ResolvedAlipayApp[] {
-  return appsOf(target, 'mp-alipay').map((raw, index) => {
-    const where = `providers['mp-alipay'].apps[${index}]`
-    const app = (raw ?? {}) as Partial<AlipayAppOptions>
-    const appId = nonEmptyString(app.appId, `${where}.appId`, 'the Alipay app id, e.g. 2021000000000000')
-    const privateKey = nonEmptyString(app.privateKey, `${where}.privateKey`, "the app's RSA2 private key")
-    const alipayPublicKey = nonEmptyString(app.alipayPublicKey, `${where}.alipayPublicKey`, "Alipay's public key from the app console")
-    return {
-      appId,
-      privateKey: parseRsaPrivateKey(privateKey, `uniMpAuth: ${where}.privateKey`),
-      alipayPublicKey: parseRsaPublicKey(alipayPublicKey, `uniMpAuth: ${where}.alipayPublicKey`),
-    }
-  })
-}
-
-function target<App extends { appId: string }>(
-  given: TargetOptions<unknown> | undefined,
-  platform: LoginPlatform,
-  apps: App[],
-  defaults: { apiBase: string; timeoutMs: number },
-): ResolvedTarget<App> {
-  return {
-    apps: uniqueAppIds(apps, platform),
-    apiBase: apiBaseOf(given?.apiBase, defaults.apiBase, `providers['${platform}'].apiBase`),
-    timeoutMs: positiveInteger(given?.timeoutMs ?? defaults.timeoutMs, `providers['${platform}'].timeoutMs`),
-  }
-}
-
-/** The `wx` app first, then the other mini-programs; the same AppID twice must carry the same secret. */
-function miniProgramApps(given: TargetOptions<SecretAppOptions> | undefined, wx: WechatDefaults): SecretAppOptions[] {
-  const apps: SecretAppOptions[] = [{ appId: wx.appId, secret: wx.secret }]
-  for (const app of given ? secretApps(given, 'mp-weixin') : []) {
-    if (app.appId !== wx.appId) apps.push(app)
-    else if (app.secret !== wx.secret) fail(`providers['mp-weixin'] lists the wx AppID ${wx.appId} with another secret; list it once`)
-  }
-  return apps
-}
-
-/** Fills in defaults and refuses targets that cannot work, saying how to fix them. */
-export function resolveProviders(options: ProvidersOptions | undefined, wx: WechatDefaults): ResolvedProviders {
-  const given = options ?? {}
-  for (const key of Object.keys(given)) {
-    if (!(LOGIN_PLATFORMS as readonly string[]).includes(key)) {
-      fail(`providers has an unknown target '${key}'; known targets: ${LOGIN_PLATFORMS.join(', ')}`)
-    }
-  }
-  const wechatDefaults = { apiBase: wx.apiBase, timeoutMs: wx.timeoutMs }
-  const resolved: ResolvedProviders = {
-    'mp-weixin': target(given['mp-weixin'], 'mp-weixin', miniProgramApps(given['mp-weixin'], wx), wechatDefaults),
-  }
-  for (const platform of WECHAT_TARGETS) {
-    const options = given[platform]
-    if (options) resolved[platform] = target(options, platform, secretApps(options, platform), wechatDefaults)
-  }
-  const alipay = given['mp-alipay']
-  if (alipay) resolved['mp-alipay'] = target(alipay, 'mp-alipay', alipayApps(alipay), DEFAULTS.providers.alipay)
-  const douyin = given['mp-toutiao']
-  if (douyin) resolved['mp-toutiao'] = target(douyin, 'mp-toutiao', secretApps(douyin, 'mp-toutiao'), DEFAULTS.providers.douyin)
-  return resolved
 }

@@ -1,5 +1,5 @@
 import { type Dispatcher, request } from 'undici'
-import { AuthError } from '../errors.js'
+import { HttpAuthError } from '../base/errors.js'
 
 export interface ProviderFetchOptions {
   method: 'GET' | 'POST'
@@ -18,7 +18,7 @@ export interface ProviderFetchOptions {
 export async function providerFetchText(url: string, options: ProviderFetchOptions): Promise<string> {
   const signal = AbortSignal.timeout(options.timeoutMs)
   const failed = () =>
-    new AuthError('PROVIDER_UNAVAILABLE', signal.aborted ? `${options.label} timed out` : `${options.label} is unreachable`)
+    new HttpAuthError('PROVIDER_UNAVAILABLE', signal.aborted ? `${options.label} timed out` : `${options.label} is unreachable`)
   let response: Dispatcher.ResponseData
   try {
     response = await request(url, { method: options.method, headers: options.headers, body: options.body, signal })
@@ -28,7 +28,7 @@ export async function providerFetchText(url: string, options: ProviderFetchOptio
   if (response.statusCode < 200 || response.statusCode > 299) {
     // Drain the body so the connection can be reused; its content is not trusted.
     await response.body.dump().catch(() => undefined)
-    throw new AuthError('PROVIDER_UNAVAILABLE', `${options.label} answered HTTP ${response.statusCode}`)
+    throw new HttpAuthError('PROVIDER_UNAVAILABLE', `${options.label} answered HTTP ${response.statusCode}`)
   }
   try {
     return await response.body.text()
@@ -45,5 +45,5 @@ export function parseProviderJson<T>(text: string, label: string): T {
   } catch {
     // fall through
   }
-  throw new AuthError('PROVIDER_UNAVAILABLE', `${label} answered with invalid JSON`)
+  throw new HttpAuthError('PROVIDER_UNAVAILABLE', `${label} answered with invalid JSON`)
 }

@@ -3,11 +3,11 @@ import { bindIdentity } from '../auth/bind-identity.js'
 import { issueSession } from '../auth/issue-session.js'
 import { createLoginGuard } from '../auth/login-guard.js'
 import { verifyBearer } from '../auth/require-user.js'
-import { AuthError } from '../errors.js'
+import { HttpAuthError } from '../base/errors.js'
 import { perAddress } from '../http/rate-limits.js'
 import { TARGET_SETTINGS } from '../providers/settings.js'
 import type { LoginPlatform } from '../providers/types.js'
-import type { Services } from '../services.js'
+import type { Services } from '../services/services.js'
 import type { AccessClaims } from '../tokens/access-tokens.js'
 import { hashRefreshToken, newFamilyId } from '../tokens/refresh-tokens.js'
 import { routeSchema } from './openapi-schema.js'
@@ -34,11 +34,11 @@ const LOGIN_TURN_WAIT_MS = 5000
 
 const tags = ['auth']
 
-function codeUsed(platform: LoginPlatform): AuthError {
+function codeUsed(platform: LoginPlatform): HttpAuthError {
   const retry = TARGET_SETTINGS[platform].retry
   return platform.endsWith('-weixin')
-    ? new AuthError('WX_CODE_USED', `The login code has already been used; ${retry}`)
-    : new AuthError('PROVIDER_CODE_USED', `The login code has already been used; ${retry}`)
+    ? new HttpAuthError('WX_CODE_USED', `The login code has already been used; ${retry}`)
+    : new HttpAuthError('PROVIDER_CODE_USED', `The login code has already been used; ${retry}`)
 }
 
 export function registerAuthRoutes(app: FastifyInstance, services: Services): void {
@@ -83,7 +83,7 @@ export function registerAuthRoutes(app: FastifyInstance, services: Services): vo
         if (!(await store.claimCode(`${platform}:${appId}:${code}`, CODE_GUARD_TTL_MS))) throw codeUsed(platform)
         return provider.exchange(code, appId)
       })
-      return issueSession(services, await bindIdentity(services, identity), newFamilyId())
+      return issueSession(services, await bindIdentity(store, identity), newFamilyId())
     },
   )
 
@@ -107,9 +107,9 @@ export function registerAuthRoutes(app: FastifyInstance, services: Services): vo
       if (result.status === 'reused') {
         request.log.warn({ familyId: result.familyId }, 'rotated refresh token replayed; family revoked')
       }
-      if (result.status !== 'ok') throw new AuthError('AUTH_REFRESH_INVALID', 'Refresh token invalid, expired or revoked')
+      if (result.status !== 'ok') throw new HttpAuthError('AUTH_REFRESH_INVALID', 'Refresh token invalid, expired or revoked')
       const user = await store.getUserById(result.userId)
-      if (!user) throw new AuthError('AUTH_REFRESH_INVALID', 'Refresh token invalid, expired or revoked')
+      if (!user) throw new HttpAuthError('AUTH_REFRESH_INVALID', 'Refresh token invalid, expired or revoked')
       return issueSession(services, user, result.familyId)
     },
   )

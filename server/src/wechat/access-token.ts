@@ -1,9 +1,14 @@
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { type Clock, systemClock } from '../clock.js'
-import { AuthError } from '../errors.js'
+import { type Clock, systemClock } from '../base/clock.js'
+import { HttpAuthError } from '../base/errors.js'
 import type { AccessTokenCache } from '../store/types.js'
-import type { FetchedAccessToken } from './client.js'
+
+export interface FetchedAccessToken {
+  accessToken: string
+  /** Seconds, as WeChat reports it. */
+  expiresIn: number
+}
 
 export interface AccessTokenProviderOptions {
   /** Shared by every instance: Redis when configured, otherwise the SQL store. */
@@ -95,7 +100,7 @@ export class AccessTokenProvider {
       const refreshedElsewhere = await this.freshCached(rejected)
       if (refreshedElsewhere) return refreshedElsewhere
       if (performance.now() > deadline) {
-        throw new AuthError('WX_UNAVAILABLE', 'Timed out waiting for another instance to refresh the WeChat access_token')
+        throw new HttpAuthError('WX_UNAVAILABLE', 'Timed out waiting for another instance to refresh the WeChat access_token')
       }
     }
   }

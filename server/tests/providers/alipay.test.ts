@@ -2,9 +2,8 @@ import { generateKeyPairSync } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildMockWechat, type MockWechat } from '../../mock-wechat/app.js'
 import { alipayProvider } from '../../src/providers/alipay.js'
-import { parseRsaPrivateKey, parseRsaPublicKey } from '../../src/providers/alipay-sign.js'
 import { armFault } from '../helpers/harness.js'
-import { ALIPAY_APPID, expectError, login, useAllTargets } from './support.js'
+import { ALIPAY_APPID, expectError, login, useAllTargets } from '../helpers/providers.js'
 
 describe('mp-alipay (alipay.system.oauth.token, RSA2)', () => {
   const harness = useAllTargets()
@@ -91,8 +90,8 @@ describe('alipayProvider against an app created before 2023 (user_id)', () => {
         apps: [
           {
             appId: APPID,
-            privateKey: parseRsaPrivateKey(bareBody, 'key'),
-            alipayPublicKey: parseRsaPublicKey(mock.alipay.alipayPublicKey, 'key'),
+            privateKey: bareBody,
+            alipayPublicKey: mock.alipay.alipayPublicKey,
           },
         ],
         apiBase: gateway,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { armFault } from '../helpers/harness.js'
-import { DOUYIN_APPID, expectError, login, useAllTargets } from './support.js'
+import { DOUYIN_APPID, expectError, login, useAllTargets } from '../helpers/providers.js'
 
 describe('mp-toutiao (Douyin jscode2session)', () => {
   const harness = useAllTargets()
