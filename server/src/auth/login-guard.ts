@@ -26,9 +26,11 @@ export interface LoginGuard {
   run<T>(request: FastifyRequest, exchange: () => Promise<T>): Promise<T>
 }
 
-/** WeChat itself said the code is bad (40029, 40163): the call that cost quota and proved nothing. */
+const REJECTED_CODE = new Set(['WX_CODE_INVALID', 'WX_CODE_USED', 'PROVIDER_CODE_INVALID', 'PROVIDER_CODE_USED'])
+
+/** The vendor itself said the code is bad (WeChat 40029, 40163 …): the call that cost quota and proved nothing. */
 function isRejectedCode(error: unknown): boolean {
-  return isHttpAuthError(error) && error.wxErrcode !== undefined && (error.code === 'WX_CODE_INVALID' || error.code === 'WX_CODE_USED')
+  return isHttpAuthError(error) && (error.wxErrcode !== undefined || error.providerCode !== undefined) && REJECTED_CODE.has(error.code)
 }
 
 function rateLimited(retryInMs: number, message: string): HttpAuthError {

@@ -11,6 +11,10 @@ export const SERVER_DEFAULTS = {
     tokenEndpoint: 'stable',
     timeoutMs: 5000,
   },
+  providers: {
+    alipay: { apiBase: 'https://openapi.alipay.com/gateway.do', timeoutMs: 5000 },
+    douyin: { apiBase: 'https://developer.toutiao.com', timeoutMs: 5000 },
+  },
   jwt: {
     issuer: 'uni-mp-auth',
     audience: 'uni-mp-auth-client',

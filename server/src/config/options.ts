@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis'
 import type { Clock } from '../base/clock.js'
+import type { ProvidersOptions, ResolvedProviders } from '../providers/options.js'
 import type { AuthStore } from '../store/types.js'
 
 // The shapes of the configuration; `resolve-options.ts` fills in the defaults and checks them.
@@ -52,6 +53,12 @@ export interface JwtOptions {
 export interface AuthSettings {
   wx: Pick<WechatOptions, 'appId' | 'secret'> & Partial<WechatOptions>
   jwt: Pick<JwtOptions, 'secret'> & Partial<JwtOptions>
+  /**
+   * Login targets besides the `wx` mini-program, keyed by uni-app's platform name: H5 inside
+   * WeChat, website, App, Alipay and Douyin mini-programs, each with one or more apps. A login
+   * naming a target that is not here is refused with PLATFORM_NOT_CONFIGURED. @default {}
+   */
+  providers?: ProvidersOptions
   /** @default 2592000 (30 days) */
   refreshTtlSeconds?: number
   /**
@@ -92,6 +99,8 @@ export interface UniMpAuthOptions extends AuthSettings {
 /** The settings with every default filled in and every value checked. */
 export interface ResolvedAuthSettings {
   wx: WechatOptions
+  /** Every configured login target; `mp-weixin` always, its first app being `wx`. */
+  providers: ResolvedProviders
   jwt: JwtOptions
   refreshTtlSeconds: number
   refreshGraceSeconds: number
@@ -189,4 +198,18 @@ export interface AppConfig {
 export interface ResolvedAppConfig {
   auth: ResolvedAuthSettings
   server: ResolvedServerOptions
+}
+
+/**
+ * Where the values came from, so that an error names what to change: an option path for the
+ * plugin (`uniMpAuth: jwt.ttlSeconds …`), an environment variable for the standalone server
+ * (`TOKEN_TTL_SECONDS …`).
+ */
+export interface ConfigSource {
+  /** Put before every message. */
+  prefix: string
+  /** How the writer of the configuration calls the value at `path` (e.g. `jwt.ttlSeconds`). */
+  name(path: string): string
+  /** `NODE_ENV` is `production`: development switches are refused. */
+  production: boolean
 }

@@ -1,9 +1,11 @@
 import { systemClock } from '../base/clock.js'
 import { SERVER_DEFAULTS } from '../base/defaults.js'
 import { ConfigError } from '../base/errors.js'
+import { resolveProviders } from './resolve-providers.js'
 import type {
   AppConfig,
   AuthSettings,
+  ConfigSource,
   RateLimitRule,
   ResolvedAppConfig,
   ResolvedAuthOptions,
@@ -13,19 +15,7 @@ import type {
   UniMpAuthOptions,
 } from './options.js'
 
-/**
- * Where the values came from, so that an error names what to change: an option path for the
- * plugin (`uniMpAuth: jwt.ttlSeconds …`), an environment variable for the standalone server
- * (`TOKEN_TTL_SECONDS …`).
- */
-export interface ConfigSource {
-  /** Put before every message. */
-  prefix: string
-  /** How the writer of the configuration calls the value at `path` (e.g. `jwt.ttlSeconds`). */
-  name(path: string): string
-  /** `NODE_ENV` is `production`: development switches are refused. */
-  production: boolean
-}
+export type { ConfigSource } from './options.js'
 
 /** Options written in code, e.g. passed to `app.register(uniMpAuth, …)`. */
 export function pluginSource(prefix = 'uniMpAuth: '): ConfigSource {
@@ -87,14 +77,16 @@ function resolveSettings(settings: AuthSettings, source: ConfigSource = pluginSo
     fail(source, `${name('devEndpoints')} lets anyone expire tokens and is refused when NODE_ENV is production`)
   }
   const limits = settings.rateLimit ?? {}
+  const wx = {
+    appId: settings.wx.appId,
+    secret: settings.wx.secret,
+    apiBase: (settings.wx.apiBase ?? defaults.wx.apiBase).replace(/\/+$/, ''),
+    tokenEndpoint,
+    timeoutMs: positiveInteger(settings.wx.timeoutMs ?? defaults.wx.timeoutMs, 'wx.timeoutMs', source),
+  }
   return {
-    wx: {
-      appId: settings.wx.appId,
-      secret: settings.wx.secret,
-      apiBase: (settings.wx.apiBase ?? defaults.wx.apiBase).replace(/\/+$/, ''),
-      tokenEndpoint,
-      timeoutMs: positiveInteger(settings.wx.timeoutMs ?? defaults.wx.timeoutMs, 'wx.timeoutMs', source),
-    },
+    wx,
+    providers: resolveProviders(settings.providers, wx, source),
     jwt: {
       secret: settings.jwt.secret,
       issuer: settings.jwt.issuer ?? defaults.jwt.issuer,

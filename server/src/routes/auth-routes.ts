@@ -12,10 +12,10 @@ import { hashRefreshToken, newRefreshToken } from '../tokens/refresh-tokens.js'
 import { routeSchema } from './openapi-schema.js'
 import {
   bearerSecurity,
-  type CodeBody,
-  codeBodySchema,
   commonErrors,
   errors,
+  type LoginBody,
+  loginBodySchema,
   type LogoutBody,
   logoutBodySchema,
   noContent,
@@ -32,7 +32,7 @@ const LOGIN_TURN_WAIT_MS = 8000
 const tags = ['auth']
 
 export function registerAuthRoutes(app: FastifyInstance, services: Services): void {
-  const { store, accessTokens, config } = services
+  const { store, providers, accessTokens, config } = services
   const loginGuard = createLoginGuard({
     failures: config.rateLimit.loginFailures,
     concurrency: config.rateLimit.loginConcurrency,
@@ -41,31 +41,39 @@ export function registerAuthRoutes(app: FastifyInstance, services: Services): vo
     now: services.now,
   })
 
-  app.post<{ Body: CodeBody }>(
+  app.post<{ Body: LoginBody }>(
     '/auth/login',
     {
       schema: routeSchema({
         tags,
-        summary: 'Exchange a wx.login code for a token pair',
-        body: codeBodySchema,
+        summary: "Exchange a build target's one-time login code for a token pair",
+        description:
+          '`platform` names the build target (default `mp-weixin`), `appId` one of its configured AppIDs (default: the first). ' +
+          'WeChat targets answer `WX_*` codes, the other vendors `PROVIDER_*` codes.',
+        body: loginBodySchema,
         response: {
           200: sessionSchema,
           ...errors({
             ...commonErrors,
-            400: 'BAD_REQUEST, WX_CODE_INVALID (40029), WX_CODE_USED (40163, or the code was seen before)',
+            400:
+              'BAD_REQUEST, PLATFORM_NOT_CONFIGURED, APPID_NOT_CONFIGURED, WX_CODE_INVALID (40029), ' +
+              'WX_CODE_USED (40163, or the code was seen before), PROVIDER_CODE_INVALID, PROVIDER_CODE_USED (the code was seen before)',
             403: 'WX_USER_BLOCKED (40226)',
-            429: 'RATE_LIMITED: too many rejected codes from this address (Retry-After: when its next token is back); WX_RATE_LIMITED (45011)',
-            502: 'WX_UNAVAILABLE, WX_ERROR',
+            429:
+              'RATE_LIMITED: too many rejected codes from this address (Retry-After: when its next token is back); ' +
+              'WX_RATE_LIMITED (45011); PROVIDER_RATE_LIMITED',
+            502: 'WX_UNAVAILABLE, WX_ERROR, PROVIDER_UNAVAILABLE, PROVIDER_SIGNATURE_INVALID, PROVIDER_ERROR',
             503: 'WX_BUSY (-1), STORE_UNAVAILABLE',
           }),
         },
       }),
     },
     async (request) => {
-      const { code } = request.body
+      const { code, platform = 'mp-weixin', appId: askedAppId } = request.body
+      const { provider, appId } = providers.select(platform, askedAppId)
       const identity = await loginGuard.run(request, async () => {
-        await claimLoginCode(store, code)
-        return services.exchangeIdentity(code, 'mp-weixin')
+        await claimLoginCode(store, platform, appId, code)
+        return provider.exchange(code, appId)
       })
       return issueLoginSession(services, identity)
     },

@@ -72,9 +72,10 @@ export function registerIdentityRoutes(app: FastifyInstance, services: Services)
     },
     async (request) => {
       const userId = authenticatedUserId(request)
-      const { code, platform, appId } = request.body
-      await claimLoginCode(store, code, 'get a new one')
-      await store.linkIdentity(userId, await services.exchangeIdentity(code, platform, appId))
+      const { code, platform, appId: askedAppId } = request.body
+      const { provider, appId } = services.providers.select(platform, askedAppId)
+      await claimLoginCode(store, platform, appId, code)
+      await store.linkIdentity(userId, await provider.exchange(code, appId))
       return identitiesOf(userId)
     },
   )

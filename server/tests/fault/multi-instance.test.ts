@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Balancer, type Outcome } from './client.js'
-import { type Cluster, startCluster } from './cluster.js'
+import { APPID, type Cluster, startCluster } from './cluster.js'
 
 interface Session {
   token: string
@@ -96,7 +96,8 @@ describe('three instances on one PostgreSQL under faults', () => {
     const users = await query<{ id: string; openid: string }>('SELECT user_id AS id, subject AS openid FROM identities')
     expect(new Map(users.map((u) => [u.openid, u.id]))).toEqual(userIdByOpenid)
     const claims = await query<{ code_hash: string }>('SELECT code_hash FROM code_claims')
-    expect(new Set(claims.map((c) => c.code_hash))).toEqual(new Set(codes.map(({ code }) => sha256(code))))
+    // Claims are per login target and AppID (two vendors may issue the same code string).
+    expect(new Set(claims.map((c) => c.code_hash))).toEqual(new Set(codes.map(({ code }) => sha256(`mp-weixin:${APPID}:${code}`))))
     // The claim is taken before WeChat is called: the losing twin never cost an upstream call.
     expect(cluster.mock.state.calls.jscode2session).toBe(450)
   }, 60_000)
