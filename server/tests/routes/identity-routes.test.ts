@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { TEST_APPID, useHarness } from '../helpers/harness.js'
 import { alipay, newLogin } from '../helpers/identities.js'
+import { ALIPAY_APPID, expectError, login, useAllTargets } from '../helpers/providers.js'
 
-const ALIPAY_APPID = alipay('x').appId
+const STORE_ALIPAY_APPID = alipay('x').appId
 
 describe('identities: GET /me/identities, POST /auth/link, DELETE /auth/identities/{provider}/{appId}', () => {
   const harness = useHarness()
@@ -39,7 +40,7 @@ describe('identities: GET /me/identities, POST /auth/link, DELETE /auth/identiti
     expect(response.statusCode, response.body).toBe(200)
     expect(response.json().identities.map((i: { provider: string; appId: string }) => [i.provider, i.appId])).toEqual(
       expect.arrayContaining([
-        ['alipay', ALIPAY_APPID],
+        ['alipay', STORE_ALIPAY_APPID],
         ['weixin', TEST_APPID],
       ]),
     )
@@ -74,9 +75,9 @@ describe('identities: GET /me/identities, POST /auth/link, DELETE /auth/identiti
     const replayed = await link(session.token, { code, platform: 'mp-weixin' })
     expect([replayed.statusCode, replayed.json().code]).toEqual([400, 'WX_CODE_USED'])
     const h5 = await link(session.token, { code: mint('o-h5'), platform: 'h5-weixin' })
-    expect([h5.statusCode, h5.json()]).toEqual([400, { code: 'BAD_REQUEST', message: expect.stringMatching(/h5-weixin/) }])
+    expect([h5.statusCode, h5.json()]).toEqual([400, { code: 'PLATFORM_NOT_CONFIGURED', message: expect.stringMatching(/h5-weixin/) }])
     const otherApp = await link(session.token, { code: mint('o-h5'), platform: 'mp-weixin', appId: 'wx-not-configured' })
-    expect([otherApp.statusCode, otherApp.json().message]).toEqual([400, expect.stringMatching(/wx-not-configured.*WX_APPID/)])
+    expect([otherApp.statusCode, otherApp.json().code]).toEqual([400, 'APPID_NOT_CONFIGURED'])
     const unknownTarget = await link(session.token, { code: mint('o-h5'), platform: 'mp-unknown' })
     expect(unknownTarget.statusCode).toBe(400)
     const anonymous = await harness().inject({ method: 'POST', url: '/auth/link', payload: { code: mint('o-h5'), platform: 'mp-weixin' } })
@@ -87,7 +88,7 @@ describe('identities: GET /me/identities, POST /auth/link, DELETE /auth/identiti
     const session = await harness().login({ openid: 'o-unlink' })
     const last = await unlink(session.token, 'weixin', TEST_APPID)
     expect([last.statusCode, last.json().code]).toEqual([409, 'LAST_IDENTITY'])
-    const none = await unlink(session.token, 'alipay', ALIPAY_APPID)
+    const none = await unlink(session.token, 'alipay', STORE_ALIPAY_APPID)
     expect([none.statusCode, none.json().code]).toEqual([404, 'IDENTITY_NOT_FOUND'])
     expect((await unlink(session.token, 'qq', TEST_APPID)).statusCode).toBe(400)
 
@@ -97,5 +98,51 @@ describe('identities: GET /me/identities, POST /auth/link, DELETE /auth/identiti
     expect((await identitiesOf(session.token)).map((i) => i.provider)).toEqual(['alipay'])
     // The unlinked mini-program identity now logs in to a user of its own.
     expect((await harness().login({ openid: 'o-unlink' })).user.id).not.toBe(session.user.id)
+  })
+})
+
+describe('identities across targets (every target configured against the mocks)', () => {
+  const harness = useAllTargets()
+  const sessionOf = async (payload: Record<string, unknown>) => {
+    const response = await login(harness(), payload)
+    expect(response.statusCode, response.body).toBe(200)
+    return response.json<{ token: string; user: { id: string } }>()
+  }
+  const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
+
+  it('an Alipay user links the WeChat mini-program, then logs in there as the same user; another user cannot take it', async () => {
+    const carol = await sessionOf({ code: 'mock-carol.1', platform: 'mp-alipay' })
+    const linked = await harness().inject({
+      method: 'POST',
+      url: '/auth/link',
+      headers: bearer(carol.token),
+      payload: { code: 'mock-carolwx.1', platform: 'mp-weixin' },
+    })
+    expect(linked.statusCode, linked.body).toBe(200)
+    expect(
+      linked
+        .json()
+        .identities.map((i: { platform: string }) => i.platform)
+        .sort(),
+    ).toEqual(['mp-alipay', 'mp-weixin'])
+    expect((await sessionOf({ code: 'mock-carolwx.2', platform: 'mp-weixin' })).user.id).toBe(carol.user.id)
+
+    const dave = await sessionOf({ code: 'mock-dave.1', platform: 'mp-toutiao' })
+    const taken = await harness().inject({
+      method: 'POST',
+      url: '/auth/link',
+      headers: bearer(dave.token),
+      payload: { code: 'mock-carolwx.3', platform: 'mp-weixin' },
+    })
+    expectError(taken, 409, 'IDENTITY_CONFLICT')
+
+    // Carol unlinks Alipay: logging in there again starts a user of its own.
+    const unlinked = await harness().inject({
+      method: 'DELETE',
+      url: `/auth/identities/alipay/${ALIPAY_APPID}`,
+      headers: bearer(carol.token),
+    })
+    expect(unlinked.statusCode, unlinked.body).toBe(204)
+    expect((await sessionOf({ code: 'mock-carol.2', platform: 'mp-alipay' })).user.id).not.toBe(carol.user.id)
   })
 })
