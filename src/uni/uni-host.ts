@@ -1,4 +1,5 @@
 import type { LoginPlatform, StorageLike } from '../core/types.js'
+import { buildTarget } from './login-target.js'
 
 /** Options of a uni API call; the plugin reads them defensively. */
 export type UniOptions = Record<string, unknown>
@@ -50,22 +51,18 @@ export function globalUni(): UniLike | undefined {
 }
 
 /**
- * The `uni.login` provider of the platform this bundle was built for: uni-app's build replaces
- * `process.env.UNI_PLATFORM` with a literal (`mp-weixin` → `weixin`, `mp-alipay` → `alipay`, …).
- * A mini-program has no `process` at run time, hence the guard.
+ * `uni.login`'s options for the platform this bundle was built for: the mini-programs by their own
+ * provider (`mp-weixin` → `weixin`, `mp-alipay` → `alipay`, …), the App by WeChat's open-platform
+ * login, which must only authorize (`onlyAuthorize`: the code goes to our backend, not to uniCloud).
  */
-function buildProvider(): string | undefined {
-  try {
-    const platform = process.env.UNI_PLATFORM
-    return platform?.startsWith('mp-') ? platform.slice(3) : undefined
-  } catch {
-    return undefined
-  }
+function loginOptions(): UniOptions {
+  const target = buildTarget()
+  if (target?.startsWith('app')) return { provider: 'weixin', onlyAuthorize: true }
+  return { provider: target?.startsWith('mp-') ? target.slice(3) : undefined }
 }
 
 /** `uni.login` and `uni.checkSession` as the engine's platform; `getCode` replaces `uni.login` (H5). */
 export function uniPlatform(uniApi: UniLike, getCode?: () => Promise<string>): LoginPlatform {
-  const provider = buildProvider()
   return {
     getCode:
       getCode ??
@@ -73,7 +70,7 @@ export function uniPlatform(uniApi: UniLike, getCode?: () => Promise<string>): L
         new Promise((resolve, reject) => {
           if (!uniApi.login) throw new Error('uni.login is missing here (H5?): pass `getCode` to createUniAuth')
           uniApi.login({
-            provider,
+            ...loginOptions(),
             // Alipay names it authCode; everyone else code. The engine rejects a missing one.
             success: (result: { code?: string; authCode?: string }) => resolve((result.code ?? result.authCode) as string),
             fail: reject,
