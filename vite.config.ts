@@ -49,7 +49,13 @@ export default defineConfig({
         plugins: [uniLayerVue()],
         test: {
           name: 'unit',
-          include: ['tests/core/**/*.test.ts', 'tests/vue/**/*.test.ts', 'tests/model/**/*.test.ts', 'tests/timeline/**/*.test.ts'],
+          include: [
+            'tests/core/**/*.test.ts',
+            'tests/vue/**/*.test.ts',
+            'tests/model/**/*.test.ts',
+            'tests/timeline/**/*.test.ts',
+            'tests/h5/**/*.test.ts',
+          ],
           environment: 'node',
           server: { deps: { inline: UNI_LAYER } },
         },

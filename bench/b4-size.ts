@@ -268,6 +268,12 @@ function writeApp(variant: SizeVariant): string {
   mkdirSync(join(dir, 'pages/index'), { recursive: true })
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(MANIFEST, null, 2))
   writeFileSync(join(dir, 'pages.json'), JSON.stringify(PAGES, null, 2))
+  // The H5 build starts from index.html (mini-program builds ignore it).
+  writeFileSync(join(dir, 'index.html'), '<!DOCTYPE html>\n<div id="app"></div>\n<script type="module" src="/main.ts"></script>\n')
+  writeFileSync(
+    join(dir, 'vite.config.mjs'),
+    "import uni from '@dcloudio/vite-plugin-uni'\nexport default { plugins: [(uni.default ?? uni)()] }\n",
+  )
   writeFileSync(join(dir, 'pages/index/index.vue'), PAGE)
   for (const [name, text] of Object.entries(files(variant))) writeFileSync(join(dir, name), text)
   return dir
@@ -278,7 +284,8 @@ export function buildApp(variant: SizeVariant, target: BuildTarget = 'mp-weixin'
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('VITEST') && key !== 'NODE_ENV'))
   const result = spawnSync(process.execPath, [join(ROOT, 'scripts/uni.mjs'), 'build', '-p', target], {
     cwd: ROOT,
-    env: { ...env, UNI_INPUT_DIR: dir, UNI_OUTPUT_DIR: distOf(variant, target) },
+    // H5's vite root must be the scratch app (its index.html); mini-program builds keep the project's.
+    env: { ...env, UNI_INPUT_DIR: dir, UNI_OUTPUT_DIR: distOf(variant, target), ...(target === 'h5' && { VITE_ROOT_DIR: dir }) },
     encoding: 'utf8',
   })
   if (result.status !== 0) {

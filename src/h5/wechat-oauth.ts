@@ -1,0 +1,144 @@
+import { AuthError } from '../core/errors.js'
+import type { CodeSource } from '../uni/login-target.js'
+
+/** The slice of the browser the OAuth flow uses; `window` fits, tests pass their own. */
+export interface BrowserLike {
+  location: { readonly href: string; replace(url: string): void }
+  history: { readonly state: unknown; replaceState(state: unknown, unused: string, url: string): void }
+  sessionStorage: { getItem(key: string): string | null; setItem(key: string, value: string): void; removeItem(key: string): void }
+  crypto: { getRandomValues(array: Uint8Array): Uint8Array }
+}
+
+export interface WechatOAuthOptions {
+  /** The official account's AppID; also sent to your backend as the login's `appId`. */
+  appId: string
+  /** Where WeChat's authorize page lives; point it at a mock in tests. @default 'https://open.weixin.qq.com' */
+  authorizeBase?: string
+  /** `snsapi_base` is silent (the openid, and the unionid where WeChat gives one); `snsapi_userinfo` asks the user. @default 'snsapi_base' */
+  scope?: 'snsapi_base' | 'snsapi_userinfo'
+  /** Where WeChat sends the user back, with `code` and `state`. @default this page's URL without `code` and `state` */
+  redirectUri?: string
+  /**
+   * After WeChat sent this tab back with a code, no automatic redirect for this long: a code your
+   * backend refuses ends in an error instead of a redirect loop. `authorize()` always redirects.
+   * @default 60000
+   */
+  redirectCooldownMs?: number
+  /** The browser and the clock; for tests. @default globalThis, Date.now */
+  host?: { browser?: BrowserLike; now?: () => number }
+}
+
+/** A `getCode` for `createUniAuth` that also redirects to WeChat on demand. */
+export interface WechatOAuth extends CodeSource {
+  /** Leaves for WeChat's authorize page now, whatever happened before (a "Log in with WeChat" button). */
+  authorize(): void
+}
+
+const STATE_KEY = 'uni-mp-auth:wechat-oauth:state'
+const RETURNED_KEY = 'uni-mp-auth:wechat-oauth:returned-at'
+
+function failure(message: string): AuthError {
+  return new AuthError('LOGIN_PLATFORM_FAILED', `WeChat OAuth: ${message}`)
+}
+
+/** `?a=1&b=2` of an address, without the fragment (WeChat puts `code` and `state` before `#`). */
+function splitHref(href: string): { path: string; params: string[]; hash: string } {
+  const hashAt = href.indexOf('#')
+  const beforeHash = hashAt < 0 ? href : href.slice(0, hashAt)
+  const queryAt = beforeHash.indexOf('?')
+  return {
+    path: queryAt < 0 ? beforeHash : beforeHash.slice(0, queryAt),
+    params:
+      queryAt < 0
+        ? []
+        : beforeHash
+            .slice(queryAt + 1)
+            .split('&')
+            .filter(Boolean),
+    hash: hashAt < 0 ? '' : href.slice(hashAt),
+  }
+}
+
+/** A malformed escape (`%E0%A4%A`) is kept as written: a bad link must not break the app's start. */
+function decode(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '))
+  } catch {
+    return text
+  }
+}
+
+const paramName = (param: string) => decode(param.split('=', 1)[0] ?? '')
+const paramValue = (param: string) => decode(param.slice(param.indexOf('=') + 1 || param.length))
+
+/**
+ * WeChat official-account OAuth (H5 inside WeChat) as the login's code source. Without a code in
+ * the address it leaves for WeChat's authorize page with a random `state` kept in sessionStorage;
+ * back with `?code&state` it takes both out of the address bar at once (so a reload, a bookmark or a
+ * shared link never carries the code again) and hands the code over only when `state` is the one it
+ * stored, consuming that state: each code is handed over at most once. See "H5 inside WeChat" in the README.
+ */
+export function wechatOAuth(options: WechatOAuthOptions): WechatOAuth {
+  const { appId, scope = 'snsapi_base', redirectCooldownMs = 60_000 } = options
+  if (typeof appId !== 'string' || appId === '') {
+    throw new AuthError('INVALID_OPTIONS', 'wechatOAuth(): `appId` must be the official account’s AppID (a non-empty string)')
+  }
+  const browser = options.host?.browser ?? (globalThis as unknown as BrowserLike)
+  const now = options.host?.now ?? Date.now
+  const authorizeBase = (options.authorizeBase ?? 'https://open.weixin.qq.com').replace(/\/+$/, '')
+  const storage = browser.sessionStorage
+  /** Kept in memory too: if sessionStorage loses it, this page still does not loop. */
+  let returnedAt = 0
+  /** A value, not a promise: a refusal nobody asks for (the session was restored) must not go unhandled. */
+  let pending: string | AuthError | undefined = takeReturn()
+
+  /** Reads `code` and `state` off the address bar (removing them) and judges them against the stored state. */
+  function takeReturn(): string | AuthError | undefined {
+    const { path, params, hash } = splitHref(browser.location.href)
+    const ours = params.filter((param) => ['code', 'state'].includes(paramName(param)))
+    if (ours.length === 0) return undefined
+    const rest = params.filter((param) => !ours.includes(param))
+    browser.history.replaceState(browser.history.state, '', `${path}${rest.length ? `?${rest.join('&')}` : ''}${hash}`)
+    const found = Object.fromEntries(ours.map((param) => [paramName(param), paramValue(param)]))
+    const expected = storage.getItem(STATE_KEY)
+    storage.removeItem(STATE_KEY)
+    returnedAt = now()
+    storage.setItem(RETURNED_KEY, String(returnedAt))
+    if (!found.code) return failure('WeChat sent the user back without a code (did they refuse to authorize?)')
+    if (!expected || found.state !== expected) {
+      return failure('the `state` in the address is not the one this tab sent: the code was not used (a forged or stale link)')
+    }
+    return found.code
+  }
+
+  function authorize(): void {
+    const random = browser.crypto.getRandomValues(new Uint8Array(16))
+    const state = Array.from(random, (byte) => byte.toString(16).padStart(2, '0')).join('')
+    storage.setItem(STATE_KEY, state)
+    const { path, params, hash } = splitHref(browser.location.href)
+    const back = options.redirectUri ?? `${path}${params.length ? `?${params.join('&')}` : ''}${hash}`
+    browser.location.replace(
+      `${authorizeBase}/connect/oauth2/authorize?appid=${encodeURIComponent(appId)}&redirect_uri=${encodeURIComponent(back)}` +
+        `&response_type=code&scope=${scope}&state=${state}#wechat_redirect`,
+    )
+  }
+
+  const getCode = (): Promise<string> => {
+    const returned = pending
+    pending = undefined
+    if (returned !== undefined) return typeof returned === 'string' ? Promise.resolve(returned) : Promise.reject(returned)
+    const lastReturn = Math.max(returnedAt, Number(storage.getItem(RETURNED_KEY)) || 0)
+    if (now() - lastReturn < redirectCooldownMs) {
+      return Promise.reject(
+        failure(
+          'WeChat sent this tab back with a code moments ago and it did not lead to a session; not redirecting again ' +
+            'automatically (check the backend’s h5-weixin settings, or call authorize() from a user action)',
+        ),
+      )
+    }
+    authorize()
+    // The page is leaving for WeChat; should the navigation not happen, loginTimeoutMs ends the attempt.
+    return new Promise<string>(() => {})
+  }
+  return Object.assign(getCode, { target: { platform: 'h5-weixin', appId }, authorize })
+}
