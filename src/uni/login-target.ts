@@ -19,32 +19,25 @@ export interface CodeSource {
 }
 
 /**
- * uni-app's build target, written into the bundle as a literal (`process.env.UNI_PLATFORM`:
- * `mp-weixin`, `mp-alipay`, `h5`, `app` …). Outside a uni build (tests, other bundlers in a browser)
- * `process` may not exist at all, hence the guard.
+ * The login platform of a bare `uni.login` code of this build: a mini-program's by its name, the
+ * App's (uni's CLI turns `app-plus` into `app`) by WeChat's open platform; none on H5, whose code
+ * source names it. uni's build writes `process.env.UNI_PLATFORM` in as a literal; outside a uni build
+ * (tests, other bundlers in a browser) `process` may not exist at all, hence the guard.
  */
-export function buildTarget(): string | undefined {
+export function buildPlatform(): string | undefined {
+  let target = ''
   try {
-    return process.env.UNI_PLATFORM
+    target = process.env.UNI_PLATFORM || ''
   } catch {
-    return undefined
+    // no uni build and no `process`: no build target to name
   }
+  return target.startsWith('mp-') ? target : target === 'app' ? 'app-weixin' : undefined
 }
 
 /**
- * The login platform a bare `uni.login` code of this build belongs to: the mini-programs by their
- * own name, the App by WeChat's open-platform login. H5 has no `uni.login`: its code source names it.
+ * The fields sent with every code: the option wins over the code source, which wins over the build.
+ * An absent field stays `undefined`, which the JSON body leaves out.
  */
-export function buildLoginPlatform(target = buildTarget()): string | undefined {
-  return target?.startsWith('mp-') ? target : target?.startsWith('app') ? 'app-weixin' : undefined
-}
-
-/** The fields sent with every code: the option wins over the code source, which wins over the build. */
-export function loginFields(target: LoginTarget | undefined, getCode: CodeSource | undefined): Record<string, string> {
-  const platform = target?.platform ?? getCode?.target?.platform ?? buildLoginPlatform()
-  const appId = target?.appId ?? getCode?.target?.appId
-  const fields: Record<string, string> = {}
-  if (platform) fields.platform = platform
-  if (appId) fields.appId = appId
-  return fields
+export function loginFields(target: LoginTarget | undefined, getCode: CodeSource | undefined): LoginTarget {
+  return { platform: buildPlatform(), ...getCode?.target, ...target }
 }

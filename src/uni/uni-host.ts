@@ -1,5 +1,5 @@
 import type { LoginPlatform, StorageLike } from '../core/types.js'
-import { buildTarget } from './login-target.js'
+import { buildPlatform } from './login-target.js'
 
 /** Options of a uni API call; the plugin reads them defensively. */
 export type UniOptions = Record<string, unknown>
@@ -50,17 +50,6 @@ export function globalUni(): UniLike | undefined {
   } as unknown as UniLike
 }
 
-/**
- * `uni.login`'s options for the platform this bundle was built for: the mini-programs by their own
- * provider (`mp-weixin` → `weixin`, `mp-alipay` → `alipay`, …), the App by WeChat's open-platform
- * login, which must only authorize (`onlyAuthorize`: the code goes to our backend, not to uniCloud).
- */
-function loginOptions(): UniOptions {
-  const target = buildTarget()
-  if (target?.startsWith('app')) return { provider: 'weixin', onlyAuthorize: true }
-  return { provider: target?.startsWith('mp-') ? target.slice(3) : undefined }
-}
-
 /** `uni.login` and `uni.checkSession` as the engine's platform; `getCode` replaces `uni.login` (H5). */
 export function uniPlatform(uniApi: UniLike, getCode?: () => Promise<string>): LoginPlatform {
   return {
@@ -69,12 +58,18 @@ export function uniPlatform(uniApi: UniLike, getCode?: () => Promise<string>): L
       (() =>
         new Promise((resolve, reject) => {
           if (!uniApi.login) throw new Error('uni.login is missing here (H5?): pass `getCode` to createUniAuth')
-          uniApi.login({
-            ...loginOptions(),
+          const options: UniOptions = {
+            // uni's build writes the target in as a literal: only the App build keeps the App's branches.
+            // The mini-programs' provider is their name: `mp-weixin` → `weixin`, `mp-alipay` → `alipay`, …
+            provider: process.env.UNI_PLATFORM === 'app' ? 'weixin' : buildPlatform()?.slice(3),
             // Alipay names it authCode; everyone else code. The engine rejects a missing one.
             success: (result: { code?: string; authCode?: string }) => resolve((result.code ?? result.authCode) as string),
             fail: reject,
-          })
+          }
+          // WeChat's open-platform login on the App: only authorize, so the code comes to our backend
+          // instead of being traded by uniCloud.
+          if (process.env.UNI_PLATFORM === 'app') options.onlyAuthorize = true
+          uniApi.login(options)
         })),
     checkSession: () =>
       new Promise((resolve) => {

@@ -79,7 +79,6 @@ describe('the login request names its build target', () => {
     ['mp-toutiao', 'mp-toutiao'],
     ['mp-qq', 'mp-qq'],
     ['app', 'app-weixin'],
-    ['app-plus', 'app-weixin'],
   ])('built for %s → { code, platform: %s }', async (built, platform) => {
     expect(await loginBody(built)).toEqual({ code: expect.any(String), platform })
   })
