@@ -2,9 +2,11 @@
 /**
  * Mutation testing of the client's core (`npm run test:mutation`): each mutant is a small change of
  * behaviour, and the fast suites (engine, Vue layer, uni-app's real API layer) must notice it.
- * Incremental: only mutants whose code or covering tests changed are run again; the state file is
- * committed so reruns stay fast. scripts/mutation-score.mjs turns the JSON report into the committed
+ * Incremental: only mutants whose code or covering tests changed are run again. The state file holds
+ * this machine's absolute paths, so git ignores it: a fresh clone's first run is a full one. scripts/mutation-score.mjs turns the JSON report into the committed
  * score file that `npm test` checks.
+ * Separate from server/stryker.config.mjs: Stryker runs one config per process in one working directory,
+ * and the two packages differ in that directory, their vitest config and their thresholds.
  * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
  */
 export default {

@@ -39,8 +39,9 @@ export default defineConfig({
         alias: { '@dcloudio/uni-app': `${root}src/testing/uni-app.ts` },
       }
     : undefined,
-  // Every suite but the server's (its own workspace, with its own config): `npm test` runs them
-  // step by step with `--project`, the builds in between.
+  // Every suite but the server's: `npm test` runs them step by step with `--project`, the builds in
+  // between. The server's stay in server/vitest.config.ts, not a project here: the server is its own
+  // package (NodeNext, its own dependencies, `npm test -w server` must run from it alone).
   test: {
     restoreMocks: true,
     projects: [
@@ -52,7 +53,7 @@ export default defineConfig({
           include: [
             'tests/core/**/*.test.ts',
             'tests/vue/**/*.test.ts',
-            'tests/model/**/*.test.ts',
+            'tests/testing/**/*.test.ts',
             'tests/timeline/**/*.test.ts',
             'tests/h5/**/*.test.ts',
           ],
@@ -67,7 +68,7 @@ export default defineConfig({
         resolve: { alias: { vue: UNI_VUE } },
         test: {
           name: 'uni-runtime',
-          include: ['tests/uni/**/*.test.ts'],
+          include: ['tests/uni/**/*.test.ts', 'tests/guard/**/*.test.ts', 'tests/phone/**/*.test.ts'],
           environment: 'node',
           server: { deps: { inline: UNI_LAYER } },
         },

@@ -16,9 +16,9 @@ import {
   type RelaunchContender,
   seedStoredSession,
 } from './contenders/apps'
-import { createFakeBackend } from '../tests/support/doubles/fake-backend'
-import type { FakeWx } from '../tests/support/doubles/fake-wx'
-import { clearInterceptors, loadRealUni } from '../tests/support/real-uni'
+import { createFakeBackend } from '../testkit/doubles/fake-backend'
+import type { FakeWx } from '../testkit/doubles/fake-wx'
+import { clearInterceptors, loadRealUni } from '../testkit/harness/real-uni'
 import { interleave, median, settle } from './lib/stats'
 
 /** Round-trip times in ms; `request` is every wx.request, the code exchange included. */

@@ -17,7 +17,7 @@ import { REDACTED_LOG_PATHS } from '../server/src/http/log-redaction'
 const [role, ...args] = process.argv.slice(2)
 
 /** What the backend's GET /me answers for a fresh user (same shape, same length). */
-export const ME_BODY = {
+const ME_BODY = {
   user: { id: '6f1c2a0e-3d4b-4f5a-8b7c-9d0e1f2a3b4c', phoneBound: false, phoneMasked: null, createdAt: '2026-01-01T00:00:00.000Z' },
 }
 

@@ -16,11 +16,8 @@ export interface MutationScore extends FileScore {
   files: Record<string, FileScore>
 }
 
-export const THRESHOLD: number
 /** The lines around the score in the READMEs and bench/results/latest.md. */
 export const START: string
 export const END: string
 export function readScore(): MutationScore | null
-export function explainSurvivors(score: MutationScore): { equivalent: number; unexplained: string[] }
-export function markdownTable(score: MutationScore, language?: 'en' | 'zh'): string
 export function benchSection(score: MutationScore): string[]

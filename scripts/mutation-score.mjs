@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The committed mutation score, mutation/score.json, and its check.
+// The committed mutation scores, mutation/score.json (client) and mutation/server-score.json (backend), and their check:
+// one implementation for both packages, which each invoke it as a process.
 //   node scripts/mutation-score.mjs run [--force]   `npm run test:mutation`: Stryker (incremental unless --force), timed,
 //                                                   then `write`
 //   node scripts/mutation-score.mjs write           Stryker's JSON report → mutation/score.json, with a hash of every
@@ -8,6 +9,10 @@
 //   node scripts/mutation-score.mjs check           in `npm test`: fails when the committed score is below the threshold,
 //                                                   or when the mutated sources are not the ones it was measured on
 //   node scripts/mutation-score.mjs table           the per-file table as Markdown (README, bench results)
+//   node scripts/mutation-score.mjs server write    after `npm run test:mutation:server`: the backend's report →
+//                                                   mutation/server-score.json (Stryker's own terms: score = detected /
+//                                                   (detected + survived + no coverage); detected = killed + timed out)
+//   node scripts/mutation-score.mjs server check    in `npm test`: the same check for the backend (server/stryker.config.mjs)
 // The mutation run takes minutes, too slow for every `npm test`; the hashes make sure the committed score
 // still describes the code it claims to describe.
 import { spawnSync } from 'node:child_process'
@@ -21,7 +26,7 @@ import stryker from '../stryker.config.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 /** The score `npm test` demands, in percent. */
-export const THRESHOLD = 90
+const THRESHOLD = 90
 const SCORE_FILE = 'mutation/score.json'
 const EQUIVALENTS_FILE = 'mutation/equivalent-mutants.md'
 const RERUN = 'npm run test:mutation'
@@ -39,7 +44,7 @@ const HEADERS = {
 }
 
 /** Line endings normalized, so a checkout with CRLF hashes like the one that measured. */
-export const sha256 = (text) => createHash('sha256').update(text.replace(/\r\n/g, '\n')).digest('hex')
+const sha256 = (text) => createHash('sha256').update(text.replace(/\r\n/g, '\n')).digest('hex')
 const percent = (value) => Math.round(value * 100) / 100
 const read = (path) => readFileSync(join(root, path), 'utf8')
 
@@ -72,7 +77,7 @@ function listedEquivalents() {
 }
 
 /** How many survivors mutation/equivalent-mutants.md explains, and which it does not. */
-export function explainSurvivors({ survivors }) {
+function explainSurvivors({ survivors }) {
   const equivalents = listedEquivalents()
   const unexplained = survivors.filter((key) => !equivalents.has(key))
   return { equivalent: survivors.length - unexplained.length, unexplained }
@@ -149,7 +154,9 @@ function check() {
   const expected = mutatedFiles()
   problems.push(...sourceDrift(score.files, expected))
   if (problems.length > 0) {
-    fail(`${problems.join('\n')}\nRun ${RERUN} (incremental: only the changed code is mutated again) and commit mutation/.`)
+    fail(
+      `${problems.join('\n')}\nRun ${RERUN} (incremental after a first run in this checkout: only the changed code is mutated again) and commit mutation/.`,
+    )
   }
   console.log(`Mutation score ${score.score} % (≥ ${THRESHOLD} %), measured on the current sources of ${expected.length} files.`)
   reportSurvivors(score)
@@ -159,7 +166,7 @@ function check() {
  * How the mutated files (repository paths) differ from those a committed score was measured on:
  * files not measured yet, measured but no longer mutated, or changed since (their sha256).
  */
-export function sourceDrift(recordedFiles, expected) {
+function sourceDrift(recordedFiles, expected) {
   const recorded = Object.keys(recordedFiles)
   const added = expected.filter((file) => !recorded.includes(file))
   const removed = recorded.filter((file) => !expected.includes(file))
@@ -181,7 +188,7 @@ function reportSurvivors(score) {
 }
 
 /** The per-file table as Markdown, headed in English or Chinese. */
-export function markdownTable(score, language = 'en') {
+function markdownTable(score, language = 'en') {
   const headers = HEADERS[language]
   const row = (name, c) =>
     `| ${name} | ${c.score.toFixed(2)} % | ${c.mutants} | ${c.killed} | ${c.timeout} | ${c.survived} | ${c.noCoverage} |`
@@ -206,6 +213,79 @@ export function benchSection(score) {
   ]
 }
 
+/** The backend's run: Stryker works in server/ with server/stryker.config.mjs (its mutate patterns and `break` threshold). */
+const SERVER = {
+  dir: 'server',
+  scoreFile: 'mutation/server-score.json',
+  report: 'test-results/mutation-server/mutation.json',
+  rerun: 'npm run test:mutation:server',
+}
+const STATUSES = ['Killed', 'Timeout', 'Survived', 'NoCoverage', 'RuntimeError', 'CompileError', 'Ignored']
+
+/** The backend's Stryker config, read as data (its `mutate` patterns and thresholds). */
+async function serverStryker() {
+  return (await import(pathToFileURL(join(root, SERVER.dir, 'stryker.config.mjs')).href)).default
+}
+
+function tally(mutants) {
+  const counts = Object.fromEntries(STATUSES.map((status) => [status, 0]))
+  for (const { status } of mutants) {
+    if (!(status in counts)) fail(`Unknown mutant status "${status}" in ${SERVER.report}`)
+    counts[status] += 1
+  }
+  const detected = counts.Killed + counts.Timeout
+  const undetected = counts.Survived + counts.NoCoverage
+  return {
+    mutants: mutants.length,
+    killed: counts.Killed,
+    timedOut: counts.Timeout,
+    survived: counts.Survived,
+    noCoverage: counts.NoCoverage,
+    errors: counts.RuntimeError + counts.CompileError,
+    ignored: counts.Ignored,
+    score: detected + undetected === 0 ? 100 : Math.round((detected / (detected + undetected)) * 10_000) / 100,
+  }
+}
+
+async function writeServer() {
+  const { thresholds } = await serverStryker()
+  if (!existsSync(join(root, SERVER.report))) fail(`no Stryker report at ${SERVER.report}: run ${SERVER.rerun}`)
+  const report = JSON.parse(read(SERVER.report))
+  const files = Object.entries(report.files).sort(([a], [b]) => a.localeCompare(b))
+  const score = {
+    tool: 'StrykerJS',
+    about: `Written by \`${SERVER.rerun}\` and checked by \`npm test\`: the score must stay ≥ threshold, and every file's sha256 must match the source (rerun after changing one).`,
+    threshold: thresholds.break,
+    total: tally(files.flatMap(([, file]) => file.mutants)),
+    files: Object.fromEntries(
+      files.map(([path, file]) => [`${SERVER.dir}/${path}`, { ...tally(file.mutants), sha256: sha256(file.source) }]),
+    ),
+  }
+  writeFileSync(join(root, SERVER.scoreFile), `${JSON.stringify(score, null, 2)}\n`)
+  const rows = Object.entries(score.files).map(([path, { sha256: _, ...t }]) => ({ file: path, ...t }))
+  console.table([...rows, { file: 'total', ...score.total }])
+}
+
+async function checkServer() {
+  const { mutate, thresholds } = await serverStryker()
+  if (!existsSync(join(root, SERVER.scoreFile))) fail(`${SERVER.scoreFile} is missing: run ${SERVER.rerun} and commit mutation/`)
+  const score = JSON.parse(read(SERVER.scoreFile))
+  const problems = []
+  if (!(score.total?.score >= thresholds.break))
+    problems.push(`the committed server mutation score ${score.total?.score} % is below ${thresholds.break} %`)
+  const expected = globSync(mutate, { cwd: join(root, SERVER.dir) })
+    .map((file) => `${SERVER.dir}/${file}`)
+    .sort()
+  problems.push(...sourceDrift(score.files, expected))
+  if (problems.length > 0)
+    fail(
+      `${problems.join('\n')}\nRun ${SERVER.rerun} (incremental after a first run in this checkout: only the changed code is mutated again) and commit mutation/.`,
+    )
+  console.log(
+    `Server mutation score ${score.total.score} % (≥ ${thresholds.break} %), measured on the current sources of ${expected.length} files.`,
+  )
+}
+
 function fail(message) {
   console.error(`\n${message}`)
   process.exit(1)
@@ -217,5 +297,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   else if (command === 'write') write(readScore()?.lastRun ?? null)
   else if (command === 'check') check()
   else if (command === 'table') console.log(markdownTable(readScore() ?? fail(`${SCORE_FILE} is missing: run ${RERUN}`)))
-  else fail('usage: node scripts/mutation-score.mjs run [stryker options] | write | check | table')
+  else if (command === 'server' && args[0] === 'write') await writeServer()
+  else if (command === 'server' && args[0] === 'check') await checkServer()
+  else fail('usage: node scripts/mutation-score.mjs run [stryker options] | write | check | table | server write | server check')
 }

@@ -9,15 +9,16 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { findPostgresBinDir } from '../server/scripts/ensure-postgres.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const results = join(root, 'test-results')
-// Debian package → how to tell it is installed (PostgreSQL's binaries live off PATH, in a versioned directory).
+// Debian package → how to tell it is installed (PostgreSQL's binaries live off PATH, in a versioned
+// directory the server's own script knows how to find: asked as a process, packages import no script of another).
 const SYSTEM_PACKAGES = {
   chromium: () => existsSync('/usr/bin/chromium'),
   'redis-server': () => onPath('redis-server'),
-  postgresql: () => findPostgresBinDir() !== null,
+  postgresql: () =>
+    spawnSync(process.execPath, ['server/scripts/ensure-postgres.mjs', '--find'], { cwd: root, stdio: 'ignore' }).status === 0,
 }
 
 /** Runs a command, streaming its output; returns its exit code. */
@@ -70,7 +71,7 @@ const steps = [
   ['mutation score: committed, ≥ 90 %, measured on the current sources', () => run('node', ['scripts/mutation-score.mjs', 'check'])],
   [
     'server mutation score: committed, ≥ 85 %, measured on the current sources',
-    () => run('node', ['server/scripts/mutation-score.mjs', 'check']),
+    () => run('node', ['scripts/mutation-score.mjs', 'server', 'check']),
   ],
   ['type check: plugin, demo, tests', () => run('npx', ['vue-tsc', '--noEmit', '-p', 'tsconfig.json'])],
   ['type check: server', () => run('npx', ['tsc', '--noEmit', '-p', 'server/tsconfig.json'])],
@@ -79,10 +80,13 @@ const steps = [
   ['build: H5', () => run('node', ['scripts/uni.mjs', 'build'])],
   ['compiled mini-program scenarios', () => vitest('mp-host', ['--project', 'mp-host'])],
   ['package: npm pack into a scratch app; mp-alipay and mp-toutiao builds', () => vitest('package', ['--project', 'package'])],
-  ['server: backend, mock WeChat, SQLite and PostgreSQL stores, Redis cache', () => vitest('server', ['--root', 'server'])],
+  [
+    'server: backend, mock WeChat, SQLite and PostgreSQL stores, Redis cache',
+    () => vitest('server', ['--root', 'server', '--project', 'server']),
+  ],
   [
     'server fault test: 3 backend processes on one PostgreSQL + Redis, SIGKILL and a PostgreSQL restart',
-    () => vitest('server-fault', ['--config', 'server/tests/fault/vitest.config.ts']),
+    () => vitest('server-fault', ['--root', 'server', '--project', 'fault']),
   ],
   ['end to end: H5 demo in Chromium', () => vitest('e2e', ['--project', 'e2e'])],
 ]

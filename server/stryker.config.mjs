@@ -3,8 +3,11 @@
  * Mutation testing of the backend's token and store logic (`npm run test:mutation:server` at the
  * repository root): every mutant is a small change of behaviour the suites must notice. The run
  * works in server/ (its own temp dir and reports, apart from the client's run at the root).
- * Incremental: only mutants whose code or covering tests changed run again; the state file is
- * committed. scripts/mutation-score.mjs writes the committed score file from the JSON report.
+ * Incremental: only mutants whose code or covering tests changed run again. The state file holds
+ * this machine's absolute paths, so git ignores it: a fresh clone's first run is a full one.
+ * The root's scripts/mutation-score.mjs (`server write`) writes the committed score file from the JSON report.
+ * Separate from the root's stryker.config.mjs: Stryker runs one config per process in one working
+ * directory, and the two packages differ in that directory, their vitest config and their thresholds.
  * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
  */
 export default {

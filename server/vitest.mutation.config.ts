@@ -1,13 +1,24 @@
-import { defineConfig } from 'vitest/config'
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config'
 import base from './vitest.config.js'
 
+// Its own file, not a project of vitest.config.ts: Stryker's vitest runner takes a config file but no
+// `--project` filter, and would run every project in it (the fault test included).
 // The suites that exercise the mutated token and store code (see stryker.config.mjs), and nothing
 // that starts processes or clusters of its own (migrations, SQLite crash, store outage, package):
 // each mutant runs only the tests that cover it, but the initial run and static mutants run them all.
 // Same setup as the main suite (one redis-server and PostgreSQL cluster per test runner).
+const server = base.test?.projects?.find(
+  (project): project is TestProjectInlineConfiguration =>
+    typeof project === 'object' && 'test' in project && project.test?.name === 'server',
+)
+if (!server) throw new Error('server/vitest.config.ts has no project named "server"')
+
 export default defineConfig({
   test: {
     ...base.test,
+    projects: undefined,
+    ...server.test,
+    name: undefined,
     include: [
       'tests/store-contract.test.ts',
       'tests/sql-store-housekeeping.test.ts',

@@ -2,7 +2,7 @@ import { serializeSession } from '../../src/core/persisted-session'
 import { ENGINE_DEFAULTS, type EngineOptions } from '../../src/core/engine-options'
 import { createAuth } from '../../src/uni/create-auth'
 import type { UniLike } from '../../src/uni/uni-host'
-import type { FakeWx } from '../../tests/support/doubles/fake-wx'
+import type { FakeWx } from '../../testkit/doubles/fake-wx'
 import { createArticleClient, type TaroLike } from './article'
 
 export const API = 'https://api.bench'

@@ -6,6 +6,7 @@
 //   initdb and postgres refuse to run as root: as root they run as the `postgres` system user
 //   (created by the Debian package), on a directory owned by that user.
 // CLI: `node scripts/ensure-postgres.mjs` only ensures it is installed;
+//      `node scripts/ensure-postgres.mjs --find` installs nothing: prints the bin directory, exits 1 when there is none;
 //      `node scripts/ensure-postgres.mjs --start` also runs one in the foreground and prints its URL.
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
@@ -159,7 +160,11 @@ export async function startPostgres({ timeoutMs = 30_000, durable = false } = {}
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   try {
-    if (process.argv.includes('--start')) {
+    if (process.argv.includes('--find')) {
+      const found = findPostgresBinDir()
+      if (found) console.log(found)
+      else process.exitCode = 1
+    } else if (process.argv.includes('--start')) {
       const postgres = await startPostgres({ durable: true })
       console.log(postgres.url)
       const shutdown = () => void postgres.destroy().then(() => process.exit(0))

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { PlatformSessionState } from '../../src/core/types'
-import { flush } from '../support/deferred'
-import { createMemoryStorage } from '../support/doubles/memory-storage'
-import { createHarness } from '../support/engine-harness'
+import { flush } from '../../testkit/harness/deferred'
+import { createMemoryStorage } from '../../testkit/doubles/memory-storage'
+import { createHarness } from '../../testkit/harness/engine-harness'
 
 async function storedSession() {
   const storage = createMemoryStorage()

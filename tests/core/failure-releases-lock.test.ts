@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { AuthError, isAuthError } from '../../src/core/errors'
-import { createHarness } from '../support/engine-harness'
+import { createHarness } from '../../testkit/harness/engine-harness'
 
 const code = (error: unknown) => (isAuthError(error) ? error.code : 'not an AuthError')
 

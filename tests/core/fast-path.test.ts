@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { createHarness } from '../support/engine-harness'
+import { createHarness } from '../../testkit/harness/engine-harness'
 
 // Invariant 4: with a valid, checked token, ensureSession() does no I/O and no timer hop.
 describe('invariant 4: the fast path is fast', () => {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { type AuthError, isAuthError } from '../../src/core/errors'
-import { createMemoryStorage } from '../support/doubles/memory-storage'
-import { createHarness } from '../support/engine-harness'
+import { createMemoryStorage } from '../../testkit/doubles/memory-storage'
+import { createHarness } from '../../testkit/harness/engine-harness'
 
 const failure = (promise: Promise<unknown>) =>
   promise.then(

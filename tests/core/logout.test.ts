@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { deferred } from '../support/deferred'
-import { createMemoryStorage } from '../support/doubles/memory-storage'
-import { createHarness } from '../support/engine-harness'
+import { deferred } from '../../testkit/harness/deferred'
+import { createMemoryStorage } from '../../testkit/doubles/memory-storage'
+import { createHarness } from '../../testkit/harness/engine-harness'
 
 // Invariant 9: logout wins over an in-flight login.
 describe('invariant 9: logout wins', () => {

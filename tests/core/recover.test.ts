@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { deferred } from '../support/deferred'
-import { createHarness } from '../support/engine-harness'
+import { deferred } from '../../testkit/harness/deferred'
+import { createHarness } from '../../testkit/harness/engine-harness'
 
 // Invariant 6: 401 recovery is generation-aware; a storm of 401s → exactly one re-login.
 describe('invariant 6: generation-aware recovery', () => {

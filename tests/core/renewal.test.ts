@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest'
 import { AuthError } from '../../src/core/errors'
 import type { AuthEvent } from '../../src/core/events'
 import type { Clock, TokenGrant } from '../../src/core/types'
-import { deferred, flush } from '../support/deferred'
-import { createMemoryStorage } from '../support/doubles/memory-storage'
-import { createHarness, type Harness } from '../support/engine-harness'
+import { deferred, flush } from '../../testkit/harness/deferred'
+import { createMemoryStorage } from '../../testkit/doubles/memory-storage'
+import { createHarness, type Harness } from '../../testkit/harness/engine-harness'
 
 /** A clock the test moves by hand; its timers never fire. */
 function handClock(start = 0) {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { isAuthError } from '../../src/core/errors'
-import { createHarness } from '../support/engine-harness'
+import { createHarness } from '../../testkit/harness/engine-harness'
 
 const never = <T>() => new Promise<T>(() => {})
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { deferred } from '../support/deferred'
-import { createHarness } from '../support/engine-harness'
+import { deferred } from '../../testkit/harness/deferred'
+import { createHarness } from '../../testkit/harness/engine-harness'
 
 // Invariant 1: one login at a time, shared by every concurrent caller, no polling.
 describe('invariant 1: one login at a time', () => {

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { AuthEvent } from '../../src/core/events'
-import { flush } from '../support/deferred'
-import { createMemoryStorage } from '../support/doubles/memory-storage'
-import { createHarness, type Harness } from '../support/engine-harness'
+import { flush } from '../../testkit/harness/deferred'
+import { createMemoryStorage } from '../../testkit/doubles/memory-storage'
+import { createHarness, type Harness } from '../../testkit/harness/engine-harness'
 
 async function storedSession() {
   const storage = createMemoryStorage()

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { parseSession, serializeSession } from '../../src/core/persisted-session'
 import type { Session } from '../../src/core/types'
-import { createMemoryStorage } from '../support/doubles/memory-storage'
-import { createHarness } from '../support/engine-harness'
+import { createMemoryStorage } from '../../testkit/doubles/memory-storage'
+import { createHarness } from '../../testkit/harness/engine-harness'
 
 const KEY = 'uni-mp-auth:session'
 const valid: Session = { token: 't', expiresAt: null, renewAt: null, generation: 3, refreshToken: null, user: { id: 'u1' } }

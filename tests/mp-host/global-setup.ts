@@ -1,4 +1,4 @@
-import { buildMpWeixin, checkBuild } from './build'
+import { buildMpWeixin, checkBuild } from '../../testkit/mp-host/build'
 import { DIST_DIR, PROJECT_ROOT } from './scenarios/paths'
 
 /** Builds the demo app for mp-weixin when the build is missing or older than its sources. */

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createFakeBackend, createMpHost, type MpHost } from '../mp-host'
+import { createFakeBackend, createMpHost, type MpHost } from '../../testkit/mp-host'
 
 const root = join(import.meta.dirname, '../..')
 const work = mkdtempSync(join(tmpdir(), 'uni-mp-auth-interop-'))

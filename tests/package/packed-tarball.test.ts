@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createFakeBackend, createMpHost } from '../mp-host'
+import { createFakeBackend, createMpHost } from '../../testkit/mp-host'
 import { SCRATCH_API, writeScratchApp } from './scratch-app'
 
 const root = join(import.meta.dirname, '../..')

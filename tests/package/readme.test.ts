@@ -8,7 +8,7 @@ import { chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { serveStatic } from '../../scripts/static-server.mjs'
 import { CHROMIUM_ARGS, ensureChromium } from '../e2e/ensure-chromium'
-import { createFakeBackend, createMpHost } from '../mp-host'
+import { createFakeBackend, createMpHost } from '../../testkit/mp-host'
 
 /**
  * The README is tested: its code blocks marked `<!-- readme-test: <file> -->` (in both languages)

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { AuthEvent } from '../../src/core/events'
-import { createHarness } from '../support/engine-harness'
-import { answerLogin, setupUni, type UniHarness } from '../support/uni-harness'
+import { createHarness } from '../../testkit/harness/engine-harness'
+import { answerLogin, setupUni, type UniHarness } from '../../testkit/harness/uni-harness'
 
 /** Every event of the plugin from now on, in order. */
 function record(h: UniHarness): AuthEvent[] {

@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { UniLike, UniOptions } from '../../src/uni/uni-host'
-import { flush } from '../support/deferred'
-import type { HttpResponse } from '../support/doubles/fake-wx'
-import { clearInterceptors, loadRealUni } from '../support/real-uni'
-import { API, businessRequests, sentOptions, setupUni, type UniHarness } from '../support/uni-harness'
+import { flush } from '../../testkit/harness/deferred'
+import type { HttpResponse } from '../../testkit/doubles/fake-wx'
+import { clearInterceptors, loadRealUni } from '../../testkit/harness/real-uni'
+import { API, businessRequests, sentOptions, setupUni, type UniHarness } from '../../testkit/harness/uni-harness'
 
 /**
  * A typical user interceptor: prefixes relative URLs and appends itself to an `X-Via` header. The

@@ -2,9 +2,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { AuthEvent } from '../../src/core/events'
 import type { Clock } from '../../src/core/types'
 import { createAuth } from '../../src/uni/create-auth'
-import { flush } from '../support/deferred'
-import { createMemoryStorage } from '../support/doubles/memory-storage'
-import { API, LOGIN_PATH, networkCalls, sentOptions, setupUni, type UniHarness } from '../support/uni-harness'
+import { flush } from '../../testkit/harness/deferred'
+import { createMemoryStorage } from '../../testkit/doubles/memory-storage'
+import { API, LOGIN_PATH, networkCalls, sentOptions, setupUni, type UniHarness } from '../../testkit/harness/uni-harness'
 
 const KEY = 'uni-mp-auth:session'
 

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { isAuthError } from '../../src/core/errors'
 import type { AuthResponse } from '../../src/uni/auth-config'
-import { flush } from '../support/deferred'
-import type { HttpResponse } from '../support/doubles/fake-wx'
-import { API, answerLogin, businessRequests, networkCalls, sentOptions, setupUni, type UniHarness } from '../support/uni-harness'
+import { flush } from '../../testkit/harness/deferred'
+import type { HttpResponse } from '../../testkit/doubles/fake-wx'
+import { API, answerLogin, businessRequests, networkCalls, sentOptions, setupUni, type UniHarness } from '../../testkit/harness/uni-harness'
 
 afterEach(() => {
   vi.restoreAllMocks()

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { isAuthError } from '../../src/core/errors'
-import { deferred, flush } from '../support/deferred'
-import type { HttpAnswer, HttpResponse } from '../support/doubles/fake-wx'
+import { deferred, flush } from '../../testkit/harness/deferred'
+import type { HttpAnswer, HttpResponse } from '../../testkit/doubles/fake-wx'
 import {
   API,
   answerLogin,
@@ -12,7 +12,7 @@ import {
   sentOptions,
   setupUni,
   type UniHarness,
-} from '../support/uni-harness'
+} from '../../testkit/harness/uni-harness'
 
 type Outcome = { kind: 'success' | 'fail' | 'complete'; value: unknown }
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { sentOptions, setupUni } from '../support/uni-harness'
+import { sentOptions, setupUni } from '../../testkit/harness/uni-harness'
 
 describe('login provider chosen by the build target', () => {
   const original = process.env.UNI_PLATFORM

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { isAuthError } from '../../src/core/errors'
 import type { AuthEvent } from '../../src/core/events'
-import { flush } from '../support/deferred'
-import { API, answerLogin, businessRequests, setupUni, type UniHarness } from '../support/uni-harness'
+import { flush } from '../../testkit/harness/deferred'
+import { API, answerLogin, businessRequests, setupUni, type UniHarness } from '../../testkit/harness/uni-harness'
 
 /** Every request event of the plugin from now on, without timestamps. */
 function requestEvents(h: UniHarness) {

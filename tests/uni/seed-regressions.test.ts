@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { AuthError } from '../../src/core/errors'
-import { flush } from '../support/deferred'
-import type { HttpResponse } from '../support/doubles/fake-wx'
-import { answerLogin, businessRequests, restart, setupUni } from '../support/uni-harness'
+import { flush } from '../../testkit/harness/deferred'
+import type { HttpResponse } from '../../testkit/doubles/fake-wx'
+import { answerLogin, businessRequests, restart, setupUni } from '../../testkit/harness/uni-harness'
 
 /**
  * The source article's client, bug by bug (docs/ARCHITECTURE.md, "The naive client"), as regression tests against the plugin

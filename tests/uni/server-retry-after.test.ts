@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { type AuthError, isAuthError } from '../../src/core/errors'
 import { createAuth } from '../../src/uni/create-auth'
-import { answerLogin, exchanges, setupUni } from '../support/uni-harness'
+import { answerLogin, exchanges, setupUni } from '../../testkit/harness/uni-harness'
 
 /** What the reference backend's rate limit answers (status, lowercase header, body). */
 const rateLimited = (seconds: string) => () => ({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { inScope, isAbsolute, joinUrl, originOf, pathKey, resolveUrl } from '../../src/uni/url'
-import { API, businessRequests, setupUni } from '../support/uni-harness'
+import { API, businessRequests, setupUni } from '../../testkit/harness/uni-harness'
 
 describe('URL helpers', () => {
   it.each([

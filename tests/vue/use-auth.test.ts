@@ -6,9 +6,9 @@ import { createApp, defineComponent, h, nextTick } from 'vue'
 import { createUniAuth, useAuth, useAuthLifecycle, useAuthStore } from '../../src'
 import { createAuthGuard } from '../../src/guard'
 import { setActiveContext } from '../../src/vue/auth-context'
-import { deferred, flush } from '../support/deferred'
-import { createMemoryStorage } from '../support/doubles/memory-storage'
-import { freshAppUni } from '../support/real-uni'
+import { deferred, flush } from '../../testkit/harness/deferred'
+import { createMemoryStorage } from '../../testkit/doubles/memory-storage'
+import { freshAppUni } from '../../testkit/harness/real-uni'
 import { fireLifecycle, resetLifecycle } from '../../src/testing/uni-app'
 
 const Status = defineComponent({

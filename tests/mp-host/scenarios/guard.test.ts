@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { MpHost } from '../index'
+import type { MpHost } from '../../../testkit/mp-host/index'
 import { launchAndLoad, startHost } from './support'
 
 const ORDERS = 'pages/orders/index'

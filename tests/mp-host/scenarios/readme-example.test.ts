@@ -1,7 +1,7 @@
-// The example of tests/mp-host/README.md, kept here so it cannot rot (only the import paths differ).
+// The example of testkit/mp-host/README.md, kept here so it cannot rot (only the import paths differ).
 
 import { afterEach, expect, it, vi } from 'vitest'
-import { createFakeBackend, createMpHost } from '../index'
+import { createFakeBackend, createMpHost } from '../../../testkit/mp-host/index'
 import { DIST_DIR } from './paths'
 
 afterEach(() => vi.useRealTimers())

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createFakeBackend } from '../index'
+import { createFakeBackend } from '../../../testkit/mp-host/index'
 import { authOf, bearer, callsTo, launchAndLoad, logLines, SESSION_KEY, startHost } from './support'
 
 /** A first run that logs in and stores its session, as on a real phone. */

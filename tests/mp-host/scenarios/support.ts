@@ -1,5 +1,5 @@
 import { vi } from 'vitest'
-import { createMpHost, type MpHost, type MpHostOptions, type WxCall } from '../index'
+import { createMpHost, type MpHost, type MpHostOptions, type WxCall } from '../../../testkit/mp-host/index'
 import { DIST_DIR } from './paths'
 
 export const API = 'http://127.0.0.1:3000'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createFakeBackend } from '../index'
+import { createFakeBackend } from '../../../testkit/mp-host/index'
 import { authOf, bearer, callsTo, launchAndLoad, logLines, startHost } from './support'
 
 describe('a token close to its expiry', () => {

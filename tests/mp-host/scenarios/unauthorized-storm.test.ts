@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { MpHost } from '../index'
+import type { MpHost } from '../../../testkit/mp-host/index'
 import { authOf, bearer, callsTo, launchAndLoad, logLines, startHost, waitForLog } from './support'
 
 /** After a normal start, the backend stops accepting the current token (revoked / expired server-side). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { bindPhone } from '../../src/phone'
 import { type AuthContext, setActiveContext } from '../../src/vue/auth-context'
-import { API, networkCalls, restart, sentOptions, setupUni, type UniHarness } from '../support/uni-harness'
+import { API, networkCalls, restart, sentOptions, setupUni, type UniHarness } from '../../testkit/harness/uni-harness'
 
 /** bindPhone() works on the installed plugin; here the harness's plugin plays that part. */
 function active<H extends UniHarness>(h: H): H {

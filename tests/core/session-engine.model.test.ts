@@ -4,8 +4,8 @@ import { type AuthErrorCode, isAuthError } from '../../src/core/errors'
 import { parseSession, serializeSession } from '../../src/core/persisted-session'
 import { createAuthEngine } from '../../src/core/auth-engine'
 import type { Clock, PlatformSessionState, Session, TokenGrant } from '../../src/core/types'
-import { flush } from '../support/deferred'
-import { createMemoryStorage } from '../support/doubles/memory-storage'
+import { flush } from '../../testkit/harness/deferred'
+import { createMemoryStorage } from '../../testkit/doubles/memory-storage'
 
 /**
  * Model-based test: random interleavings of callers, platform answers, failures, time and logouts,

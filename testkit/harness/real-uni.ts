@@ -1,6 +1,6 @@
 import { register } from 'node:module'
 import type { UniLike } from '../../src/uni/uni-host'
-import { createFakeWx, type FakeWx, type FakeWxOptions } from './doubles/fake-wx'
+import { createFakeWx, type FakeWx, type FakeWxOptions } from '../doubles/fake-wx'
 
 export interface RealUni {
   uni: UniLike

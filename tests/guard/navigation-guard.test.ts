@@ -3,8 +3,8 @@ import type { App } from 'vue'
 import { createAuthGuard, type GuardOptions, pagesNeedingLogin } from '../../src/guard'
 import { bindPhone } from '../../src/phone'
 import { type AuthContext, setActiveContext } from '../../src/vue/auth-context'
-import { flush } from '../support/deferred'
-import { answerLogin, restart, sentOptions, setupUni, type UniHarness } from '../support/uni-harness'
+import { flush } from '../../testkit/harness/deferred'
+import { answerLogin, restart, sentOptions, setupUni, type UniHarness } from '../../testkit/harness/uni-harness'
 
 type Hook = (this: object, query?: Record<string, string>) => void
 

@@ -1,9 +1,9 @@
 import type { UniAuthOptions } from '../../src/uni/auth-config'
 import { createAuth, type UniAuth } from '../../src/uni/create-auth'
 import type { UniLike } from '../../src/uni/uni-host'
-import type { WxCall } from './doubles/call-log'
-import { type BackendSettings, createFakeBackend, type FakeBackend } from './doubles/fake-backend'
-import type { FakeWx, WxBehaviour } from './doubles/fake-wx'
+import type { WxCall } from '../doubles/call-log'
+import { type BackendSettings, createFakeBackend, type FakeBackend } from '../doubles/fake-backend'
+import type { FakeWx, WxBehaviour } from '../doubles/fake-wx'
 import { clearInterceptors, loadRealUni } from './real-uni'
 
 export const API = 'https://api.test'

@@ -1,10 +1,10 @@
 /**
  * A headless WeChat mini-program host for Node: run a compiled mp-weixin build against a fake `wx`.
- * The fake `wx`, its backend and storage live in ../support/doubles (shared with the unit tests and
+ * The fake `wx`, its backend and storage live in ../doubles (shared with the unit tests and
  * the benchmarks); copy that folder along with this one.
  */
 
-export type { CallLog, WxCall } from '../support/doubles/call-log'
+export type { CallLog, WxCall } from '../doubles/call-log'
 export {
   type BackendCounts,
   type BackendRequest,
@@ -14,7 +14,7 @@ export {
   type FakeBackend,
   type FakeBackendOptions,
   type IssuedToken,
-} from '../support/doubles/fake-backend'
+} from '../doubles/fake-backend'
 export {
   type CallMode,
   createFakeWx,
@@ -28,8 +28,8 @@ export {
   type PlatformAnswer,
   type PlatformScript,
   type WxBehaviour,
-} from '../support/doubles/fake-wx'
-export { createMemoryStorage, MemoryStorage } from '../support/doubles/memory-storage'
+} from '../doubles/fake-wx'
+export { createMemoryStorage, MemoryStorage } from '../doubles/memory-storage'
 export { type CompiledUni, createMpHost, type MpHost, type MpHostOptions, type UniCallOptions, type UntilOptions } from './host'
 export type { LaunchOptions, MpPageInstance, SetDataPatch } from './mp-runtime'
 export type { PageDriver } from './page-driver'

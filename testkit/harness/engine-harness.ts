@@ -2,7 +2,7 @@ import { type AuthEngine, createAuthEngine } from '../../src/core/auth-engine'
 import type { EngineOptions } from '../../src/core/engine-options'
 import type { AuthEvent } from '../../src/core/events'
 import type { Clock, LoginExchange, PlatformSessionState, RefreshExchange, StorageLike, TokenGrant } from '../../src/core/types'
-import { createMemoryStorage } from './doubles/memory-storage'
+import { createMemoryStorage } from '../doubles/memory-storage'
 
 export interface HarnessOptions extends EngineOptions {
   getCode?: () => Promise<string>
