@@ -92,6 +92,20 @@ export default defineConfig({
         },
       },
       {
+        // The demo compiled for Alipay and Douyin, run over a fake `my` / `tt` (testkit/vendor-host). The
+        // global setup builds dist/build/mp-alipay and mp-toutiao when missing or older than their sources.
+        test: {
+          name: 'vendor-host',
+          include: ['tests/vendor-host/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['tests/vendor-host/global-setup.ts'],
+          pool: 'threads',
+          isolate: false,
+          testTimeout: 10_000,
+          hookTimeout: 600_000,
+        },
+      },
+      {
         // The published package as a user gets it: `npm pack`, installed into a scratch uni-app
         // outside this repository, built for mp-weixin and run in the mini-program host.
         test: {

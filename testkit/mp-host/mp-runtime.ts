@@ -65,6 +65,8 @@ export interface MpRuntime {
 
 export function createMpRuntime(): MpRuntime {
   const definitions = new Map<string, MpOptions>()
+  /** Pages registered with `Page()` (Alipay's uni runtime) rather than `Component()` (WeChat's, Douyin's). */
+  const pageKind = new Set<string>()
   const pages: MpPageInstance[] = []
   const patches = new WeakMap<MpPageInstance, SetDataPatch[]>()
   let registering: string | null = null
@@ -75,6 +77,7 @@ export function createMpRuntime(): MpRuntime {
     if (!registering) throw new Error(`mp-host: ${kind}() was called outside a page or component file`)
     if (definitions.has(registering)) throw new Error(`mp-host: ${registering} registered twice`)
     definitions.set(registering, options)
+    if (kind === 'Page') pageKind.add(registering)
   }
 
   const globals: MpGlobals = {
@@ -131,7 +134,8 @@ export function createMpRuntime(): MpRuntime {
       selectAllComponents: () => [],
     }
     patches.set(instance, log)
-    const methods = (options.methods as MpOptions | undefined) ?? {}
+    // Component(): the page's methods sit under `methods`; Page(): at the top level, next to its hooks.
+    const methods = (pageKind.has(route) ? options : (options.methods as MpOptions | undefined)) ?? {}
     for (const [name, fn] of Object.entries(methods)) if (typeof fn === 'function') instance[name] = fn
     return instance
   }
@@ -163,7 +167,8 @@ export function createMpRuntime(): MpRuntime {
       lifetime(instance, options, 'attached')
       hook(instance, instance, 'onLoad', query)
       pageEvent(instance, options, 'onShow', 'show')
-      lifetime(instance, options, 'ready')
+      if (pageKind.has(route)) hook(instance, instance, 'onReady')
+      else lifetime(instance, options, 'ready')
       return instance
     },
     get stack() {

@@ -1,0 +1,7 @@
+/**
+ * A headless host for the Alipay (`mp-alipay`) and Douyin (`mp-toutiao`) builds: the compiled app
+ * over a fake `my` / `tt` and the fake backend. Copy it with ../mp-host (its runtime and loader)
+ * and ../doubles.
+ */
+export { createFakeVendor, type FakeVendor, type FakeVendorOptions, type Vendor, type VendorBehaviour } from './fake-vendor'
+export { createVendorHost, type VendorHost, type VendorHostOptions } from './host'
