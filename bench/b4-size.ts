@@ -23,6 +23,7 @@ export type SizeVariant =
   | 'alova'
   | 'luch-request'
   | 'base-noop-interceptor'
+  | 'ours-h5-oauth'
 /** Built for B4; the last one only serves B3 (uni's own interceptor cost, with an empty `invoke`). */
 const SIZE_VARIANTS: readonly SizeVariant[] = [
   'base',
@@ -171,6 +172,14 @@ function files(variant: SizeVariant): AppFiles {
         }),
         'pages/index/index.vue': PHONE_PAGE(`../../${src}`),
       }
+    case 'ours-h5-oauth': {
+      // H5 inside WeChat: the same app taking its codes from uni-mp-auth/h5 (built for h5 only).
+      const ours = oursFiles(src, { imports: `import { wechatOAuth } from '${src}/h5'\n` })
+      return {
+        ...ours,
+        'main.ts': ours['main.ts'].replace("login: '/auth/login' }", "login: '/auth/login', getCode: wechatOAuth({ appId: 'wx-oa' }) }"),
+      }
+    }
     case 'article':
       return {
         'main.ts': MAIN_PLAIN,

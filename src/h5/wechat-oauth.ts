@@ -76,7 +76,8 @@ const paramValue = (param: string) => decode(param.slice(param.indexOf('=') + 1 
  * the address it leaves for WeChat's authorize page with a random `state` kept in sessionStorage;
  * back with `?code&state` it takes both out of the address bar at once (so a reload, a bookmark or a
  * shared link never carries the code again) and hands the code over only when `state` is the one it
- * stored, consuming that state: each code is handed over at most once. See "H5 inside WeChat" in the README.
+ * stored, consuming that state: each code is handed over at most once. See "Build targets on the
+ * client" in docs/ARCHITECTURE.md.
  */
 export function wechatOAuth(options: WechatOAuthOptions): WechatOAuth {
   const { appId, scope = 'snsapi_base', redirectCooldownMs = 60_000 } = options

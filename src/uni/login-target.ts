@@ -1,7 +1,7 @@
 /**
  * What the default login exchange tells the backend about a code besides the code itself: the build
  * target it comes from and, where the backend has several, the AppID. Names follow the reference
- * backend's login contract (see "Platforms" in docs/ARCHITECTURE.md).
+ * backend's login contract (see "Build targets on the client" in docs/ARCHITECTURE.md).
  */
 export type LoginPlatformName = 'mp-weixin' | 'h5-weixin' | 'web-weixin' | 'app-weixin' | 'mp-alipay' | 'mp-toutiao'
 
