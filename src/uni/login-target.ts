@@ -25,13 +25,13 @@ export interface CodeSource {
  * (tests, other bundlers in a browser) `process` may not exist at all, hence the guard.
  */
 export function buildPlatform(): string | undefined {
-  let target = ''
   try {
-    target = process.env.UNI_PLATFORM || ''
+    const target = process.env.UNI_PLATFORM || ''
+    // Compared as a literal, so builds for other targets drop the App's branch.
+    return process.env.UNI_PLATFORM === 'app' ? 'app-weixin' : target.startsWith('mp-') ? target : undefined
   } catch {
-    // no uni build and no `process`: no build target to name
+    return undefined
   }
-  return target.startsWith('mp-') ? target : target === 'app' ? 'app-weixin' : undefined
 }
 
 /**
