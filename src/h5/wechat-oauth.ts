@@ -41,6 +41,25 @@ function failure(message: string): AuthError {
   return new AuthError('LOGIN_PLATFORM_FAILED', `WeChat OAuth: ${message}`)
 }
 
+/**
+ * sessionStorage that never throws (blocked storage, a full quota): a lost state is refused like a
+ * forged one, and the in-memory cooldown still keeps the page from looping.
+ */
+function survivable(browser: BrowserLike): BrowserLike['sessionStorage'] {
+  const attempt = <T>(use: (storage: BrowserLike['sessionStorage']) => T, fallback: T): T => {
+    try {
+      return use(browser.sessionStorage)
+    } catch {
+      return fallback
+    }
+  }
+  return {
+    getItem: (key) => attempt((storage) => storage.getItem(key), null),
+    setItem: (key, value) => attempt((storage) => storage.setItem(key, value), undefined),
+    removeItem: (key) => attempt((storage) => storage.removeItem(key), undefined),
+  }
+}
+
 /** `?a=1&b=2` of an address, without the fragment (WeChat puts `code` and `state` before `#`). */
 function splitHref(href: string): { path: string; params: string[]; hash: string } {
   const hashAt = href.indexOf('#')
@@ -87,7 +106,7 @@ export function wechatOAuth(options: WechatOAuthOptions): WechatOAuth {
   const browser = options.host?.browser ?? (globalThis as unknown as BrowserLike)
   const now = options.host?.now ?? Date.now
   const authorizeBase = (options.authorizeBase ?? 'https://open.weixin.qq.com').replace(/\/+$/, '')
-  const storage = browser.sessionStorage
+  const storage = survivable(browser)
   /** Kept in memory too: if sessionStorage loses it, this page still does not loop. */
   let returnedAt = 0
   /** A value, not a promise: a refusal nobody asks for (the session was restored) must not go unhandled. */
@@ -129,7 +148,7 @@ export function wechatOAuth(options: WechatOAuthOptions): WechatOAuth {
     pending = undefined
     if (returned !== undefined) return typeof returned === 'string' ? Promise.resolve(returned) : Promise.reject(returned)
     const lastReturn = Math.max(returnedAt, Number(storage.getItem(RETURNED_KEY)) || 0)
-    if (now() - lastReturn < redirectCooldownMs) {
+    if (lastReturn > 0 && now() - lastReturn < redirectCooldownMs) {
       return Promise.reject(
         failure(
           'WeChat sent this tab back with a code moments ago and it did not lead to a session; not redirecting again ' +

@@ -226,6 +226,22 @@ describe('a code is used once, and a refused code does not loop', () => {
     expect(back.redirects).toEqual([])
   })
 
+  it('a sessionStorage that throws (blocked) is survived: typed errors, no loop, no crash at start', async () => {
+    const start = fakeTab()
+    const failing = () => {
+      throw new Error('SecurityError: storage is blocked')
+    }
+    const blocked = { getItem: failing, setItem: failing, removeItem: failing }
+    const first = wechatOAuth({ appId: 'wx-oa', host: { browser: { ...start.browser, sessionStorage: blocked }, now: () => 5 } })
+    void first()
+    expect(start.redirects).toHaveLength(1) // the state could not be kept…
+    const back = fakeTab(`${PAGE.replace('#', '&code=c&state=s#')}`)
+    const oauth = wechatOAuth({ appId: 'wx-oa', host: { browser: { ...back.browser, sessionStorage: blocked }, now: () => 6 } })
+    await refusal(oauth()) // …so its code is refused
+    await refusal(oauth())
+    expect(back.redirects).toEqual([])
+  })
+
   it('authorize() always redirects: the way out of the cooldown is a user action', async () => {
     const { back, oauth } = loggedInTab(() => 1_000_000)
     await oauth()
