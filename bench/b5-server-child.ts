@@ -11,7 +11,7 @@ import { createWriteStream } from 'node:fs'
 import Fastify from 'fastify'
 import { buildMockWechat } from '../server/mock-wechat/app'
 import { buildApp } from '../server/src/app'
-import { loadConfig } from '../server/src/config'
+import { loadConfig } from '../server/src/config/environment'
 import { REDACTED_LOG_PATHS } from '../server/src/http/log-redaction'
 
 const [role, ...args] = process.argv.slice(2)

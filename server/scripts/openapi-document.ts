@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import swagger from '@fastify/swagger'
 import { buildApp } from '../src/app.js'
-import { loadConfig } from '../src/config.js'
+import { loadConfig } from '../src/config/environment.js'
 
 /** Where the generated contract is committed (repository root, next to the READMEs that link it). */
 export const OPENAPI_PATH = new URL('../../docs/openapi.json', import.meta.url)

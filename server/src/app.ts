@@ -1,23 +1,24 @@
 import cors from '@fastify/cors'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Redis } from 'ioredis'
-import { type Clock, systemClock } from './clock.js'
-import type { AppConfig } from './config.js'
+import { type Clock, systemClock } from './base/clock.js'
+import type { AppConfig, ResolvedServerOptions } from './config/options.js'
+import { pluginSource, resolveAppConfig } from './config/resolve-options.js'
 import { clientErrorHandler } from './http/client-error.js'
 import { drainUnreadBody } from './http/drain-body.js'
 import { errorHandler, installErrorHandlers } from './http/error-handler.js'
 import { requireHostHeader } from './http/host-header.js'
 import { REDACTED_LOG_PATHS } from './http/log-redaction.js'
 import { uniMpAuth } from './plugin.js'
-import { createRedisClient } from './redis.js'
 import { registerHealthRoutes } from './routes/health-routes.js'
 import { createStore } from './store/create-store.js'
+import { createRedisClient } from './store/redis-client.js'
 import type { AuthStore } from './store/types.js'
 
 export interface BuildAppOptions {
-  /** Use this store instead of opening `config.storeUrl`; the caller then owns closing it. */
+  /** Use this store instead of opening `server.storeUrl`; the caller then owns closing it. */
   store?: AuthStore
-  /** Use this Redis client instead of connecting to `config.redisUrl`; the caller then owns closing it. */
+  /** Use this Redis client instead of connecting to `server.redisUrl`; the caller then owns closing it. */
   redis?: Redis
   now?: Clock
   /** Where log lines go (tests capture them); stdout when omitted. */
@@ -30,19 +31,19 @@ export interface BuildAppOptions {
 
 const LOCAL_ORIGIN = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/
 
-function corsOrigin(config: AppConfig): string[] | RegExp | false {
+function corsOrigin(config: ResolvedServerOptions): string[] | RegExp | false {
   if (config.corsOrigins) return config.corsOrigins
   // Outside production the H5 demo runs on another localhost port; production must list origins.
   return config.production ? false : LOCAL_ORIGIN
 }
 
-function createFastify(config: AppConfig, options: BuildAppOptions): FastifyInstance {
+function createFastify(config: ResolvedServerOptions, options: BuildAppOptions): FastifyInstance {
   const { timeouts } = config
   return Fastify({
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
     // Node checks requestTimeout and headersTimeout only every connectionsCheckingInterval (30 s
-    // by default), and cuts a slow body only when headersTimeout <= requestTimeout (config checks it).
+    // by default), and cuts a slow body only when headersTimeout <= requestTimeout (resolveServerOptions checks it).
     requestTimeout: timeouts.requestMs,
     connectionTimeout: timeouts.connectionMs,
     keepAliveTimeout: timeouts.keepAliveMs,
@@ -71,7 +72,9 @@ function createFastify(config: AppConfig, options: BuildAppOptions): FastifyInst
 }
 
 /** The standalone server: the uniMpAuth plugin plus the edges a whole app needs (errors, CORS, probes). */
-export async function buildApp(config: AppConfig, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+export async function buildApp(appConfig: AppConfig, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  // Checked here too, so a configuration written in code fails as early as one from the environment.
+  const { auth, server: config } = resolveAppConfig(appConfig, pluginSource('buildApp: '))
   const now = options.now ?? systemClock
   const app = createFastify(config, options)
   await options.configure?.(app)
@@ -98,7 +101,7 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
 
   installErrorHandlers(app)
   app.addHook('onRequest', requireHostHeader)
-  app.addHook('onSend', drainUnreadBody(config.drainLimitBytes))
+  app.addHook('onSend', drainUnreadBody(auth.drainLimitBytes))
   await app.register(cors, {
     origin: corsOrigin(config),
     methods: ['GET', 'POST', 'OPTIONS'],
@@ -108,17 +111,7 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
     maxAge: 600,
   })
 
-  await app.register(uniMpAuth, {
-    wx: config.wx,
-    jwt: config.jwt,
-    refreshTtlSeconds: config.refreshTtlSeconds,
-    rateLimit: config.rateLimit,
-    drainLimitBytes: config.drainLimitBytes,
-    devEndpoints: config.devEndpoints && !config.production,
-    store,
-    redis,
-    now,
-  })
+  await app.register(uniMpAuth, { ...auth, store, redis, now })
   registerHealthRoutes(app)
   return app
 }

@@ -1,25 +1,33 @@
 // Public entry of @uni-mp-auth/server: the fastify plugin, the standalone app and what both need.
 export { type BuildAppOptions, buildApp } from './app.js'
 export type { RequireUser } from './auth/require-user.js'
-export type { Clock } from './clock.js'
-export { type AppConfig, ConfigError, loadConfig, type ServerTimeouts, type TrustProxy } from './config.js'
-export { DEFAULTS } from './defaults.js'
-export { AuthError, ERROR_STATUS, type ErrorBody, type ErrorCode, isAuthError } from './errors.js'
-export { errorHandler, notFoundHandler } from './http/error-handler.js'
-export type { Readiness } from './http/readiness.js'
-export type { PublicUser } from './http/public-user.js'
+export type { Clock } from './base/clock.js'
+export { SERVER_DEFAULTS } from './base/defaults.js'
+export { ConfigError, ERROR_STATUS, type ErrorBody, type ErrorCode, HttpAuthError, isHttpAuthError } from './base/errors.js'
+export { loadConfig } from './config/environment.js'
 export type {
-  AuthConfig,
+  AppConfig,
+  AuthSettings,
   JwtOptions,
   RateLimitOptions,
   RateLimitRule,
+  ResolvedAppConfig,
+  ResolvedAuthOptions,
+  ResolvedAuthSettings,
+  ResolvedServerOptions,
+  ServerOptions,
+  ServerTimeouts,
   TokenEndpoint,
+  TrustProxy,
   UniMpAuthOptions,
   WechatOptions,
-} from './options.js'
+} from './config/options.js'
+export { errorHandler, notFoundHandler } from './http/error-handler.js'
+export type { PublicUser } from './http/public-user.js'
+export type { Readiness } from './http/readiness.js'
 export { type UniMpAuthContext, uniMpAuth } from './plugin.js'
-export { createRedisClient } from './redis.js'
 export { createStore } from './store/create-store.js'
+export { createRedisClient } from './store/redis-client.js'
 export type {
   AuthStore,
   CachedAccessToken,

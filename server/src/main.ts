@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { buildApp } from './app.js'
-import { ConfigError, loadConfig } from './config.js'
+import { ConfigError } from './base/errors.js'
+import { loadConfig } from './config/environment.js'
 
 async function main(): Promise<void> {
   const config = loadConfig()
@@ -10,7 +11,7 @@ async function main(): Promise<void> {
       void app.close().then(() => process.exit(0))
     })
   }
-  await app.listen({ host: config.host, port: config.port })
+  await app.listen({ host: config.server.host, port: config.server.port })
 }
 
 main().catch((error: unknown) => {

@@ -1,27 +1,26 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { type RequireUser, requireUser } from './auth/require-user.js'
-import { systemClock } from './clock.js'
+import type { RequireUser } from './auth/require-user.js'
 import { drainUnreadBody } from './http/drain-body.js'
 import { errorHandler } from './http/error-handler.js'
 import { installJsonBodyParser } from './http/json-body.js'
 import { registerRateLimits } from './http/rate-limits.js'
 import { checkReadiness, type Readiness } from './http/readiness.js'
 import { installStrictValidator } from './http/validator.js'
-import { type AuthConfig, resolveOptions, type UniMpAuthOptions } from './options.js'
+import type { ResolvedAuthOptions, UniMpAuthOptions } from './config/options.js'
+import { resolveOptions } from './config/resolve-options.js'
 import { registerAuthRoutes } from './routes/auth-routes.js'
 import { registerDevRoutes } from './routes/dev-routes.js'
 import { registerUserRoutes } from './routes/user-routes.js'
-import type { Services } from './services.js'
-import { RedisTokenCache } from './store/redis-token-cache.js'
+import { createServices } from './services/services.js'
 import type { AuthStore } from './store/types.js'
-import { AccessTokens } from './tokens/access-tokens.js'
-import { AccessTokenProvider } from './wechat/access-token.js'
-import { WechatClient } from './wechat/client.js'
+import type { AccessTokens } from './tokens/access-tokens.js'
+import type { AccessTokenProvider } from './wechat/access-token.js'
+import type { WechatClient } from './wechat/client.js'
 
 /** What the plugin lends to the app it is registered in, as `app.uniMpAuth`. */
 export interface UniMpAuthContext {
-  config: AuthConfig
+  config: ResolvedAuthOptions
   store: AuthStore
   /** The WeChat server API client (code2Session, access_token, getuserphonenumber). */
   wechat: WechatClient
@@ -36,39 +35,16 @@ declare module 'fastify' {
   interface FastifyInstance {
     /**
      * `onRequest` / `preHandler` hook for your own routes: a valid `Authorization: Bearer` access
-     * token sets `request.auth`; anything else fails with a 401 AuthError (`AUTH_TOKEN_*`).
+     * token sets `request.auth`; anything else fails with a 401 HttpAuthError (`AUTH_TOKEN_*`).
      */
     requireUser: RequireUser
     uniMpAuth: UniMpAuthContext
   }
 }
 
-function createServices(options: UniMpAuthOptions, config: AuthConfig): Services {
-  const now = options.now ?? systemClock
-  const { store } = options
-  const redis = options.redis ?? null
-  const wechat = new WechatClient(config.wx)
-  const accessTokens = new AccessTokens({ ...config.jwt, now, revocableForDev: config.devEndpoints })
-  return {
-    config,
-    store,
-    redis,
-    wechat,
-    accessTokens,
-    wxAccessToken: new AccessTokenProvider({
-      // What may be lost goes to Redis when there is one; otherwise the SQL store holds it too.
-      cache: redis ? new RedisTokenCache({ redis }) : store,
-      now,
-      fetchToken: (force) => wechat.fetchAccessToken(force),
-    }),
-    requireUser: requireUser(accessTokens),
-    now,
-  }
-}
-
 async function uniMpAuthPlugin(app: FastifyInstance, options: UniMpAuthOptions): Promise<void> {
   const config = resolveOptions(options)
-  const services = createServices(options, config)
+  const services = createServices(config)
 
   // Decorations reach the app the plugin is registered in (fastify-plugin), for its own routes.
   app.decorateRequest('auth', null)
@@ -95,7 +71,7 @@ async function uniMpAuthPlugin(app: FastifyInstance, options: UniMpAuthOptions):
       registerUserRoutes(scope, services)
       if (config.devEndpoints) registerDevRoutes(scope, services)
     },
-    { prefix: options.prefix ?? '' },
+    { prefix: config.prefix },
   )
 }
 

@@ -9,7 +9,7 @@ import { startDevBuild } from '../../scripts/dev-build.mjs'
 import { serveStatic } from '../../scripts/static-server.mjs'
 import { buildMockWechat } from '../../server/mock-wechat/app'
 import { buildApp } from '../../server/src/app'
-import { loadConfig } from '../../server/src/config'
+import { loadConfig } from '../../server/src/config/environment'
 import { CHROMIUM_ARGS, ensureChromium } from './ensure-chromium'
 import type { BackendCall, E2eEnv } from './env'
 

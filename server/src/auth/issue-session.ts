@@ -1,6 +1,7 @@
 import { type PublicUser, toPublicUser } from '../http/public-user.js'
-import type { Services } from '../services.js'
-import type { UserRecord } from '../store/types.js'
+import type { Clock } from '../base/clock.js'
+import type { AuthStore, UserRecord } from '../store/types.js'
+import type { AccessTokens } from '../tokens/access-tokens.js'
 import { newRefreshToken } from '../tokens/refresh-tokens.js'
 
 /** Body of a successful login or refresh. */
@@ -16,8 +17,16 @@ export interface SessionResponse {
   user: PublicUser
 }
 
-export async function issueSession(services: Services, user: UserRecord, familyId: string): Promise<SessionResponse> {
-  const { store, accessTokens, config, now } = services
+/** What issuing a session needs (the routes pass their `Services`). */
+export interface SessionIssuer {
+  store: AuthStore
+  accessTokens: AccessTokens
+  config: { refreshTtlSeconds: number }
+  now: Clock
+}
+
+export async function issueSession(issuer: SessionIssuer, user: UserRecord, familyId: string): Promise<SessionResponse> {
+  const { store, accessTokens, config, now } = issuer
   const access = await accessTokens.issue(user.id, familyId)
   const refresh = newRefreshToken()
   await store.saveRefreshToken({

@@ -1,10 +1,8 @@
+import { SemaphoreTimeoutError } from '../base/errors.js'
+
 interface Slot {
   active: number
   waiting: Array<() => void>
-}
-
-export class SemaphoreTimeoutError extends Error {
-  override readonly name = 'SemaphoreTimeoutError'
 }
 
 /**

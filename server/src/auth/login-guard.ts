@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { AuthError, isAuthError } from '../errors.js'
+import { HttpAuthError, isHttpAuthError, SemaphoreTimeoutError } from '../base/errors.js'
 import { clientAddress } from '../http/client-address.js'
-import type { RateLimitRule } from '../options.js'
-import { KeyedSemaphore, SemaphoreTimeoutError } from './keyed-semaphore.js'
+import type { RateLimitRule } from '../config/options.js'
+import { KeyedSemaphore } from './keyed-semaphore.js'
 
 export interface LoginGuardOptions {
   /** Codes WeChat may reject per client address and window. */
@@ -20,11 +20,11 @@ export interface LoginGuard {
 
 /** WeChat itself said the code is bad (40029, 40163): the call that cost quota and proved nothing. */
 function isRejectedCode(error: unknown): boolean {
-  return isAuthError(error) && error.wxErrcode !== undefined && (error.code === 'WX_CODE_INVALID' || error.code === 'WX_CODE_USED')
+  return isHttpAuthError(error) && error.wxErrcode !== undefined && (error.code === 'WX_CODE_INVALID' || error.code === 'WX_CODE_USED')
 }
 
-function rateLimited(retryAfterSeconds: number, message: string): AuthError {
-  return new AuthError('RATE_LIMITED', message, { retryAfterSeconds: Math.max(1, retryAfterSeconds) })
+function rateLimited(retryAfterSeconds: number, message: string): HttpAuthError {
+  return new HttpAuthError('RATE_LIMITED', message, { retryAfterSeconds: Math.max(1, retryAfterSeconds) })
 }
 
 /**

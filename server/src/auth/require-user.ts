@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify'
-import { AuthError } from '../errors.js'
+import { HttpAuthError } from '../base/errors.js'
 import type { AccessClaims, AccessTokens, VerifyOptions } from '../tokens/access-tokens.js'
 
 declare module 'fastify' {
@@ -9,17 +9,17 @@ declare module 'fastify' {
   }
 }
 
-/** An `onRequest` or `preHandler` hook: sets `request.auth` from a valid Bearer token, or fails with a 401 AuthError. */
+/** An `onRequest` or `preHandler` hook: sets `request.auth` from a valid Bearer token, or fails with a 401 HttpAuthError. */
 export type RequireUser = (request: FastifyRequest) => Promise<void>
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i
 
 /** The token of `Authorization: Bearer <token>`; 401 when the header is missing or of another scheme. */
-export function bearerToken(request: FastifyRequest): string {
+function bearerToken(request: FastifyRequest): string {
   const header = request.headers.authorization
-  if (!header) throw new AuthError('AUTH_TOKEN_MISSING', 'Authorization: Bearer <token> header required')
+  if (!header) throw new HttpAuthError('AUTH_TOKEN_MISSING', 'Authorization: Bearer <token> header required')
   const match = BEARER.exec(header)
-  if (!match?.[1]) throw new AuthError('AUTH_TOKEN_INVALID', 'Authorization header is not a Bearer token')
+  if (!match?.[1]) throw new HttpAuthError('AUTH_TOKEN_INVALID', 'Authorization header is not a Bearer token')
   return match[1]
 }
 
@@ -38,6 +38,6 @@ export function requireUser(accessTokens: AccessTokens): RequireUser {
 
 /** The authenticated user id; only valid on routes guarded by requireUser. */
 export function authenticatedUserId(request: FastifyRequest): string {
-  if (!request.auth) throw new AuthError('AUTH_TOKEN_MISSING', 'Authentication required')
+  if (!request.auth) throw new HttpAuthError('AUTH_TOKEN_MISSING', 'Authentication required')
   return request.auth.userId
 }

@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
 import type { FastifyInstance } from 'fastify'
-import type { ErrorBody, ErrorCode } from '../errors.js'
+import type { ErrorBody, ErrorCode } from '../base/errors.js'
 
 function answerFor(error: NodeJS.ErrnoException): { status: number; body: ErrorBody } {
   const answer = (status: number, code: ErrorCode, message: string) => ({ status, body: { code, message } })

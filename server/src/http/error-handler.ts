@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { type ErrorBody, type ErrorCode, isAuthError } from '../errors.js'
+import { type ErrorBody, type ErrorCode, isHttpAuthError } from '../base/errors.js'
 
 const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
   404: 'NOT_FOUND',
@@ -33,7 +33,7 @@ function clientErrorBody(error: FastifyError, status: number): ErrorBody {
 
 /** Every error leaves as `{ code, message }`; only genuine server faults become 5xx. */
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  if (isAuthError(error)) {
+  if (isHttpAuthError(error)) {
     const level = error.statusCode >= 500 ? 'warn' : 'info'
     request.log[level]({ code: error.code, wxErrcode: error.wxErrcode }, error.message)
     if (error.retryAfterSeconds !== undefined) void reply.header('retry-after', String(error.retryAfterSeconds))

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { AuthError } from '../errors.js'
+import { HttpAuthError } from '../base/errors.js'
 
 /**
  * HTTP/1.1 requires a Host header (RFC 9112 §3.2). Node checks it itself but answers with an
@@ -10,6 +10,6 @@ export async function requireHostHeader(request: FastifyRequest, reply: FastifyR
   const { httpVersionMajor, httpVersionMinor, headers } = request.raw
   if (httpVersionMajor === 1 && httpVersionMinor >= 1 && headers.host === undefined) {
     void reply.header('connection', 'close')
-    throw new AuthError('BAD_REQUEST', 'Host header required')
+    throw new HttpAuthError('BAD_REQUEST', 'Host header required')
   }
 }

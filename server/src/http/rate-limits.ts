@@ -1,8 +1,8 @@
 import rateLimit from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Redis } from 'ioredis'
-import { AuthError } from '../errors.js'
-import type { RateLimitRule } from '../options.js'
+import { HttpAuthError } from '../base/errors.js'
+import type { RateLimitRule } from '../config/options.js'
 import { clientAddress } from './client-address.js'
 
 /**
@@ -18,7 +18,7 @@ export async function registerRateLimits(scope: FastifyInstance, redis: Redis | 
     cache: 10_000,
     keyGenerator: clientAddress,
     errorResponseBuilder: (_request, context) =>
-      new AuthError('RATE_LIMITED', `Too many requests; retry in ${context.after}`, {
+      new HttpAuthError('RATE_LIMITED', `Too many requests; retry in ${context.after}`, {
         retryAfterSeconds: Math.max(1, Math.ceil(context.ttl / 1000)),
       }),
   })

@@ -2,9 +2,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { issueSession } from '../auth/issue-session.js'
 import { createLoginGuard } from '../auth/login-guard.js'
 import { verifyBearer } from '../auth/require-user.js'
-import { AuthError } from '../errors.js'
+import { HttpAuthError } from '../base/errors.js'
 import { perAddress } from '../http/rate-limits.js'
-import type { Services } from '../services.js'
+import type { Services } from '../services/services.js'
 import type { AccessClaims } from '../tokens/access-tokens.js'
 import { hashRefreshToken, newFamilyId } from '../tokens/refresh-tokens.js'
 import { routeSchema } from './openapi-schema.js'
@@ -63,7 +63,7 @@ export function registerAuthRoutes(app: FastifyInstance, services: Services): vo
       const session = await loginGuard.run(request, async () => {
         // Claimed before calling WeChat so a replayed code never costs an upstream call, on any instance.
         if (!(await store.claimCode(code, CODE_GUARD_TTL_MS))) {
-          throw new AuthError('WX_CODE_USED', 'The login code has already been used; call wx.login again')
+          throw new HttpAuthError('WX_CODE_USED', 'The login code has already been used; call wx.login again')
         }
         return wechat.code2Session(code)
       })
@@ -93,9 +93,9 @@ export function registerAuthRoutes(app: FastifyInstance, services: Services): vo
       if (result.status === 'reused') {
         request.log.warn({ familyId: result.familyId }, 'rotated refresh token replayed; family revoked')
       }
-      if (result.status !== 'ok') throw new AuthError('AUTH_REFRESH_INVALID', 'Refresh token invalid, expired or revoked')
+      if (result.status !== 'ok') throw new HttpAuthError('AUTH_REFRESH_INVALID', 'Refresh token invalid, expired or revoked')
       const user = await store.getUserById(result.userId)
-      if (!user) throw new AuthError('AUTH_REFRESH_INVALID', 'Refresh token invalid, expired or revoked')
+      if (!user) throw new HttpAuthError('AUTH_REFRESH_INVALID', 'Refresh token invalid, expired or revoked')
       return issueSession(services, user, result.familyId)
     },
   )

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import type { Services } from '../services.js'
+import type { Services } from '../services/services.js'
 
 /** Only registered with AUTH_DEV_ENDPOINTS=1 outside production (checked in buildApp and config). */
 export function registerDevRoutes(app: FastifyInstance, services: Services): void {

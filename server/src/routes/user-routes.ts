@@ -1,11 +1,11 @@
 import multipart from '@fastify/multipart'
 import type { FastifyInstance } from 'fastify'
 import { authenticatedUserId } from '../auth/require-user.js'
-import { AuthError } from '../errors.js'
+import { HttpAuthError } from '../base/errors.js'
 import { countAvatarBytes } from '../http/avatar-upload.js'
 import { toPublicUser } from '../http/public-user.js'
 import { perUser } from '../http/rate-limits.js'
-import type { Services } from '../services.js'
+import type { Services } from '../services/services.js'
 import type { UserRecord } from '../store/types.js'
 import type { PhoneInfo } from '../wechat/client.js'
 import { WX_ACCESS_TOKEN_REJECTED } from '../wechat/errcodes.js'
@@ -18,7 +18,7 @@ const tags = ['user']
 async function currentUser(services: Services, userId: string): Promise<UserRecord> {
   const user = await services.store.getUserById(userId)
   // A valid token for a deleted user must still send the client back through login.
-  if (!user) throw new AuthError('AUTH_USER_NOT_FOUND', 'User no longer exists')
+  if (!user) throw new HttpAuthError('AUTH_USER_NOT_FOUND', 'User no longer exists')
   return user
 }
 
@@ -28,7 +28,7 @@ async function phoneFromWechat(services: Services, phoneCode: string): Promise<P
     return await services.wechat.getPhoneNumber(accessToken, phoneCode)
   } catch (error) {
     // WeChat may revoke a token before its announced expiry; one retry with a fresh token.
-    if (error instanceof AuthError && error.wxErrcode !== undefined && WX_ACCESS_TOKEN_REJECTED.has(error.wxErrcode)) {
+    if (error instanceof HttpAuthError && error.wxErrcode !== undefined && WX_ACCESS_TOKEN_REJECTED.has(error.wxErrcode)) {
       return services.wechat.getPhoneNumber(await services.wxAccessToken.invalidate(accessToken), phoneCode)
     }
     throw error
@@ -81,7 +81,7 @@ export function registerUserRoutes(app: FastifyInstance, services: Services): vo
       const user = await currentUser(services, authenticatedUserId(request))
       const phone = await phoneFromWechat(services, request.body.code)
       const updated = await services.store.setUserPhone(user.id, phone.purePhoneNumber)
-      if (!updated) throw new AuthError('AUTH_USER_NOT_FOUND', 'User no longer exists')
+      if (!updated) throw new HttpAuthError('AUTH_USER_NOT_FOUND', 'User no longer exists')
       return { user: toPublicUser(updated) }
     },
   )

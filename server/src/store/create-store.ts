@@ -1,5 +1,6 @@
-import type { Clock } from '../clock.js'
-import { ConfigError } from '../config.js'
+import type { Clock } from '../base/clock.js'
+import { SERVER_DEFAULTS } from '../base/defaults.js'
+import { ConfigError } from '../base/errors.js'
 import { openPostgres } from './postgres-database.js'
 import { SqlStore } from './sql-store.js'
 import { openSqlite } from './sqlite-database.js'
@@ -25,7 +26,10 @@ export function parseStoreUrl(url: string): StoreLocation {
 
 export interface CreateStoreOptions {
   now?: Clock
-  /** See `AppConfig.userCacheTtlMs`. @default 0 */
+  /**
+   * How long an instance may answer a user lookup from memory; a change made through another
+   * instance shows after at most this. 0 = always ask the database. @default 1000
+   */
   userCacheTtlMs?: number
   /** PostgreSQL only: schema for the tables (tests give each store its own). */
   schema?: string
@@ -44,13 +48,14 @@ export interface CreateStoreOptions {
  */
 export async function createStore(url: string, options: CreateStoreOptions = {}): Promise<AuthStore> {
   const location = parseStoreUrl(url)
+  const userCacheTtlMs = options.userCacheTtlMs ?? SERVER_DEFAULTS.userCacheTtlMs
   if (location.engine === 'sqlite') {
     return new SqlStore({
       db: await openSqlite(location.filename),
       engine: 'sqlite',
       label: 'SQLite',
       now: options.now,
-      userCacheTtlMs: options.userCacheTtlMs,
+      userCacheTtlMs,
     })
   }
   const db = await openPostgres({
@@ -59,5 +64,5 @@ export async function createStore(url: string, options: CreateStoreOptions = {})
     poolSize: options.poolSize,
     onConnectionError: options.onConnectionError,
   })
-  return new SqlStore({ db, engine: 'postgres', label: 'PostgreSQL', now: options.now, userCacheTtlMs: options.userCacheTtlMs })
+  return new SqlStore({ db, engine: 'postgres', label: 'PostgreSQL', now: options.now, userCacheTtlMs })
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { type Kysely, type Selectable, sql } from 'kysely'
-import { type Clock, systemClock } from '../clock.js'
+import { type Clock, systemClock } from '../base/clock.js'
 import { sha256Hex } from './hash.js'
 import type { Database, UsersTable } from './schema.js'
 import { guardStore, isUniqueViolation } from './store-errors.js'
@@ -20,9 +20,9 @@ export interface SqlStoreOptions {
   purgeIntervalMs?: number
   /**
    * How long `getUserById` may answer from this instance's memory (see `UserCache`); 0 reads the
-   * database every time. @default 0
+   * database every time. `createStore()` holds the default.
    */
-  userCacheTtlMs?: number
+  userCacheTtlMs: number
 }
 
 function toUser(row: Selectable<UsersTable>): UserRecord {
@@ -43,7 +43,7 @@ export class SqlStore implements AuthStore {
   private readonly users: UserCache | null
   private nextPurgeAt = Number.NEGATIVE_INFINITY
 
-  constructor({ db, engine, label = 'The database', now = systemClock, purgeIntervalMs = 60_000, userCacheTtlMs = 0 }: SqlStoreOptions) {
+  constructor({ db, engine, label = 'The database', now = systemClock, purgeIntervalMs = 60_000, userCacheTtlMs }: SqlStoreOptions) {
     this.db = db
     this.engine = engine
     this.label = label

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { Kysely, type SqliteDatabase, SqliteDialect } from 'kysely'
-import { ConfigError } from '../config.js'
+import { ConfigError } from '../base/errors.js'
 import { migrateToLatest } from './migrate.js'
 import type { Database } from './schema.js'
 

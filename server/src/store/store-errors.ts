@@ -1,4 +1,4 @@
-import { AuthError } from '../errors.js'
+import { HttpAuthError } from '../base/errors.js'
 
 // Socket-level failures of any client (pg, ioredis): the store is down or unreachable.
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN'])
@@ -42,8 +42,8 @@ export function isUniqueViolation(error: unknown): boolean {
 }
 
 /** What the API answers while a store is down: 503 `STORE_UNAVAILABLE`, the driver's error kept as the cause for logs. */
-export function storeUnavailable(what: string, cause: unknown): AuthError {
-  return new AuthError('STORE_UNAVAILABLE', `${what} is unavailable; try again shortly`, { cause })
+export function storeUnavailable(what: string, cause: unknown): HttpAuthError {
+  return new HttpAuthError('STORE_UNAVAILABLE', `${what} is unavailable; try again shortly`, { cause })
 }
 
 /** Runs one store operation, turning "cannot reach the store" into a 503 and leaving every other error as it is. */

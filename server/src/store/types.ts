@@ -55,7 +55,7 @@ export interface AccessTokenCache {
  * Implementations must be safe when several backend instances share one store: every guard
  * (code claim, refresh rotation, family revocation) is one atomic decision in the database.
  * A store can always hold the access_token cache too, for deployments without Redis.
- * Methods reject with `AuthError('STORE_UNAVAILABLE')` when the database cannot be reached.
+ * Methods reject with `HttpAuthError('STORE_UNAVAILABLE')` when the database cannot be reached.
  */
 export interface AuthStore extends AccessTokenCache {
   /** Finds the user by unionid (when given) or openid, creating it on first sight. */

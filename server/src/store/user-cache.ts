@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache'
-import type { Clock } from '../clock.js'
+import type { Clock } from '../base/clock.js'
 import type { UserRecord } from './types.js'
 
 export interface UserCacheOptions {

@@ -1,8 +1,8 @@
 import { createSecretKey, type KeyObject, randomUUID } from 'node:crypto'
 import { type JWTPayload, errors as joseErrors, jwtVerify, SignJWT } from 'jose'
 import { LRUCache } from 'lru-cache'
-import { type Clock, systemClock } from '../clock.js'
-import { AuthError } from '../errors.js'
+import { type Clock, systemClock } from '../base/clock.js'
+import { HttpAuthError } from '../base/errors.js'
 
 export interface AccessTokensOptions {
   secret: string
@@ -81,12 +81,13 @@ export class AccessTokens {
     return { token, expiresIn: this.options.ttlSeconds }
   }
 
-  /** Resolves the claims of a valid token; every other outcome is a 401 AuthError. */
+  /** Resolves the claims of a valid token; every other outcome is a 401 HttpAuthError. */
   async verify(token: string, { expiredGraceSeconds = 0 }: VerifyOptions = {}): Promise<AccessClaims> {
     const payload = this.remembered(token, expiredGraceSeconds) ?? (await this.verifySignature(token, expiredGraceSeconds))
     const expiredByDev = this.options.revocableForDev && (typeof payload.ep !== 'number' || payload.ep < this.epoch)
-    if (expiredByDev && expiredGraceSeconds === 0) throw new AuthError('AUTH_TOKEN_EXPIRED', 'Access token expired')
-    if (!payload.sub || typeof payload.fid !== 'string' || !payload.fid) throw new AuthError('AUTH_TOKEN_INVALID', 'Access token invalid')
+    if (expiredByDev && expiredGraceSeconds === 0) throw new HttpAuthError('AUTH_TOKEN_EXPIRED', 'Access token expired')
+    if (!payload.sub || typeof payload.fid !== 'string' || !payload.fid)
+      throw new HttpAuthError('AUTH_TOKEN_INVALID', 'Access token invalid')
     return { userId: payload.sub, familyId: payload.fid }
   }
 
@@ -111,8 +112,8 @@ export class AccessTokens {
       this.verified?.set(token, payload)
       return payload
     } catch (error) {
-      if (error instanceof joseErrors.JWTExpired) throw new AuthError('AUTH_TOKEN_EXPIRED', 'Access token expired')
-      throw new AuthError('AUTH_TOKEN_INVALID', 'Access token invalid')
+      if (error instanceof joseErrors.JWTExpired) throw new HttpAuthError('AUTH_TOKEN_EXPIRED', 'Access token expired')
+      throw new HttpAuthError('AUTH_TOKEN_INVALID', 'Access token invalid')
     }
   }
 

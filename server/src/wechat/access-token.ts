@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { type Clock, systemClock } from '../clock.js'
-import { AuthError } from '../errors.js'
+import { type Clock, systemClock } from '../base/clock.js'
+import { HttpAuthError } from '../base/errors.js'
 import type { AccessTokenCache } from '../store/types.js'
 import type { FetchedAccessToken } from './client.js'
 
@@ -95,7 +95,7 @@ export class AccessTokenProvider {
       const refreshedElsewhere = await this.freshCached(rejected)
       if (refreshedElsewhere) return refreshedElsewhere
       if (performance.now() > deadline) {
-        throw new AuthError('WX_UNAVAILABLE', 'Timed out waiting for another instance to refresh the WeChat access_token')
+        throw new HttpAuthError('WX_UNAVAILABLE', 'Timed out waiting for another instance to refresh the WeChat access_token')
       }
     }
   }

@@ -1,15 +1,7 @@
-import type { TokenEndpoint } from '../config.js'
-import { AuthError } from '../errors.js'
+import type { WechatOptions } from '../config/options.js'
+import { HttpAuthError } from '../base/errors.js'
 import { wxErrorFor } from './errcodes.js'
 import { type WxEnvelope, wxFetchJson } from './fetch-json.js'
-
-export interface WechatClientOptions {
-  appId: string
-  secret: string
-  apiBase: string
-  tokenEndpoint: TokenEndpoint
-  timeoutMs: number
-}
 
 export interface Code2SessionResult {
   openid: string
@@ -50,7 +42,7 @@ function failIfErrcode(body: WxEnvelope): void {
 
 /** Thin typed wrapper over the three WeChat server APIs the login flow needs. */
 export class WechatClient {
-  constructor(private readonly options: WechatClientOptions) {}
+  constructor(private readonly options: WechatOptions) {}
 
   async code2Session(code: string): Promise<Code2SessionResult> {
     const { apiBase, appId, secret, timeoutMs } = this.options
@@ -61,7 +53,7 @@ export class WechatClient {
     })
     failIfErrcode(body)
     if (!body.openid || !body.session_key) {
-      throw new AuthError('WX_ERROR', 'WeChat code2Session answered an incomplete session')
+      throw new HttpAuthError('WX_ERROR', 'WeChat code2Session answered an incomplete session')
     }
     return { openid: body.openid, sessionKey: body.session_key, ...(body.unionid ? { unionid: body.unionid } : {}) }
   }
@@ -83,7 +75,7 @@ export class WechatClient {
           )
     failIfErrcode(body)
     if (!body.access_token || typeof body.expires_in !== 'number') {
-      throw new AuthError('WX_ERROR', 'WeChat token endpoint answered without access_token')
+      throw new HttpAuthError('WX_ERROR', 'WeChat token endpoint answered without access_token')
     }
     return { accessToken: body.access_token, expiresIn: body.expires_in }
   }
@@ -96,9 +88,9 @@ export class WechatClient {
     )
     failIfErrcode(body)
     const info = body.phone_info
-    if (!info?.purePhoneNumber) throw new AuthError('WX_ERROR', 'WeChat getuserphonenumber answered without phone_info')
+    if (!info?.purePhoneNumber) throw new HttpAuthError('WX_ERROR', 'WeChat getuserphonenumber answered without phone_info')
     if (info.watermark?.appid !== undefined && info.watermark.appid !== appId) {
-      throw new AuthError('WX_ERROR', 'Phone number watermark belongs to another app')
+      throw new HttpAuthError('WX_ERROR', 'Phone number watermark belongs to another app')
     }
     return { phoneNumber: info.phoneNumber, purePhoneNumber: info.purePhoneNumber, countryCode: info.countryCode }
   }

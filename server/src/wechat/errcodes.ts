@@ -1,4 +1,4 @@
-import { AuthError, type ErrorCode } from '../errors.js'
+import { HttpAuthError, type ErrorCode } from '../base/errors.js'
 
 /** WeChat errcodes we translate into our own stable codes; anything else becomes WX_ERROR. */
 const WX_ERRCODE_MAP: Record<number, { code: ErrorCode; message: string }> = {
@@ -12,8 +12,8 @@ const WX_ERRCODE_MAP: Record<number, { code: ErrorCode; message: string }> = {
 /** Access-token errcodes after which a fresh access_token may succeed. */
 export const WX_ACCESS_TOKEN_REJECTED = new Set([40001, 42001, 40014])
 
-export function wxErrorFor(errcode: number): AuthError {
+export function wxErrorFor(errcode: number): HttpAuthError {
   const mapped = WX_ERRCODE_MAP[errcode]
-  if (mapped) return new AuthError(mapped.code, mapped.message, { wxErrcode: errcode })
-  return new AuthError('WX_ERROR', `WeChat returned an error (errcode ${errcode})`, { wxErrcode: errcode })
+  if (mapped) return new HttpAuthError(mapped.code, mapped.message, { wxErrcode: errcode })
+  return new HttpAuthError('WX_ERROR', `WeChat returned an error (errcode ${errcode})`, { wxErrcode: errcode })
 }

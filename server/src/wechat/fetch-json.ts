@@ -1,5 +1,5 @@
 import { type Dispatcher, request } from 'undici'
-import { AuthError } from '../errors.js'
+import { HttpAuthError } from '../base/errors.js'
 
 export interface WxFetchOptions {
   method?: 'GET' | 'POST'
@@ -24,7 +24,7 @@ export interface WxEnvelope {
 export async function wxFetchJson<T extends WxEnvelope>(url: string, options: WxFetchOptions): Promise<T> {
   const signal = AbortSignal.timeout(options.timeoutMs)
   const failed = () =>
-    new AuthError('WX_UNAVAILABLE', signal.aborted ? `WeChat ${options.label} timed out` : `WeChat ${options.label} is unreachable`)
+    new HttpAuthError('WX_UNAVAILABLE', signal.aborted ? `WeChat ${options.label} timed out` : `WeChat ${options.label} is unreachable`)
   let response: Dispatcher.ResponseData
   try {
     response = await request(url, {
@@ -39,7 +39,7 @@ export async function wxFetchJson<T extends WxEnvelope>(url: string, options: Wx
   if (response.statusCode < 200 || response.statusCode > 299) {
     // Drain the body so the connection can be reused; its content is not trusted.
     await response.body.dump().catch(() => undefined)
-    throw new AuthError('WX_UNAVAILABLE', `WeChat ${options.label} answered HTTP ${response.statusCode}`)
+    throw new HttpAuthError('WX_UNAVAILABLE', `WeChat ${options.label} answered HTTP ${response.statusCode}`)
   }
   let text: string
   try {
@@ -50,6 +50,6 @@ export async function wxFetchJson<T extends WxEnvelope>(url: string, options: Wx
   try {
     return JSON.parse(text) as T
   } catch {
-    throw new AuthError('WX_UNAVAILABLE', `WeChat ${options.label} answered with invalid JSON`)
+    throw new HttpAuthError('WX_UNAVAILABLE', `WeChat ${options.label} answered with invalid JSON`)
   }
 }

@@ -1,5 +1,5 @@
 import { createDecipheriv, createHash, timingSafeEqual } from 'node:crypto'
-import { AuthError } from '../errors.js'
+import { HttpAuthError } from '../base/errors.js'
 
 /**
  * Checks the `signature` wx.getUserInfo returns: sha1(rawData + session_key), hex.
@@ -32,7 +32,7 @@ export function decryptUserData<T extends { watermark: Watermark }>(
   const key = Buffer.from(sessionKey, 'base64')
   const ivBytes = Buffer.from(iv, 'base64')
   if (key.length !== 16 || ivBytes.length !== 16) {
-    throw new AuthError('WX_DATA_INVALID', 'session_key and iv must both decode to 16 bytes')
+    throw new HttpAuthError('WX_DATA_INVALID', 'session_key and iv must both decode to 16 bytes')
   }
   let parsed: unknown
   try {
@@ -41,11 +41,11 @@ export function decryptUserData<T extends { watermark: Watermark }>(
     parsed = JSON.parse(plain.toString('utf8'))
   } catch {
     // Wrong key, wrong iv or tampered data all end here; the reason is not the caller's business.
-    throw new AuthError('WX_DATA_INVALID', 'encryptedData could not be decrypted')
+    throw new HttpAuthError('WX_DATA_INVALID', 'encryptedData could not be decrypted')
   }
   const watermark = (parsed as { watermark?: Partial<Watermark> } | null)?.watermark
   if (!watermark || watermark.appid !== appId) {
-    throw new AuthError('WX_DATA_INVALID', 'encryptedData watermark does not match this app')
+    throw new HttpAuthError('WX_DATA_INVALID', 'encryptedData watermark does not match this app')
   }
   return parsed as T
 }

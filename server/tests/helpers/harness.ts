@@ -4,8 +4,9 @@ import type { Redis } from 'ioredis'
 import { afterAll, beforeAll, expect } from 'vitest'
 import { buildMockWechat, type MockWechat, type MockWechatOptions } from '../../mock-wechat/app.js'
 import { buildApp } from '../../src/app.js'
-import type { Clock } from '../../src/clock.js'
-import { type AppConfig, loadConfig } from '../../src/config.js'
+import type { Clock } from '../../src/base/clock.js'
+import { loadConfig } from '../../src/config/environment.js'
+import type { ResolvedAppConfig } from '../../src/config/options.js'
 import type { AuthStore } from '../../src/store/types.js'
 
 export const TEST_APPID = 'wx1234567890test01'
@@ -16,7 +17,7 @@ export interface Harness {
   app: FastifyInstance
   mock: MockWechat
   mockUrl: string
-  config: AppConfig
+  config: ResolvedAppConfig
   /** `app.inject` that records every response for the leak check. */
   inject(options: InjectOptions): Promise<LightMyRequestResponse>
   /** Mints a code at the mock and logs in with it. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Redis } from 'ioredis'
 import { inject } from 'vitest'
-import type { Clock } from '../../src/clock.js'
+import type { Clock } from '../../src/base/clock.js'
 import { createStore } from '../../src/store/create-store.js'
 import { RedisTokenCache } from '../../src/store/redis-token-cache.js'
 import type { AccessTokenCache, AuthStore } from '../../src/store/types.js'
@@ -28,18 +28,22 @@ export const schemaFor = (shared: string | undefined) => `t_${(shared ?? randomU
 
 export const sqliteFileUrl = (shared: string | undefined) => `sqlite:${join(sqliteDir, `${shared ?? randomUUID()}.db`)}`
 
+// The contract is the database's: two handles on one database must see each other's writes at
+// once, so the per-instance user cache is off here (tests/store/user-cache.test.ts covers it).
+const userCacheTtlMs = 0
+
 export const STORE_KINDS: StoreKind[] = [
   {
     name: 'sqlite :memory:',
-    open: ({ now }) => createStore('sqlite::memory:', { now }),
+    open: ({ now }) => createStore('sqlite::memory:', { now, userCacheTtlMs }),
   },
   {
     name: 'sqlite file',
-    open: ({ now, shared }) => createStore(sqliteFileUrl(shared), { now }),
+    open: ({ now, shared }) => createStore(sqliteFileUrl(shared), { now, userCacheTtlMs }),
   },
   {
     name: 'postgres',
-    open: ({ now, shared }) => createStore(inject('postgresUrl'), { now, schema: schemaFor(shared), poolSize: 4 }),
+    open: ({ now, shared }) => createStore(inject('postgresUrl'), { now, schema: schemaFor(shared), poolSize: 4, userCacheTtlMs }),
   },
 ]
 

@@ -1,6 +1,6 @@
 // A team's own fastify service using the packed @uni-mp-auth/server: its configuration, its store,
 // its routes guarded by app.requireUser. Started by package.test.ts with the mock WeChat's URL.
-import { type AuthStore, isAuthError, uniMpAuth } from '@uni-mp-auth/server'
+import { type AuthStore, isHttpAuthError, uniMpAuth } from '@uni-mp-auth/server'
 import Fastify from 'fastify'
 import { memoryStore } from './memory-store.js'
 
@@ -16,7 +16,7 @@ app.get('/orders', { onRequest: app.requireUser }, async (request) => {
   return { owner: user?.id ?? null }
 })
 app.setErrorHandler((error, _request, reply) => {
-  if (isAuthError(error)) return reply.status(error.statusCode).send({ team: true, code: error.code })
+  if (isHttpAuthError(error)) return reply.status(error.statusCode).send({ team: true, code: error.code })
   return reply.status(500).send({ team: true })
 })
 
