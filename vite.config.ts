@@ -99,6 +99,7 @@ export default defineConfig({
           include: ['tests/vendor-host/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['tests/vendor-host/global-setup.ts'],
+          restoreMocks: true,
           pool: 'threads',
           isolate: false,
           testTimeout: 10_000,

@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { WxCall } from '../../testkit/doubles/call-log'
 import { createVendorHost, type Vendor, type VendorHost } from '../../testkit/vendor-host'
 
@@ -57,6 +57,7 @@ describe.each([
   })
 
   it('a relaunch uses the stored token: no new code, no login', async () => {
+    const errors = vi.spyOn(console, 'error')
     const first = launched()
     await first.until(() => first.backend.counts.requests >= 1, 'the first launch’s GET /me')
     const token = first.backend.issued[0]?.token
@@ -67,6 +68,10 @@ describe.each([
     await new Promise((resolve) => setTimeout(resolve, 50))
     expect(again.fake.calls.count(codeApi)).toBe(0)
     expect(again.backend.counts.logins).toBe(1)
+    // Douyin checks the session alongside; Alipay has no checkSession, and uni's layer is never asked
+    // for one it does not support (it would log "暂不支持" and never answer).
+    expect(again.fake.calls.count('checkSession')).toBe(vendor === 'mp-toutiao' ? 1 : 0)
+    expect(errors).not.toHaveBeenCalled()
     expect(toBackend(again).map(authorization)).toEqual(toBackend(again).map(() => `Bearer ${token}`))
   })
 })
