@@ -15,6 +15,7 @@ import { serializeSession } from '../src/core/persisted-session'
 import { installGlobals } from '../testkit/mp-host/globals'
 import { createFreshLoader } from '../testkit/mp-host/module-loader'
 import { createMpRuntime } from '../testkit/mp-host/mp-runtime'
+import { loadSimulator } from '../testkit/mp-host/simulator'
 import { createFakeWx, type HttpResponse } from '../testkit/doubles/fake-wx'
 import { createMemoryStorage } from '../testkit/doubles/memory-storage'
 import { median } from './lib/stats'
@@ -53,15 +54,17 @@ const fake = createFakeWx({
 })
 type Options = Record<string, unknown>
 
-const runtime = createMpRuntime()
-installGlobals({ wx: fake.wx, ...runtime.globals })
 const loader = createFreshLoader(distDir)
+// The page renders in WeChat's framework (miniprogram-simulate), once, before the timed requests.
+const runtime = createMpRuntime(distDir, (file) => loader.require(file))
+const simulator = loadSimulator()
+installGlobals({ ...simulator.domGlobals, wx: fake.wx, ...runtime.globals }, simulator.isFrameworkGlobal)
 loader.require('app.js')
 const vendor = loader.require('common/vendor.js') as { index?: { request(options: Options): unknown } }
 const uni = vendor.index
 if (!uni) throw new Error(`${distDir}: vendor.js exports no uni`)
 const { pages } = JSON.parse(readFileSync(join(distDir, 'app.json'), 'utf8')) as { pages: string[] }
-for (const route of pages) runtime.register(route, () => loader.require(`${route}.js`))
+for (const route of pages) runtime.register(route)
 const launch = { path: pages[0]!, query: {}, scene: 1001, referrerInfo: {} }
 runtime.launch(launch)
 runtime.openPage(launch.path)

@@ -33,7 +33,7 @@ export function buildMiniProgram(root: string, platform: string): void {
   const result = spawnSync(process.execPath, [join(root, 'scripts/uni.mjs'), 'build', '-p', platform], {
     cwd: root,
     stdio: ['ignore', 'inherit', 'inherit'],
-    env: cleanEnv(),
+    env: buildEnv(),
   })
   if (result.status !== 0) throw new Error(`${platform} build failed (exit ${result.status ?? result.signal})`)
 }
@@ -42,7 +42,7 @@ export function buildMiniProgram(root: string, platform: string): void {
  * The environment without what a test runner sets: under vitest, the project's vite.config.ts
  * swaps the uni() plugin for plain Vue (it checks VITEST), and the "build" silently becomes an H5 one.
  */
-function cleanEnv(): NodeJS.ProcessEnv {
+export function buildEnv(): NodeJS.ProcessEnv {
   const runnerKeys = new Set(['NODE_ENV', 'TEST', 'MODE', 'PROD', 'DEV', 'SSR', 'BASE_URL'])
   return Object.fromEntries(
     Object.entries(process.env).filter(([key]) => !runnerKeys.has(key) && !key.startsWith('VITEST') && !key.startsWith('VITE_USER')),

@@ -6,7 +6,11 @@ export interface GlobalScope {
   restore(): void
 }
 
-export function installGlobals(values: Record<string, unknown>): GlobalScope {
+/**
+ * @param keep globals that stay when the scope is restored although they appeared during it: those
+ *   WeChat's compiled templates define once per process (see simulator.ts)
+ */
+export function installGlobals(values: Record<string, unknown>, keep: (name: string) => boolean = () => false): GlobalScope {
   const target = globalThis as Record<string, unknown>
   const before = new Set(Reflect.ownKeys(globalThis))
   const saved = new Map<string, PropertyDescriptor | undefined>()
@@ -21,7 +25,7 @@ export function installGlobals(values: Record<string, unknown>): GlobalScope {
       if (restored) return
       restored = true
       for (const key of Reflect.ownKeys(globalThis)) {
-        if (!before.has(key) && typeof key === 'string') delete target[key]
+        if (!before.has(key) && typeof key === 'string' && !keep(key)) delete target[key]
       }
       for (const [name, descriptor] of saved) {
         if (descriptor) Object.defineProperty(globalThis, name, descriptor)

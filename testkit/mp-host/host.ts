@@ -6,7 +6,7 @@ import { type GlobalScope, installGlobals } from './globals'
 import { createFreshLoader, type FreshLoader } from './module-loader'
 import { createMpRuntime, type LaunchOptions, type MpPageInstance, type MpRuntime } from './mp-runtime'
 import { createPageDriver, type PageDriver } from './page-driver'
-import { parseWxml } from './wxml'
+import { loadSimulator } from './simulator'
 
 export interface MpHostOptions {
   /** The mp-weixin build to run, e.g. `dist/build/mp-weixin`. */
@@ -49,6 +49,7 @@ export interface MpHost {
   readonly fake: FakeWx
   readonly backend: FakeBackend
   readonly storage: FakeStorage
+  /** The mini-program runtime (App, the page stack, WeChat's framework rendering the pages). */
   readonly runtime: MpRuntime
   /** Available after `launch()`. */
   readonly uni: CompiledUni
@@ -88,32 +89,29 @@ export function createMpHost(options: MpHostOptions): MpHost {
   const { distDir } = options
   const backend = options.backend ?? createFakeBackend()
   const fake = createFakeWx({ backend, storage: options.storage, behaviour: options.behaviour })
-  const runtime = createMpRuntime()
+  let loader: FreshLoader | null = null
+  const runtime = createMpRuntime(distDir, (file) => {
+    if (!loader) throw new Error('mp-host: call launch() first')
+    return loader.require(file)
+  })
   const advance = options.advance ?? ((ms: number) => new Promise((resolve) => setTimeout(resolve, ms)))
   const appJson = JSON.parse(readFileSync(join(distDir, 'app.json'), 'utf8')) as AppJson
   const firstPage = appJson.pages[0]
   if (!firstPage) throw new Error(`mp-host: ${distDir}/app.json lists no pages`)
   const launchOptions: LaunchOptions = { path: firstPage, query: {}, scene: 1001, referrerInfo: {}, ...options.launchOptions }
   let scope: GlobalScope | null = null
-  let loader: FreshLoader | null = null
   let page: PageDriver | null = null
   let uniApi: CompiledUni | null = null
   const tabs = new Set((appJson.tabBar?.list ?? []).map((item) => item.pagePath))
   /** The visible stack, bottom first; tab pages live on while hidden, as in WeChat. */
   let stack: MpPageInstance[] = []
   const tabPages = new Map<string, MpPageInstance>()
-  const templates = new Map<string, ReturnType<typeof parseWxml>>()
   const drivers = new WeakMap<MpPageInstance, PageDriver>()
 
   function driverOf(instance: MpPageInstance): PageDriver {
     let driver = drivers.get(instance)
     if (!driver) {
-      let template = templates.get(instance.route)
-      if (!template) {
-        template = parseWxml(readFileSync(join(distDir, `${instance.route}.wxml`), 'utf8'))
-        templates.set(instance.route, template)
-      }
-      driver = createPageDriver(instance, template, () => runtime.patchesOf(instance))
+      driver = createPageDriver(instance, runtime.viewOf(instance), loadSimulator().exparser)
       drivers.set(instance, driver)
     }
     return driver
@@ -204,13 +202,15 @@ export function createMpHost(options: MpHostOptions): MpHost {
   function launch(): PageDriver {
     if (scope) throw new Error('mp-host: launch() called twice; create a new host for a relaunch')
     // vendor.js copies `globalThis.wx` when it loads: the fake (and its recording) must be there first.
-    scope = installGlobals({ wx, ...runtime.globals })
+    // The framework renders into a happy-dom document; vendor.js wraps the `Component` it finds.
+    const simulator = loadSimulator()
+    scope = installGlobals({ ...simulator.domGlobals, wx, ...runtime.globals }, simulator.isFrameworkGlobal)
     loader = createFreshLoader(distDir)
     loader.require('app.js')
     const vendor = loader.require('common/vendor.js') as { index?: CompiledUni }
     // vendor.js exports `index` (uni) only when some app module uses `uni` itself.
     uniApi = vendor.index ?? null
-    for (const route of appJson.pages) runtime.register(route, () => loader!.require(`${route}.js`))
+    for (const route of appJson.pages) runtime.register(route)
     runtime.launch(launchOptions)
     const instance = open(launchOptions.path, launchOptions.query)
     stack = [instance]

@@ -1,5 +1,6 @@
 /**
- * A headless WeChat mini-program host for Node: run a compiled mp-weixin build against a fake `wx`.
+ * A headless WeChat mini-program host for Node: run a compiled mp-weixin build against a fake `wx`,
+ * its pages and components rendered by WeChat's own framework (`miniprogram-simulate`).
  * The fake `wx`, its backend and storage live in ../doubles (shared with the unit tests and
  * the benchmarks); copy that folder along with this one.
  */
@@ -31,5 +32,6 @@ export {
 } from '../doubles/fake-wx'
 export { createMemoryStorage, MemoryStorage } from '../doubles/memory-storage'
 export { type CompiledUni, createMpHost, type MpHost, type MpHostOptions, type UniCallOptions, type UntilOptions } from './host'
-export type { LaunchOptions, MpPageInstance, SetDataPatch } from './mp-runtime'
-export type { PageDriver } from './page-driver'
+export type { LaunchOptions, MpPageInstance } from './mp-runtime'
+export type { PageDriver, ViewDriver } from './page-driver'
+export { compileWxml, WxmlCompileError } from './simulator'

@@ -1,24 +1,18 @@
-import { setByPath } from './data-path'
+import { join, relative } from 'node:path'
+import { type ComponentDefinition, type ExparserNode, loadSimulator, type RenderedComponent, type Simulator } from './simulator'
 
-/** Options an app, page or component registers; members are whatever the build put there. */
+/** Options an app registers; members are whatever the build put there. */
 export type MpOptions = Record<string, unknown>
 type Hook = (this: object, ...args: unknown[]) => unknown
-
-/** One `setData` call as the page received it. */
-export interface SetDataPatch {
-  readonly patch: Readonly<Record<string, unknown>>
-  readonly at: number
-}
 
 /** A page instance as the framework code sees it (`this` inside its lifetimes and methods). */
 export interface MpPageInstance {
   readonly route: string
-  readonly is: string
-  /** The page's rendered data: every `setData` patch applied. */
+  /** The query the page was opened with. */
+  readonly options: Record<string, string>
+  /** The page's data, every `setData` applied (WeChat's framework applies them). */
   readonly data: Record<string, unknown>
-  readonly properties: Record<string, unknown>
   setData(patch: Record<string, unknown>, callback?: () => void): void
-  triggerEvent(name: string, detail?: unknown, options?: unknown): void
   [member: string]: unknown
 }
 
@@ -29,55 +23,80 @@ export interface LaunchOptions {
   referrerInfo: Record<string, unknown>
 }
 
-/** What the WeChat runtime provides as globals: `App`, `Page`, `Component`, `getApp`, `getCurrentPages`. */
+/**
+ * The globals of WeChat's logic layer the simulator does not define: `App`, `getApp`,
+ * `getCurrentPages`, a `Page` (uni-app's vendor.js wraps it at load, though uni registers pages with
+ * `Component()`), and a `Component` that hands each definition to the simulator.
+ */
 export interface MpGlobals {
   App(options: MpOptions): void
   Page(options: MpOptions): void
-  Component(options: MpOptions): void
+  Component(options: ComponentDefinition): unknown
   getApp(options?: { allowDefault?: boolean }): MpOptions | undefined
   getCurrentPages(): MpPageInstance[]
 }
 
 export interface MpRuntime {
   readonly globals: MpGlobals
-  /** Runs `load` with `route` as the file being evaluated, so its `Page()`/`Component()` is filed under it. */
-  register(route: string, load: () => void): void
+  /**
+   * Runs a page's file (and those of the components it uses) and registers them with the framework,
+   * as WeChat does for every page of app.json at launch; `openPage` registers a page not seen yet.
+   */
+  register(route: string): void
   readonly app: MpOptions | undefined
   /** App onLaunch, then App onShow, with these launch options. */
   launch(options: LaunchOptions): void
   /** The page stack, bottom first, as `getCurrentPages()` returns it. */
   readonly stack: readonly MpPageInstance[]
-  /** Creates the page on top of the stack and runs created → attached → onLoad → onShow → ready. */
+  /** Renders the page on top of the stack: created → attached → onLoad → onShow → ready, as WeChat orders them. */
   openPage(route: string, query?: Record<string, string>): MpPageInstance
+  /** The page's rendered tree (exparser's), for reading and tapping. */
+  viewOf(page: MpPageInstance): ExparserNode
   /** Page onHide; the page stays in the stack (another page covers it, or another tab is shown). */
   hidePage(page: MpPageInstance): void
   /** Page onShow (it is visible again). */
   showPage(page: MpPageInstance): void
-  /** Page onUnload and detached; the page leaves the stack. */
+  /** Page onUnload, then detached; the page leaves the stack. */
   unloadPage(page: MpPageInstance): void
   /** The app goes to the background: page onHide, then App onHide. */
   hide(): void
   /** Back to the foreground: App onShow, then page onShow. */
   show(options: LaunchOptions): void
-  /** The setData patches a page received, in order. */
-  patchesOf(page: MpPageInstance): readonly SetDataPatch[]
 }
 
-export function createMpRuntime(): MpRuntime {
-  const definitions = new Map<string, MpOptions>()
-  /** Pages registered with `Page()` (Alipay's uni runtime) rather than `Component()` (WeChat's, Douyin's). */
-  const pageKind = new Set<string>()
+/**
+ * @param distDir the build's root
+ * @param run executes one file of the build (a path relative to `distDir`, `.js` included)
+ */
+export function createMpRuntime(distDir: string, run: (file: string) => unknown): MpRuntime {
+  const simulator: Simulator = loadSimulator()
   const pages: MpPageInstance[] = []
-  const patches = new WeakMap<MpPageInstance, SetDataPatch[]>()
-  let registering: string | null = null
+  const views = new Map<MpPageInstance, RenderedComponent>()
+  /** simulate.load's id of each page route, loaded once per runtime. */
+  const pageIds = new Map<string, string>()
+  /** Definitions each file passed to `Component()`: a component used by a second page registers again from these. */
+  const definitions = new Map<string, ComponentDefinition[]>()
+  let loading: { file: string; pagePath: string } | null = null
+  let opening: { route: string; query: Record<string, string> } | null = null
   let app: MpOptions | undefined
-  let nodeIds = 0
+  let webviewIds = 0
 
-  function define(kind: string, options: MpOptions): void {
-    if (!registering) throw new Error(`mp-host: ${kind}() was called outside a page or component file`)
-    if (definitions.has(registering)) throw new Error(`mp-host: ${registering} registered twice`)
-    definitions.set(registering, options)
-    if (kind === 'Page') pageKind.add(registering)
+  /** uni-app tells pages from components by `route` (vendor.js `isPage`); WeChat sets it, and `options`, before any lifetime. */
+  const pageBehavior = simulator.simulate.behavior({
+    lifetimes: {
+      created(this: Record<string, unknown>) {
+        if (!opening) return
+        this.route = opening.route
+        this.options = opening.query
+        this.__wxWebviewId__ = ++webviewIds
+      },
+    },
+  })
+
+  function register(file: string, definition: ComponentDefinition): unknown {
+    const isPage = loading?.pagePath === file
+    const behaviors = Array.isArray(definition.behaviors) ? definition.behaviors : []
+    return simulator.Component(isPage ? { ...definition, behaviors: [pageBehavior, ...behaviors] } : { ...definition })
   }
 
   const globals: MpGlobals = {
@@ -86,10 +105,38 @@ export function createMpRuntime(): MpRuntime {
       // WeChat's app instance carries the options' members; `this` in the hooks is that instance.
       app = { ...options }
     },
-    Page: (options) => define('Page', options),
-    Component: (options) => define('Component', options),
+    Page() {
+      throw new Error(
+        'mp-host: Page() is not supported; uni-app builds register pages with Component(), which the host runs in WeChat’s framework',
+      )
+    },
+    Component(definition) {
+      if (!loading) throw new Error('mp-host: Component() was called outside a page or component file')
+      const file = loading.file
+      definitions.set(file, [...(definitions.get(file) ?? []), definition])
+      return register(file, definition)
+    },
     getApp: () => app,
     getCurrentPages: () => [...pages],
+  }
+
+  function load(route: string): string {
+    const known = pageIds.get(route)
+    if (known) return known
+    const pagePath = join(distDir, route)
+    const id = simulator.load(pagePath, distDir, (file) => {
+      const previous = loading
+      loading = { file, pagePath }
+      try {
+        const seen = definitions.get(file)
+        if (seen) for (const definition of seen) register(file, definition)
+        else run(`${relative(distDir, file)}.js`)
+      } finally {
+        loading = previous
+      }
+    })
+    pageIds.set(route, id)
+    return id
   }
 
   function hook(target: object, owner: MpOptions | undefined, name: string, ...args: unknown[]): unknown {
@@ -97,59 +144,31 @@ export function createMpRuntime(): MpRuntime {
     return typeof fn === 'function' ? (fn as Hook).apply(target, args) : undefined
   }
 
-  function lifetime(instance: MpPageInstance, options: MpOptions, name: string): void {
-    // `lifetimes.x` wins over a top-level `x`, as in WeChat.
-    const lifetimes = options.lifetimes as MpOptions | undefined
-    if (typeof lifetimes?.[name] === 'function') hook(instance, lifetimes, name)
-    else hook(instance, options, name)
+  function view(page: MpPageInstance): RenderedComponent {
+    const rendered = views.get(page)
+    if (!rendered) throw new Error(`mp-host: ${page.route} is not open`)
+    return rendered
   }
 
-  function pageEvent(instance: MpPageInstance, options: MpOptions, method: string, lifetimeName: string, ...args: unknown[]): void {
-    hook(instance, instance, method, ...args)
-    hook(instance, options.pageLifetimes as MpOptions | undefined, lifetimeName)
-  }
-
-  function createInstance(route: string, options: MpOptions, query: Record<string, string>): MpPageInstance {
-    const properties = defaultProperties(options.properties)
-    const data: Record<string, unknown> = { ...structuredClone((options.data as MpOptions | undefined) ?? {}), ...properties }
-    const log: SetDataPatch[] = []
-    const instance: MpPageInstance = {
-      route,
-      is: route,
-      data,
-      properties,
-      options: query,
-      __wxExparserNodeId__: `mp-host-${++nodeIds}`,
-      __wxWebviewId__: 1,
-      setData(patch, callback) {
-        log.push({ patch: structuredCloneSafe(patch), at: Date.now() })
-        for (const [path, value] of Object.entries(patch)) setByPath(data, path, value)
-        // WeChat calls back once the view has applied the patch, never synchronously.
-        if (callback) queueMicrotask(callback)
-      },
-      triggerEvent() {
-        // A page has no parent component to hear it.
-      },
-      selectComponent: () => null,
-      selectAllComponents: () => [],
+  /** Every custom component of the page, the page first (parents before their children). */
+  function components(node: ExparserNode, out: ExparserNode[] = []): ExparserNode[] {
+    if (node instanceof simulator.exparser.Component) {
+      out.push(node)
+      if (node.shadowRoot) components(node.shadowRoot, out)
     }
-    patches.set(instance, log)
-    // Component(): the page's methods sit under `methods`; Page(): at the top level, next to its hooks.
-    const methods = (pageKind.has(route) ? options : (options.methods as MpOptions | undefined)) ?? {}
-    for (const [name, fn] of Object.entries(methods)) if (typeof fn === 'function') instance[name] = fn
-    return instance
+    for (const child of node.childNodes ?? []) components(child, out)
+    return out
+  }
+
+  /** A page event: the page's method (`onShow`), then `pageLifetimes` of the page and of every component on it. */
+  function pageEvent(page: MpPageInstance, method: string, lifetime: string): void {
+    hook(page, page, method)
+    for (const node of components(view(page)._exparserNode)) node.triggerPageLifeTime(lifetime)
   }
 
   return {
     globals,
-    register(route, load) {
-      registering = route
-      try {
-        load()
-      } finally {
-        registering = null
-      }
-    },
+    register: (route) => void load(route),
     get app() {
       return app
     },
@@ -159,60 +178,46 @@ export function createMpRuntime(): MpRuntime {
       hook(app, app, 'onShow', options)
     },
     openPage(route, query = {}) {
-      const options = definitions.get(route)
-      if (!options) throw new Error(`mp-host: no Page() or Component() registered for ${route}`)
-      const instance = createInstance(route, options, query)
+      const id = load(route)
+      opening = { route, query }
+      let rendered: RenderedComponent
+      try {
+        rendered = simulator.simulate.render(id)
+      } finally {
+        opening = null
+      }
+      const instance = rendered.instance as MpPageInstance
       pages.push(instance)
-      lifetime(instance, options, 'created')
-      lifetime(instance, options, 'attached')
+      views.set(instance, rendered)
+      const node = rendered._exparserNode
+      simulator.exparser.Element.pretendAttached(node)
       hook(instance, instance, 'onLoad', query)
-      pageEvent(instance, options, 'onShow', 'show')
-      if (pageKind.has(route)) hook(instance, instance, 'onReady')
-      else lifetime(instance, options, 'ready')
+      pageEvent(instance, 'onShow', 'show')
+      // Children are ready before their parents, as in WeChat.
+      for (const component of components(node).reverse()) component.triggerLifeTime('ready')
       return instance
     },
+    viewOf: (page) => view(page)._exparserNode,
     get stack() {
       return [...pages]
     },
-    hidePage(page) {
-      pageEvent(page, definitions.get(page.route)!, 'onHide', 'hide')
-    },
-    showPage(page) {
-      pageEvent(page, definitions.get(page.route)!, 'onShow', 'show')
-    },
+    hidePage: (page) => pageEvent(page, 'onHide', 'hide'),
+    showPage: (page) => pageEvent(page, 'onShow', 'show'),
     unloadPage(page) {
-      const options = definitions.get(page.route)!
       hook(page, page, 'onUnload')
-      lifetime(page, options, 'detached')
+      simulator.exparser.Element.pretendDetached(view(page)._exparserNode)
+      views.delete(page)
       pages.splice(pages.indexOf(page), 1)
     },
     hide() {
       const page = pages.at(-1)
-      if (page) pageEvent(page, definitions.get(page.route)!, 'onHide', 'hide')
+      if (page) pageEvent(page, 'onHide', 'hide')
       if (app) hook(app, app, 'onHide')
     },
     show(options) {
       if (app) hook(app, app, 'onShow', options)
       const page = pages.at(-1)
-      if (page) pageEvent(page, definitions.get(page.route)!, 'onShow', 'show')
+      if (page) pageEvent(page, 'onShow', 'show')
     },
-    patchesOf: (page) => patches.get(page) ?? [],
-  }
-}
-
-function defaultProperties(definition: unknown): Record<string, unknown> {
-  const out: Record<string, unknown> = {}
-  if (typeof definition !== 'object' || definition === null) return out
-  for (const [name, spec] of Object.entries(definition as Record<string, unknown>)) {
-    out[name] = typeof spec === 'object' && spec !== null && 'value' in spec ? (spec as { value: unknown }).value : null
-  }
-  return out
-}
-
-function structuredCloneSafe<T>(value: T): T {
-  try {
-    return structuredClone(value)
-  } catch {
-    return value
   }
 }

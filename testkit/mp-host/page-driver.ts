@@ -1,131 +1,114 @@
-import type { MpPageInstance, SetDataPatch } from './mp-runtime'
-import { findById, type RenderedElement, type RenderedNode, renderWxml, textContent, type WxmlElement } from './wxml'
+import type { MpPageInstance } from './mp-runtime'
+import type { ExparserNode, Simulator } from './simulator'
 
-/** Reads what a page shows and taps its elements, the way the WeChat view layer would. */
-export interface PageDriver {
-  readonly instance: MpPageInstance
-  readonly route: string
-  /** The page data, with every setData patch applied. */
-  readonly data: Readonly<Record<string, unknown>>
-  /** Every setData call, in order. */
-  readonly patches: readonly SetDataPatch[]
-  /** The template bound to the current data. */
-  render(): RenderedElement
-  /** Text content of the element with this id, or `null` when it is not rendered. */
-  text(id: string): string | null
-  /** Text of each child element of the element with this id (a rendered list), or `[]`. */
-  texts(id: string): string[]
+/**
+ * Reads what a page (or a component on it) shows and taps its elements, on the tree WeChat's
+ * framework rendered. A target is an element id (`'status'`) or a selector (`'#status'`, `'.uma-clear'`).
+ */
+export interface ViewDriver {
+  /** Text content of the first element matching the target, or `null` when none is rendered. */
+  text(target: string): string | null
+  /** Text of each child element of the target (a rendered list), or `[]`. */
+  texts(target: string): string[]
+  /** Text of every element matching a selector (`'.timeline-request'`), in document order. */
+  all(selector: string): string[]
   /**
-   * Taps the element with this id: a `tap` event bubbles from it to the root, calling each
-   * `bindtap` / `catchtap` handler on the way (a `catch` stops it), with WeChat's event shape.
-   * uni-app runs tap handlers on a zero-delay timer, so advance time after tapping.
+   * Taps the target: WeChat's framework dispatches a `tap` that bubbles out to the page, calling
+   * each `bindtap` / `catchtap` on the way (a `catch` stops it). uni-app runs tap handlers on a
+   * zero-delay timer, so let time pass after tapping.
    */
-  tap(id: string, detail?: Record<string, unknown>): void
+  tap(target: string, detail?: Record<string, unknown>): void
   /**
-   * Fires a component event on the element with this id, as the WeChat view does for
-   * `bind<name>` (e.g. `getphonenumber` from `<button open-type="getPhoneNumber">`).
+   * Fires a component event on the target, as the WeChat view does for `bind<name>`
+   * (e.g. `getphonenumber` from `<button open-type="getPhoneNumber">`); it does not bubble.
    */
-  fire(id: string, name: string, detail?: Record<string, unknown>): void
+  fire(target: string, name: string, detail?: Record<string, unknown>): void
+  /** The first custom component with this tag on the page (`'auth-timeline'`), to read and tap inside it. */
+  component(tag: string): ViewDriver
 }
 
-const BUBBLE_ATTRS = ['bindtap', 'bind:tap', 'catchtap', 'catch:tap', 'mut-bind:tap'] as const
+export interface PageDriver extends ViewDriver {
+  readonly instance: MpPageInstance
+  readonly route: string
+  /** The page data, with every `setData` applied. */
+  readonly data: Readonly<Record<string, unknown>>
+}
 
-export function createPageDriver(instance: MpPageInstance, template: WxmlElement, patches: () => readonly SetDataPatch[]): PageDriver {
-  const startedAt = Date.now()
-  const render = () => renderWxml(template, instance.data)
+type Exparser = Simulator['exparser']
 
-  function pathTo(node: RenderedElement, id: string, trail: RenderedElement[] = []): RenderedElement[] | null {
-    const here = [...trail, node]
-    if (node.attrs.id === id) return here
-    for (const child of node.children) {
-      if ('text' in child) continue
-      const found = pathTo(child, id, here)
-      if (found) return found
-    }
-    return null
-  }
-
+export function createPageDriver(instance: MpPageInstance, root: ExparserNode, exparser: Exparser): PageDriver {
   return {
+    ...createViewDriver(instance.route, root, exparser),
     instance,
     route: instance.route,
     get data() {
       return instance.data
     },
-    get patches() {
-      return patches()
+  }
+}
+
+function createViewDriver(where: string, host: ExparserNode, exparser: Exparser): ViewDriver {
+  const shadow = () => host.shadowRoot ?? host
+  const find = (target: string) => shadow().querySelector(selectorOf(target))
+  const found = (target: string) => {
+    const node = find(target)
+    if (!node) throw new Error(`mp-host: nothing matches "${target}" on ${where}`)
+    return node
+  }
+  const touch = { identifier: 0, pageX: 0, pageY: 0, clientX: 0, clientY: 0, force: 1 }
+
+  return {
+    text(target) {
+      const node = find(target)
+      return node ? textOf(node) : null
     },
-    render,
-    text(id) {
-      const element = findById(render(), id)
-      return element ? textContent(element) : null
+    texts(target) {
+      const node = find(target)
+      return node?.$$ ? Array.from(node.$$.children, (child) => child.textContent) : []
     },
-    texts(id) {
-      const element = findById(render(), id)
-      return element ? element.children.filter(isElement).map(textContent) : []
+    all(selector) {
+      const nodes = (shadow() as unknown as { querySelectorAll(selector: string): ExparserNode[] }).querySelectorAll(selector)
+      return nodes.map(textOf)
     },
-    fire(id, name, detail = {}) {
-      const element = findById(render(), id)
-      if (!element) throw new Error(`mp-host: no rendered element with id "${id}" on ${instance.route}`)
-      const handlerName = element.attrs[`bind${name}`] ?? element.attrs[`bind:${name}`]
-      const handler = typeof handlerName === 'string' ? instance[handlerName] : undefined
-      if (typeof handler !== 'function') throw new Error(`mp-host: #${id} does not listen to ${name}`)
-      const target = describe(element)
-      ;(handler as (event: unknown) => unknown).call(instance, {
-        type: name,
-        timeStamp: Date.now() - startedAt,
-        target,
-        currentTarget: target,
-        detail,
-      })
+    tap(target, detail = { x: 0, y: 0 }) {
+      const event = exparser.Event.create(
+        'tap',
+        { ...detail },
+        {
+          bubbles: true,
+          composed: true,
+          capturePhase: true,
+          extraFields: { touches: [touch], changedTouches: [touch] },
+        },
+      )
+      exparser.Event.dispatchEvent(found(target), event)
     },
-    tap(id, detail = { x: 0, y: 0 }) {
-      const path = pathTo(render(), id)
-      if (!path) throw new Error(`mp-host: no rendered element with id "${id}" on ${instance.route}`)
-      const target = describe(path.at(-1)!)
-      let handled = false
-      for (const element of path.slice().reverse()) {
-        const attr = BUBBLE_ATTRS.find((name) => name in element.attrs)
-        if (!attr) continue
-        const name = element.attrs[attr]
-        const handler = typeof name === 'string' ? instance[name] : undefined
-        if (typeof handler !== 'function') {
-          throw new Error(`mp-host: #${id} binds tap to "${String(name)}", which is not a method of ${instance.route}`)
-        }
-        const touch = { identifier: 0, pageX: 0, pageY: 0, clientX: 0, clientY: 0, force: 1 }
-        const event = {
-          type: 'tap',
-          timeStamp: Date.now() - startedAt,
-          target: { ...target },
-          currentTarget: describe(element),
-          detail: { ...detail },
-          touches: [touch],
-          changedTouches: [touch],
-          mark: {},
-          mut: false,
-        }
-        ;(handler as (event: unknown) => unknown).call(instance, event)
-        handled = true
-        if (attr.startsWith('catch')) break
-      }
-      if (!handled) throw new Error(`mp-host: nothing on the path to #${id} listens to tap`)
+    fire(target, name, detail = {}) {
+      exparser.Event.dispatchEvent(found(target), exparser.Event.create(name, { ...detail }, { bubbles: false, composed: false }))
+    },
+    component(tag) {
+      const component = findComponent(shadow(), tag, exparser)
+      if (!component) throw new Error(`mp-host: no <${tag}> component is rendered on ${where}`)
+      return createViewDriver(`<${tag}> on ${where}`, component, exparser)
     },
   }
 }
 
-function isElement(node: RenderedNode): node is RenderedElement {
-  return !('text' in node)
+/** A bare name is an id, as the page drivers have always taken it. */
+function selectorOf(target: string): string {
+  return /^[#.[]/.test(target) ? target : `#${target}`
 }
 
-/** `{ id, dataset, offsetLeft, offsetTop }`: WeChat's target; `data-foo-bar` becomes `dataset.fooBar`. */
-function describe(element: RenderedElement) {
-  const dataset: Record<string, unknown> = {}
-  for (const [name, value] of Object.entries(element.attrs)) {
-    if (!name.startsWith('data-')) continue
-    const key = name
-      .slice(5)
-      .toLowerCase()
-      .replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())
-    dataset[key] = value
+function textOf(node: ExparserNode): string {
+  return node.$$ ? node.$$.textContent : (node.childNodes ?? []).map(textOf).join('')
+}
+
+/** exparser's selectors match ids and classes only: custom components are found by the tag their DOM element has. */
+function findComponent(node: ExparserNode, tag: string, exparser: Exparser): ExparserNode | null {
+  for (const child of node.childNodes ?? []) {
+    if (child instanceof exparser.Component && child.$$?.localName === tag) return child
+    const found = findComponent(child, tag, exparser)
+    if (found) return found
   }
-  return { id: typeof element.attrs.id === 'string' ? element.attrs.id : '', dataset, offsetLeft: 0, offsetTop: 0 }
+  return null
 }

@@ -4,8 +4,8 @@ import { createFakeBackend, type FakeBackend } from '../doubles/fake-backend'
 import type { MemoryStorage } from '../doubles/memory-storage'
 import { type GlobalScope, installGlobals } from '../mp-host/globals'
 import { createFreshLoader } from '../mp-host/module-loader'
-import { createMpRuntime, type MpPageInstance, type MpRuntime } from '../mp-host/mp-runtime'
 import { createFakeVendor, type FakeVendor, VENDOR_GLOBAL, type Vendor, type VendorBehaviour } from './fake-vendor'
+import { createVendorRuntime, type VendorPage, type VendorRuntime } from './vendor-runtime'
 
 export interface VendorHostOptions {
   /** The build to run, e.g. `dist/build/mp-alipay` (`node scripts/uni.mjs build -p mp-alipay`). */
@@ -22,9 +22,9 @@ export interface VendorHost {
   readonly fake: FakeVendor
   readonly backend: FakeBackend
   readonly storage: MemoryStorage
-  readonly runtime: MpRuntime
+  readonly runtime: VendorRuntime
   /** Loads a fresh copy of the build (the fake `my` / `tt` first), runs App onLaunch/onShow, opens the first page. */
-  launch(): MpPageInstance
+  launch(): VendorPage
   /** Lets real time pass in steps until `predicate()` holds; throws after `timeoutMs` (default 5000). */
   until(predicate: () => boolean, what?: string, timeoutMs?: number): Promise<void>
   /** Puts the globals back (those installed and those the build added). Call after every scenario. */
@@ -35,14 +35,13 @@ export interface VendorHost {
  * Runs a compiled Alipay or Douyin mini-program build in Node: uni-app's runtime, Vue, Pinia and the
  * plugin exactly as built, over a fake `my` / `tt` and the fake backend. Only the script runs: pages
  * are created and go through their lifecycle, but no template is rendered (assert on the call log,
- * the backend and the storage). `App`, `Page`, `Component` come from the WeChat host's runtime,
- * which also knows Alipay's `Page()` pages.
+ * the backend and the storage). Its loader and globals come from the WeChat host (../mp-host).
  */
 export function createVendorHost(options: VendorHostOptions): VendorHost {
   const { distDir, vendor } = options
   const backend = options.backend ?? createFakeBackend()
   const fake = createFakeVendor({ vendor, backend, storage: options.storage, behaviour: options.behaviour })
-  const runtime = createMpRuntime()
+  const runtime = createVendorRuntime()
   const { pages } = JSON.parse(readFileSync(join(distDir, 'app.json'), 'utf8')) as { pages: string[] }
   let scope: GlobalScope | null = null
 

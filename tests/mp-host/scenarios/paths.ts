@@ -8,3 +8,5 @@ import { fileURLToPath } from 'node:url'
  */
 export const PROJECT_ROOT = process.env.MP_HOST_PROJECT_ROOT ?? fileURLToPath(new URL('../../..', import.meta.url))
 export const DIST_DIR = join(PROJECT_ROOT, 'dist/build/mp-weixin')
+/** A development build of the same app (request events kept, for `<AuthTimeline>`). */
+export const DEV_DIST_DIR = join(PROJECT_ROOT, 'dist/mp-host-dev/mp-weixin')
