@@ -73,8 +73,9 @@ export function uniPlatform(uniApi: UniLike, getCode?: () => Promise<string>): L
         })),
     checkSession: () =>
       new Promise((resolve) => {
-        // Alipay and H5 have no checkSession: "unknown" defers to the token and the 401 path.
-        if (!uniApi.checkSession) return resolve('unknown')
+        // Alipay and H5 have no checkSession, and the App's WeChat login keeps no mini-program session to
+        // check (a literal comparison: other builds drop it): "unknown" defers to the token and the 401 path.
+        if (!uniApi.checkSession || process.env.UNI_PLATFORM === 'app') return resolve('unknown')
         uniApi.checkSession({
           success: () => resolve('valid'),
           fail: ({ errMsg }: { errMsg?: string } = {}) =>
