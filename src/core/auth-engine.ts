@@ -1,7 +1,7 @@
 import { type EngineOptions, resolveEngineOptions } from './engine-options.js'
 import { AuthError, isAuthError, toAuthError } from './errors.js'
 import type { AuthEvent, AuthEventInit, AuthEventListener, LoginReason } from './events.js'
-import { parseSession, serializeSession } from './persisted-session.js'
+import { parseSession, type StoredState, serializeSession } from './persisted-session.js'
 import { assertTokenGrant } from './token-grant.js'
 import type {
   AuthStatus,
@@ -37,6 +37,11 @@ export interface AuthEngine {
   readonly session: Session | null
   /** The failure of the latest attempt, until one succeeds. */
   readonly error: AuthError | null
+  /**
+   * Set by `logout()` and persisted; cleared only when the explicit login action (`relogin()`)
+   * succeeds. Meanwhile nothing logs in by itself. A fresh install is not logged out.
+   */
+  readonly loggedOut: boolean
   /** The number of the latest login attempt (the one running, if any): links waiters to it. */
   readonly attempt: number
   /**
@@ -44,15 +49,24 @@ export interface AuthEngine {
    * 'background'`, the first call of an app run starts the platform session check alongside.
    */
   peek(): Session | null
-  /** Resolves with a usable session, logging in (once, shared by all callers) when needed. */
+  /**
+   * Resolves with a usable session, logging in (once, shared by all callers) when needed. After a
+   * logout it rejects with `LOGGED_OUT` at once (or joins the explicit login already running).
+   */
   ensureSession(): Promise<Session>
-  /** Forces a fresh platform login, shared with an attempt already running. */
+  /**
+   * The explicit login action: forces a fresh platform login, shared with an attempt already
+   * running, and its success ends the logged-out state.
+   */
   relogin(): Promise<Session>
   /** The backend refused the token of `generation`: renews it, at most once per generation. */
   recover(generation: number): Promise<Session>
   /** Replaces the user of the current session (after a profile change such as phone binding). */
   updateUser(user: AuthUser | null): void
-  /** Ends the session: waiters reject with `LOGGED_OUT`, storage is cleared. Returns what ended. */
+  /**
+   * Ends the session and keeps it ended: waiters reject with `LOGGED_OUT`, the token leaves storage,
+   * the logged-out mark is stored in its place. Returns what ended.
+   */
   logout(): Session | null
   /** App lifecycle: a long stay in the background makes the next use check the platform session again. */
   markBackground(): void
@@ -89,8 +103,11 @@ export function createAuthEngine(host: EngineHost, options?: EngineOptions): Aut
   const tuning = resolveEngineOptions(options)
   const { loginTimeoutMs, storageKey } = tuning
   const listeners = new Set<AuthEventListener>()
-  let session = restore()
-  let status: AuthStatus = session ? 'authenticated' : 'idle'
+  const stored = restore()
+  /** docs/ARCHITECTURE.md, invariant 9: after an explicit logout only relogin() logs in again. */
+  let loggedOut = stored === 'logged-out'
+  let session = loggedOut ? null : (stored as Session | null)
+  let status: AuthStatus = session ? 'authenticated' : loggedOut ? 'logged-out' : 'idle'
   let lastGeneration = session ? session.generation : 0
   /** Tokens of this generation and older were refused by the backend (or logged out). */
   let rejectedGeneration = 0
@@ -118,7 +135,7 @@ export function createAuthEngine(host: EngineHost, options?: EngineOptions): Aut
     }
   }
 
-  function restore(): Session | null {
+  function restore(): StoredState {
     try {
       const raw = storage ? storage.getItem(storageKey) : null
       const restored = parseSession(raw)
@@ -133,8 +150,8 @@ export function createAuthEngine(host: EngineHost, options?: EngineOptions): Aut
   function setSession(next: Session | null): void {
     session = next
     try {
-      if (next) storage?.setItem(storageKey, serializeSession(next))
-      else storage?.removeItem(storageKey)
+      // Only logout() ends a session, so no session means the logged-out mark (the token goes).
+      storage?.setItem(storageKey, serializeSession(next || 'logged-out'))
     } catch {
       // Storage can throw (quota, platform quirks); the session in memory stays valid regardless.
     }
@@ -260,6 +277,8 @@ export function createAuthEngine(host: EngineHost, options?: EngineOptions): Aut
     }
     failures = retryAt = 0
     error = null
+    // While logged out only relogin() starts an attempt: its success is the explicit login.
+    loggedOut = false
     // Confirmed by the check, or created by a fresh login: either way, no need to check again this run.
     checked = true
     if (result) {
@@ -284,6 +303,7 @@ export function createAuthEngine(host: EngineHost, options?: EngineOptions): Aut
   /** The shared attempt if one runs, else a fresh one unless the backoff says wait. */
   function join(reason: LoginReason, generation?: number): Promise<Session> {
     if (inflight) return inflight.promise
+    if (loggedOut) return Promise.reject(new AuthError('LOGGED_OUT', 'logged out: relogin() logs in again'))
     const wait = retryAt - clock.now()
     if (wait > 0)
       return Promise.reject(new AuthError('LOGIN_BACKOFF', `login failed ${failures}× in a row; next try in ${wait} ms`, error, wait))
@@ -299,6 +319,9 @@ export function createAuthEngine(host: EngineHost, options?: EngineOptions): Aut
     },
     get error() {
       return error
+    },
+    get loggedOut() {
+      return loggedOut
     },
     get attempt() {
       return logins
@@ -329,6 +352,7 @@ export function createAuthEngine(host: EngineHost, options?: EngineOptions): Aut
       // Even a refused session goes back to the caller: its refresh token may still need revoking.
       const ended = session
       if (inflight) finish(inflight, new AuthError('LOGGED_OUT', 'logged out during the login'))
+      loggedOut = true
       rejectedGeneration = lastGeneration
       failures = retryAt = 0
       error = null

@@ -27,7 +27,11 @@ export interface GuardOptions {
 interface Target {
   method: NavigationMethod | 'page'
   url: string
+  /** The held navigation's own callbacks (the promise form's resolve / reject among them). */
+  caller?: UniOptions
 }
+
+type Callback = ((result: unknown) => void) | undefined
 
 /** What the page mixin sees of a page instance (H5 sets `route`, mini-programs `$scope.route`). */
 interface PageVm {
@@ -62,8 +66,8 @@ export function createAuthGuard(options: GuardOptions): { install(app: App): voi
           ? ({} as Record<NavigationMethod, undefined>)
           : { navigateTo: uni.navigateTo, redirectTo: uni.redirectTo, reLaunch: uni.reLaunch, switchTab: uni.switchTab }
       /** The guard's own navigations carry the bypass marker, so its interceptors let them through. */
-      const navigate = (method: NavigationMethod, url: string, fail?: () => void) =>
-        ((config.uni[method] ?? apis[method]) as (options: UniOptions) => void)(withMarker({ url, fail }, BYPASS))
+      const navigate = (method: NavigationMethod, url: string, options?: UniOptions) =>
+        ((config.uni[method] ?? apis[method]) as (options: UniOptions) => void)(withMarker({ ...options, url }, BYPASS))
       let pending: Target | null = null
 
       const authorized = (path: string) => {
@@ -72,15 +76,26 @@ export function createAuthGuard(options: GuardOptions): { install(app: App): voi
       }
       const blocks = (path: string) => path !== loginPath && needsLogin(path) && !authorized(path)
 
-      const open = ({ method, url }: Target) => {
+      const open = ({ method, url, caller }: Target) => {
         // A page reached without an API may be a tab page, which only switchTab can open again.
-        if (method === 'page') navigate('redirectTo', url, () => navigate('switchTab', `/${pathKey(url)}`))
-        else navigate(method, url)
+        if (method === 'page') navigate('redirectTo', url, { fail: () => navigate('switchTab', `/${pathKey(url)}`) })
+        // A held navigation let through as the caller made it (events, animation…): its callbacks hear the real outcome.
+        else navigate(method, url, caller)
       }
-      const divert = (target: Target) => {
-        pending = target
+      const divert = ({ method, url, caller }: Target) => {
+        pending = { method, url }
         // A navigation keeps the page below it; a page entry (tab, back, launch) may have none.
-        navigate(target.method === 'page' || target.method === 'reLaunch' ? 'reLaunch' : 'navigateTo', loginPage)
+        navigate(method === 'page' || method === 'reLaunch' ? 'reLaunch' : 'navigateTo', loginPage)
+        // The held navigation settles once: it did not happen, the login page opened instead.
+        const failure = { errMsg: `${method}:fail redirected to login by uni-mp-auth guard` }
+        for (const callback of [caller?.fail, caller?.complete] as Callback[]) {
+          try {
+            callback?.(failure)
+          } catch (error) {
+            // As uni-app's own callbacks: a throwing one is the caller's bug, not the guard's.
+            console.error(error)
+          }
+        }
       }
       const decide = (target: Target) => {
         const path = pathKey(target.url)
@@ -89,7 +104,7 @@ export function createAuthGuard(options: GuardOptions): { install(app: App): voi
         }
         if (authorized(path)) return allow()
         // Logged in without the phone, or logged out on purpose: the login page decides, not a silent login.
-        if (engine.session || engine.status === 'logged-out') return divert(target)
+        if (engine.session || engine.loggedOut) return divert(target)
         // No session yet: the page (or navigation) waits for the silent login instead of flashing the login page.
         engine.ensureSession().then(
           () => (authorized(path) ? allow() : divert(target)),
@@ -111,7 +126,9 @@ export function createAuthGuard(options: GuardOptions): { install(app: App): voi
             if (takeMarker(navigation)?.kind === 'bypass') return
             const url = String(navigation.url)
             if (!blocks(pathKey(url))) return
-            decide({ method, url })
+            // uni-h5's own tabBar calls switchTab({ from: 'tabBar' }) in promise form, unawaited: no
+            // caller to tell, and rejecting it would only raise an unhandled rejection.
+            decide({ method, url, caller: navigation.from === 'tabBar' ? undefined : navigation })
             return false
           },
         })

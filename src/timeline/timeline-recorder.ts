@@ -9,7 +9,8 @@ export interface TimelineRecorder {
   clear(): void
 }
 
-const RECORDER: InjectionKey<TimelineRecorder> = Symbol('uni-mp-auth/timeline')
+/** Registered symbol: a second copy of this module (see auth-context.ts) finds the app's recorder. */
+const RECORDER: InjectionKey<TimelineRecorder> = Symbol.for('uni-mp-auth.timeline')
 
 function record(subscribe: (listener: AuthEventListener) => unknown, keep = 4000): TimelineRecorder {
   const events = shallowRef<readonly AuthEvent[]>([])

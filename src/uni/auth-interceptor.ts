@@ -50,7 +50,9 @@ export function installAuthInterceptor(config: AuthConfig, engine: AuthEngine, i
       const absolute = isAbsolute(url)
       if (!absolute && config.baseUrl) options.url = joinUrl(config.baseUrl, url)
       // A relative URL stays on the app's own API (or origin, on H5): only absolute ones can leave it.
-      if (config.skips(options) || (absolute && !inScope(config.tokenScope, url))) return
+      // After an explicit logout requests leave as they are, without a token: public endpoints keep
+      // working and nothing logs in behind the user's back (docs/ARCHITECTURE.md, invariant 9).
+      if (config.skips(options) || (absolute && !inScope(config.tokenScope, url)) || engine.loggedOut) return
       const snapshot = { ...options }
       let request = 0
       // Every `process.env.NODE_ENV` branch below is development-only: production builds drop it.
@@ -106,14 +108,15 @@ export function installAuthInterceptor(config: AuthConfig, engine: AuthEngine, i
       }
       // Both wrappers decide from the response alone, so they agree whatever order they run in.
       options.success = (response: unknown) => {
-        if (!replayable || !isAuthFailure(response)) return success?.(response)
+        // A 401 that lands after a logout goes to the caller as it is: renewing would log in again.
+        if (!replaying(replayable, response)) return success?.(response)
         const { generation } = session
         if (process.env.NODE_ENV !== 'production') engine.emit({ type: 'request-unauthorized', request, generation })
         wait(engine.recover(generation), snapshot, replays + 1, request)
       }
       if (!complete && process.env.NODE_ENV === 'production') return
       options.complete = (response: unknown) => {
-        if (replayable && isAuthFailure(response)) return
+        if (replaying(replayable, response)) return
         if (process.env.NODE_ENV !== 'production') {
           const { statusCode, errMsg } = Object(response) as { statusCode?: number; errMsg?: string }
           engine.emit({ type: 'request-end', request, statusCode, error: statusCode === undefined ? errMsg : undefined })
@@ -128,6 +131,10 @@ export function installAuthInterceptor(config: AuthConfig, engine: AuthEngine, i
     if (process.env.NODE_ENV !== 'production') engine.emit({ type: 'request-end', request, error: error.code })
     call(options.fail as Callback, error)
     call(options.complete as Callback, error)
+  }
+
+  function replaying(replayable: boolean, response: unknown): boolean {
+    return replayable && !engine.loggedOut && isAuthFailure(response)
   }
 
   function isAuthFailure(response: unknown): boolean {

@@ -93,8 +93,8 @@ describe('what a launch restores', () => {
     }
     const h = createHarness({ storage })
     expect(h.engine.status).toBe('idle')
-    expect(h.engine.logout()).toBeNull()
     await h.engine.ensureSession()
     expect(h.events.find((e) => e.type === 'login-start')).toMatchObject({ reason: 'cold-start' })
+    expect(createHarness({ storage }).engine.logout()).toBeNull()
   })
 })

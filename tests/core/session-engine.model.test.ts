@@ -67,19 +67,26 @@ interface PendingOp {
 
 interface Tracked {
   createdAfterLogouts: number
+  /** ensureSession() / recover() called while logged out, with no login asked for: must reject LOGGED_OUT. */
+  refusedWhileLoggedOut: boolean
   state: 'pending' | 'resolved' | 'rejected'
   value?: Session
   error?: unknown
 }
 
-async function runSchedule(actions: Action[], sessionCheck: 'blocking' | 'background', restored: boolean) {
+/** What the previous run left in storage: nothing (a fresh install), a session (0.3 or 0.2 format), or a logout. */
+type Launch = 'fresh' | 'session' | 'session-v1' | 'logged-out'
+const T0: Session = { token: 't0', expiresAt: null, renewAt: null, generation: 1, refreshToken: null, user: null }
+const STORED: Record<Launch, Record<string, string>> = {
+  fresh: {},
+  session: { [KEY]: serializeSession(T0) },
+  'session-v1': { [KEY]: JSON.stringify({ v: 1, ...T0 }) },
+  'logged-out': { [KEY]: serializeSession('logged-out') },
+}
+
+async function runSchedule(actions: Action[], sessionCheck: 'blocking' | 'background', launch: Launch) {
   const { clock, advance } = manualClock()
-  // A relaunch: a session from the previous run, not yet checked in this one.
-  const storage = createMemoryStorage(
-    restored
-      ? { [KEY]: serializeSession({ token: 't0', expiresAt: null, renewAt: null, generation: 1, refreshToken: null, user: null }) }
-      : {},
-  )
+  const storage = createMemoryStorage(STORED[launch])
   const pending: PendingOp[] = []
   const tracked: Tracked[] = []
   /** For each token: how many logouts had happened when the exchange that issued it was called. */
@@ -88,9 +95,17 @@ async function runSchedule(actions: Action[], sessionCheck: 'blocking' | 'backgr
   let logouts = 0
   let tokens = 0
   let maxGeneration = 0
+  /** The model of sticky logout: logged out (now, or by the previous run) and no login has succeeded since. */
+  let sticky = launch === 'logged-out'
+  /** Whether the app called the explicit login action (relogin) since the user became logged out. */
+  let loginAsked = false
+  const violations: string[] = []
+  /** Nothing may log in behind the user's back: no platform call while logged out and not asked to log in. */
+  const allowedNow = () => !sticky || loginAsked
 
   const op = <T>(kind: PendingOp['kind'], onOk: () => T): Promise<T> =>
     new Promise<T>((resolve, reject) => {
+      if (!allowedNow()) violations.push(`${kind} started while logged out, before any relogin()`)
       pending.push({ kind, epoch, settle: (ok) => (ok ? resolve(onOk()) : reject(new Error(`${kind} failed`))) })
     })
 
@@ -123,11 +138,15 @@ async function runSchedule(actions: Action[], sessionCheck: 'blocking' | 'backgr
     if (event.type === 'login-end' && event.error?.code === 'LOGIN_TIMEOUT') epoch++
   })
 
-  const track = (promise: Promise<Session>) => {
-    const entry: Tracked = { createdAfterLogouts: logouts, state: 'pending' }
+  const track = (promise: Promise<Session>, automatic = false) => {
+    const entry: Tracked = { createdAfterLogouts: logouts, state: 'pending', refusedWhileLoggedOut: automatic && !allowedNow() }
     tracked.push(entry)
     promise.then(
-      (value) => Object.assign(entry, { state: 'resolved', value }),
+      (value) => {
+        // A caller got a session: a login succeeded, which only the explicit login may do after a logout.
+        sticky = false
+        Object.assign(entry, { state: 'resolved', value })
+      },
       (error: unknown) => Object.assign(entry, { state: 'rejected', error }),
     )
   }
@@ -144,25 +163,35 @@ async function runSchedule(actions: Action[], sessionCheck: 'blocking' | 'backgr
       // Invariant 10: what is stored is what is in memory.
       expect(parseSession(storage.getItem(KEY))).toEqual(engine.session)
     }
-    if (engine.status === 'logged-out') expect(storage.getItem(KEY)).toBeNull()
+    // Invariant 9: the logged-out mark, in memory and in storage, until the explicit login succeeds.
+    expect(violations).toEqual([])
+    expect(engine.loggedOut).toBe(sticky)
+    if (sticky) {
+      expect(parseSession(storage.getItem(KEY))).toBe('logged-out')
+      expect(engine.session).toBeNull()
+      expect(engine.peek()).toBeNull()
+    }
   }
 
   for (const a of actions) {
     switch (a.t) {
       case 'ensure':
-        track(engine.ensureSession())
+        track(engine.ensureSession(), true)
         break
       case 'relogin':
+        loginAsked = true
         track(engine.relogin())
         break
       case 'recover': {
         const generation = engine.session?.generation ?? 0
-        track(engine.recover(a.stale ? Math.max(0, generation - 1) : generation))
+        track(engine.recover(a.stale ? Math.max(0, generation - 1) : generation), true)
         break
       }
       case 'logout': {
         const waiting = tracked.filter((t) => t.state === 'pending')
         engine.logout()
+        sticky = true
+        loginAsked = false
         logouts++
         epoch++
         await flush()
@@ -190,8 +219,10 @@ async function runSchedule(actions: Action[], sessionCheck: 'blocking' | 'backgr
   // Invariant 2: with no further answers at all, everything settles by the deadline.
   advance(TIMEOUT)
   await flush()
+  expect(violations).toEqual([])
   for (const t of tracked) {
     expect(t.state).not.toBe('pending')
+    if (t.refusedWhileLoggedOut) expect((t.error as { code?: string }).code).toBe('LOGGED_OUT')
     if (t.state === 'rejected') {
       expect(isAuthError(t.error)).toBe(true)
       expect(CODES).toContain((t.error as { code: AuthErrorCode }).code)
@@ -209,8 +240,8 @@ describe('session engine model (fast-check)', () => {
       fc.asyncProperty(
         fc.array(action, { minLength: 1, maxLength: 40 }),
         fc.constantFrom('blocking' as const, 'background' as const),
-        fc.boolean(),
-        (actions, sessionCheck, restored) => runSchedule(actions, sessionCheck, restored),
+        fc.constantFrom<Launch>('fresh', 'session', 'session-v1', 'logged-out'),
+        (actions, sessionCheck, launch) => runSchedule(actions, sessionCheck, launch),
       ),
       { numRuns: RUNS },
     )

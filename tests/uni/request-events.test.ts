@@ -89,9 +89,11 @@ describe('production builds', () => {
     await h.uni.request({ url: '/down' })
     await new Promise((resolve) => h.uni.request({ url: '/with-complete', complete: resolve }))
     answerLogin(h, () => ({ statusCode: 500, data: {} }))
-    h.auth.logout()
+    h.backend.revokeAll()
     await new Promise((resolve) => h.uni.request({ url: '/login-fails', complete: resolve }))
-    expect(businessRequests(h)).toHaveLength(5)
+    h.auth.logout()
+    await h.uni.request({ url: '/logged-out' })
+    expect(businessRequests(h)).toHaveLength(7)
     expect(events).toEqual([])
   })
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { callsTo, logLines, SESSION_KEY, startHost } from './support'
 
 describe('logout while the first login is running', () => {
-  it('wins: waiters fail with LOGGED_OUT, the late code is never exchanged, nothing is stored', async () => {
+  it('wins: waiters fail with LOGGED_OUT, the late code is never exchanged, only the logged-out mark is stored', async () => {
     const host = startHost({ behaviour: { latency: { login: 200 } } })
     const page = host.launch()
     await host.advance(5)
@@ -14,7 +14,7 @@ describe('logout while the first login is running', () => {
     expect(host.fake.calls.count('login')).toBe(1)
     expect(callsTo(host, '/auth/login')).toHaveLength(0)
     expect(host.fake.calls.count('request')).toBe(0)
-    expect(host.storage.has(SESSION_KEY)).toBe(false)
+    expect(JSON.parse(String(host.storage.get(SESSION_KEY)))).toEqual({ v: 2, loggedOut: true })
     expect(page.text('status')).toBe('status: logged-out')
     expect(page.text('token')).toBe('token: —')
   })

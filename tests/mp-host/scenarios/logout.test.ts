@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { authOf, bearer, callsTo, launchAndLoad, logLines, SESSION_KEY, startHost } from './support'
 
 describe('logout from the page', () => {
-  it('clears storage, tells the backend, and the next request logs in afresh', async () => {
+  it('replaces the stored token with the logged-out mark, tells the backend, and requests leave without a token until the login action', async () => {
     const host = startHost()
     await launchAndLoad(host)
     const old = host.backend.issued[0]!.token
@@ -12,8 +12,8 @@ describe('logout from the page', () => {
     await host.until(() => logLines(host)[0] === 'logout', { what: 'logout' })
     await host.advance(20)
 
-    expect(host.fake.calls.of('removeStorageSync').map((call) => call.args[0])).toEqual([SESSION_KEY])
-    expect(host.storage.has(SESSION_KEY)).toBe(false)
+    expect(host.fake.calls.of('setStorageSync').map((call) => call.args[0])).toEqual([SESSION_KEY, SESSION_KEY])
+    expect(JSON.parse(String(host.storage.get(SESSION_KEY)))).toEqual({ v: 2, loggedOut: true })
     const notices = callsTo(host, '/auth/logout')
     expect(notices).toHaveLength(1)
     expect(authOf(notices[0]!)).toBe(bearer(old))
@@ -24,13 +24,18 @@ describe('logout from the page', () => {
 
     host.page.tap('load')
     await host.until(() => logLines(host)[0]?.startsWith('GET /me') === true, { what: 'GET /me after logout' })
+    expect(logLines(host)[0]).toBe('GET /me → 401')
+    expect(host.fake.calls.count('login')).toBe(1)
 
-    expect(logLines(host)[0]).toBe('GET /me → 200')
+    host.page.tap('relogin')
+    await host.until(() => logLines(host)[0] === 'relogin → ok', { what: 'the login action' })
+    host.page.tap('load')
+    await host.until(() => logLines(host)[0] === 'GET /me → 200', { what: 'GET /me after the login action' })
     expect(host.fake.calls.count('login')).toBe(2)
     expect(callsTo(host, '/auth/login')).toHaveLength(2)
     const fresh = host.backend.issued[1]!.token
     expect(fresh).not.toBe(old)
-    expect(callsTo(host, '/me').map(authOf)).toEqual([bearer(old), bearer(fresh)])
-    expect(JSON.parse(String(host.storage.get(SESSION_KEY)))).toMatchObject({ token: fresh })
+    expect(callsTo(host, '/me').map(authOf)).toEqual([bearer(old), undefined, bearer(fresh)])
+    expect(JSON.parse(String(host.storage.get(SESSION_KEY)))).toMatchObject({ v: 2, token: fresh })
   })
 })
