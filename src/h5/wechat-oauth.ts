@@ -19,9 +19,9 @@ export interface WechatOAuthOptions {
   /** Where WeChat sends the user back, with `code` and `state`. @default this page's URL without `code` and `state` */
   redirectUri?: string
   /**
-   * After WeChat sent this tab back with a code, no automatic redirect for this long: a code your
-   * backend refuses ends in an error instead of a redirect loop. `authorize()` always redirects.
-   * @default 60000
+   * For this long after WeChat sent the tab back, at most one more automatic redirect, and none after
+   * a refused `state`: a code your backend keeps refusing ends in an error instead of a redirect loop.
+   * `authorize()` always redirects. @default 60000
    */
   redirectCooldownMs?: number
   /** The browser and the clock; for tests. @default globalThis, Date.now */
@@ -35,7 +35,23 @@ export interface WechatOAuth extends CodeSource {
 }
 
 const STATE_KEY = 'uni-mp-auth:wechat-oauth:state'
-const RETURNED_KEY = 'uni-mp-auth:wechat-oauth:returned-at'
+const RETURN_KEY = 'uni-mp-auth:wechat-oauth:return'
+
+/** The latest way back from WeChat: when, whether its code was handed over, whether a redirect followed since. */
+interface Return {
+  at: number
+  accepted: boolean
+  retried: boolean
+}
+
+function parseReturn(raw: string | null): Return | undefined {
+  try {
+    const value = JSON.parse(raw as string) as Partial<Return> | null
+    return typeof value?.at === 'number' ? { at: value.at, accepted: value.accepted === true, retried: value.retried === true } : undefined
+  } catch {
+    return undefined
+  }
+}
 
 function failure(message: string): AuthError {
   return new AuthError('LOGIN_PLATFORM_FAILED', `WeChat OAuth: ${message}`)
@@ -108,7 +124,7 @@ export function wechatOAuth(options: WechatOAuthOptions): WechatOAuth {
   const authorizeBase = (options.authorizeBase ?? 'https://open.weixin.qq.com').replace(/\/+$/, '')
   const storage = survivable(browser)
   /** Kept in memory too: if sessionStorage loses it, this page still does not loop. */
-  let returnedAt = 0
+  let latest: Return | undefined
   /** A value, not a promise: a refusal nobody asks for (the session was restored) must not go unhandled. */
   let pending: string | AuthError | undefined = takeReturn()
 
@@ -122,13 +138,26 @@ export function wechatOAuth(options: WechatOAuthOptions): WechatOAuth {
     const found = Object.fromEntries(ours.map((param) => [paramName(param), paramValue(param)]))
     const expected = storage.getItem(STATE_KEY)
     storage.removeItem(STATE_KEY)
-    returnedAt = now()
-    storage.setItem(RETURNED_KEY, String(returnedAt))
-    if (!found.code) return failure('WeChat sent the user back without a code (did they refuse to authorize?)')
-    if (!expected || found.state !== expected) {
-      return failure('the `state` in the address is not the one this tab sent: the code was not used (a forged or stale link)')
-    }
-    return found.code
+    const refusal = !found.code
+      ? failure('WeChat sent the user back without a code (did they refuse to authorize?)')
+      : !expected || found.state !== expected
+        ? failure('the `state` in the address is not the one this tab sent: the code was not used (a forged or stale link)')
+        : undefined
+    // A redirect made since the previous return still counts: a code refused again does not earn another.
+    const previous = lastReturn()
+    const retried = previous?.retried === true && now() - previous.at < redirectCooldownMs
+    remember({ at: now(), accepted: !refusal, retried })
+    return refusal ?? found.code
+  }
+
+  function lastReturn(): Return | undefined {
+    const stored = parseReturn(storage.getItem(RETURN_KEY))
+    return stored && (!latest || stored.at >= latest.at) ? stored : latest
+  }
+
+  function remember(value: Return): void {
+    latest = value
+    storage.setItem(RETURN_KEY, JSON.stringify(value))
   }
 
   function authorize(): void {
@@ -147,14 +176,18 @@ export function wechatOAuth(options: WechatOAuthOptions): WechatOAuth {
     const returned = pending
     pending = undefined
     if (returned !== undefined) return typeof returned === 'string' ? Promise.resolve(returned) : Promise.reject(returned)
-    const lastReturn = Math.max(returnedAt, Number(storage.getItem(RETURNED_KEY)) || 0)
-    if (lastReturn > 0 && now() - lastReturn < redirectCooldownMs) {
-      return Promise.reject(
-        failure(
-          'WeChat sent this tab back with a code moments ago and it did not lead to a session; not redirecting again ' +
-            'automatically (check the backend’s h5-weixin settings, or call authorize() from a user action)',
-        ),
-      )
+    const last = lastReturn()
+    if (last && now() - last.at < redirectCooldownMs) {
+      // One more round trip is fine (a relogin soon after a login); a second, or one after a refused state, is a loop.
+      if (!last.accepted || last.retried) {
+        return Promise.reject(
+          failure(
+            'WeChat sent this tab back moments ago and that did not lead to a session; not redirecting again ' +
+              'automatically (check the backend’s h5-weixin settings, or call authorize() from a user action)',
+          ),
+        )
+      }
+      remember({ ...last, retried: true })
     }
     authorize()
     // The page is leaving for WeChat; should the navigation not happen, loginTimeoutMs ends the attempt.

@@ -186,32 +186,53 @@ describe('a code is used once, and a refused code does not loop', () => {
     return { back, oauth: oauthIn(back, { at }) }
   }
 
+  /** The tab WeChat sends `tab` back to after its latest redirect (the state it stored). */
+  const returnTo = (tab: Tab, code: string) => fakeTab(backToHref(tab, code), tab.storage)
+  const backToHref = (tab: Tab, code: string) => {
+    const back = new URL(decodeURIComponent(/redirect_uri=([^&]+)/.exec(tab.redirects.at(-1) ?? '')?.[1] ?? ''))
+    back.searchParams.set('code', code)
+    back.searchParams.set('state', tab.storage.get(STATE_KEY) ?? '')
+    return back.href
+  }
+
   it('a reload does not resend the code: it is gone from the address and its state is consumed', async () => {
-    let now = 1_000_000
+    const now = 1_000_000
     const { back, oauth } = loggedInTab(() => now)
     await expect(oauth()).resolves.toBe('c-once')
     const reloaded = fakeTab(back.href, back.storage)
-    const again = oauthIn(reloaded, { at: () => now })
-    // Within the cooldown the reload neither reuses nor fetches a code by itself.
-    expect((await refusal(again())).message).toContain('not redirecting again automatically')
-    expect(reloaded.redirects).toEqual([])
-    now += 60_000
-    void again()
+    expect(reloaded.href).not.toContain('c-once')
+    // The reload asks for a code: a fresh one from WeChat, never the old one.
+    void oauthIn(reloaded, { at: () => now })()
     expect(reloaded.redirects).toHaveLength(1)
     expect(reloaded.redirects[0]).not.toContain('c-once')
   })
 
-  it('a code the backend refused: the next attempt fails typed instead of redirecting, until the cooldown passed', async () => {
+  it('a code the backend refused: one more round trip to WeChat, then a typed error instead of a loop', async () => {
     let now = 1_000_000
     const { back, oauth } = loggedInTab(() => now)
     await expect(oauth()).resolves.toBe('c-once') // …and the backend answers 4xx
-    now += 1_000 // the engine's next attempt, after its backoff
-    expect((await refusal(oauth())).code).toBe('LOGIN_PLATFORM_FAILED')
-    now += 58_999
-    await refusal(oauth())
-    expect(back.redirects).toEqual([])
-    now += 1 // much later (the session of that code has long ended): one redirect is fine again
+    now += 1_000 // the engine's next attempt, after its backoff: one more redirect
     void oauth()
+    expect(back.redirects).toHaveLength(1)
+    now += 1_000
+    const second = returnTo(back, 'c-twice')
+    const again = oauthIn(second, { at: () => now })
+    await expect(again()).resolves.toBe('c-twice') // refused as well
+    now += 1_000
+    expect((await refusal(again())).message).toContain('not redirecting again automatically')
+    now += 58_999 // still within a minute of the last return
+    await refusal(again())
+    expect(second.redirects).toEqual([])
+    now += 1 // a minute after the last return (any session of that code has long ended): redirects again
+    void again()
+    expect(second.redirects).toHaveLength(1)
+  })
+
+  it('a relogin soon after a login (logout, then Log in) gets its one round trip', async () => {
+    const now = 1_000_000
+    const { back, oauth } = loggedInTab(() => now)
+    await expect(oauth()).resolves.toBe('c-once') // accepted: a session
+    void oauth() // logout(), then relogin(): a new code is needed
     expect(back.redirects).toHaveLength(1)
   })
 
