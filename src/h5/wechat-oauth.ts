@@ -32,6 +32,12 @@ export interface WechatOAuthOptions {
 export interface WechatOAuth extends CodeSource {
   /** Leaves for WeChat's authorize page now, whatever happened before (a "Log in with WeChat" button). */
   authorize(): void
+  /**
+   * True while a code WeChat sent this page waits for a login to take it. After an explicit
+   * `logout()` nothing logs in by itself, so the page WeChat sent back to calls `relogin()` when this
+   * is true (the login that started the redirect ended with the page it left).
+   */
+  readonly hasCode: boolean
 }
 
 const STATE_KEY = 'uni-mp-auth:wechat-oauth:state'
@@ -193,5 +199,6 @@ export function wechatOAuth(options: WechatOAuthOptions): WechatOAuth {
     // The page is leaving for WeChat; should the navigation not happen, loginTimeoutMs ends the attempt.
     return new Promise<string>(() => {})
   }
-  return Object.assign(getCode, { target: { platform: 'h5-weixin', appId }, authorize })
+  const source = Object.assign(getCode, { target: { platform: 'h5-weixin', appId }, authorize })
+  return Object.defineProperty(source, 'hasCode', { get: () => typeof pending === 'string' }) as WechatOAuth
 }

@@ -125,14 +125,18 @@ describe('without a code in the address: off to WeChat’s authorize page', () =
 describe('back from WeChat with ?code&state', () => {
   it('hands over the code when the state matches, and takes both out of the address bar at once', async () => {
     const start = fakeTab()
+    expect(oauthIn(start).hasCode).toBe(false)
     oauthIn(start)()
     const back = backFromWechat(start, 'wx-code-1')
     expect(back.href).toContain('code=wx-code-1')
     const oauth = oauthIn(back)
+    // A code waits: after an explicit logout the app calls relogin() for it (nothing logs in by itself).
+    expect(oauth.hasCode).toBe(true)
     // Before anything asks for a code: a restored session would leave the code in the address otherwise.
     expect(back.href).toBe(PAGE)
     expect(back.storage.has(STATE_KEY)).toBe(false) // consumed: the same state never validates twice
     await expect(oauth()).resolves.toBe('wx-code-1')
+    expect(oauth.hasCode).toBe(false)
     expect(back.redirects).toEqual([])
   })
 
@@ -153,6 +157,7 @@ describe('back from WeChat with ?code&state', () => {
     if (redirectedFirst) oauthIn(start).authorize()
     const back = arrive(start)
     const oauth = oauthIn(back)
+    expect(oauth.hasCode).toBe(false) // a refused code is no code to log in with
     const error = await refusal(oauth())
     expect(error.code).toBe('LOGIN_PLATFORM_FAILED')
     expect(error.message).toMatch(/^WeChat OAuth: /)
