@@ -1,8 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import cors from '@fastify/cors'
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify'
+import { type KeyPairs, registerAlipayGateway } from './alipay-gateway.js'
+import { type MockApp, type MockContext, wechatCredentialError, wxError } from './context.js'
+import { registerDouyin } from './douyin-routes.js'
 import { type Fault, FaultQueue, MOCK_ENDPOINTS, type MockEndpoint } from './faults.js'
-import { MockWechatState } from './state.js'
+import { type MockVendor, MockWechatState } from './state.js'
+import { registerWechatOAuth } from './wechat-oauth-routes.js'
 
 export interface MockWechatOptions {
   /** @default 'wx0000000000mock01' (the backend's development default) */
@@ -19,7 +23,30 @@ export interface MockWechatOptions {
   logger?: boolean
   /** Browser origins allowed to call the mock (the H5 demo mints codes via /dev/code). @default any localhost port */
   corsOrigins?: string[]
+  /** More WeChat apps besides `appId`: other mini-programs, the official account (H5), website and mobile apps. */
+  wechatApps?: MockApp[]
+  /** Douyin mini-programs. @default [{ appId: 'tt0000000000mock01', secret: 'mock-douyin-secret-not-for-production' }] */
+  douyinApps?: MockApp[]
+  /**
+   * Alipay apps with their public keys (PEM). @default one app `2021000000000001` whose key pair the mock
+   * generates at start (its private key is in `alipay.appPrivateKey`, for tests and the demo)
+   */
+  alipayApps?: Array<{ appId: string; appPublicKey: string }>
+  /** Alipay apps answer `user_id` (apps created before 2023) instead of `open_id`. @default 'open_id' */
+  alipaySubject?: 'open_id' | 'user_id'
+  /** `mock-<name>` codes (and authorize-page users) of one name share one unionid across a vendor's apps. @default false */
+  sharedUnionid?: boolean
+  /** The user the WeChat authorize page picks when the request names none (no `mock_user`, no cookie); else it shows a picker. */
+  oauthDefaultUser?: string
 }
+
+const WECHAT_ENDPOINTS: ReadonlySet<MockEndpoint> = new Set([
+  'jscode2session',
+  'token',
+  'stable_token',
+  'getuserphonenumber',
+  'oauth2_access_token',
+])
 
 const LOCAL_ORIGIN = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/
 
@@ -29,9 +56,11 @@ export interface MockWechat {
   /** Codes, tokens, call counts and every session_key handed out, for assertions. */
   state: MockWechatState
   faults: FaultQueue
+  /** The Alipay gateway's keys (PEM): its public key for the backend, the default dev app's private key. */
+  alipay: KeyPairs
 }
 
-const wxError = (errcode: number, errmsg: string) => ({ errcode, errmsg })
+export const MOCK_DOUYIN_APP: MockApp = { appId: 'tt0000000000mock01', secret: 'mock-douyin-secret-not-for-production' }
 
 export function buildMockWechat(options: MockWechatOptions = {}): MockWechat {
   const {
@@ -41,7 +70,8 @@ export function buildMockWechat(options: MockWechatOptions = {}): MockWechat {
     codeTtlMs = 5 * 60_000,
     tokenTtlSeconds = 7200,
   } = options
-  const state = new MockWechatState(now, codeTtlMs, tokenTtlSeconds)
+  const state = new MockWechatState(now, codeTtlMs, tokenTtlSeconds, options.sharedUnionid ?? false)
+  const wechatApps = new Map([[appId, secret], ...(options.wechatApps ?? []).map((app) => [app.appId, app.secret] as const)])
   const faults = new FaultQueue()
   const pendingHangs = new Set<() => void>()
 
@@ -63,8 +93,8 @@ export function buildMockWechat(options: MockWechatOptions = {}): MockWechat {
     })
   }
 
-  /** Counts the call and plays an armed fault; resolves `true` when the fault already answered. */
-  async function playFault(endpoint: MockEndpoint, reply: FastifyReply): Promise<boolean> {
+  /** Counts the call and plays an armed fault; see MockContext.playFault. */
+  async function playFault(endpoint: MockEndpoint, reply: FastifyReply): Promise<Fault | boolean> {
     state.calls[endpoint] += 1
     const fault = faults.take(endpoint)
     if (!fault) return false
@@ -78,18 +108,16 @@ export function buildMockWechat(options: MockWechatOptions = {}): MockWechat {
       await reply.status(fault.status).type('text/html').send('<html>upstream error</html>')
       return true
     }
-    if (fault.errcode !== undefined) {
+    if (fault.errcode !== undefined && WECHAT_ENDPOINTS.has(endpoint)) {
       await reply.send(wxError(fault.errcode, `mock fault ${fault.errcode}`))
       return true
     }
-    return false
+    // Other vendors' errors have their own shapes: the route answers them.
+    return WECHAT_ENDPOINTS.has(endpoint) ? false : fault
   }
 
-  function credentialError(givenAppId: unknown, givenSecret: unknown) {
-    if (givenAppId !== appId) return wxError(40013, 'invalid appid')
-    if (givenSecret !== secret) return wxError(40125, 'invalid appsecret')
-    return undefined
-  }
+  const context: MockContext = { state, now, codeTtlMs, wechatApps, playFault }
+  const credentialError = (givenAppId: unknown, givenSecret: unknown) => wechatCredentialError(context, givenAppId, givenSecret)
 
   app.get<{ Querystring: Record<string, string | undefined> }>('/sns/jscode2session', async (request, reply) => {
     if (await playFault('jscode2session', reply)) return reply
@@ -97,14 +125,15 @@ export function buildMockWechat(options: MockWechatOptions = {}): MockWechat {
     const bad = credentialError(appid, givenSecret)
     if (bad) return bad
     if (grantType !== 'authorization_code') return wxError(40002, 'invalid grant_type')
-    const entry = code ? state.findLoginCode(code) : undefined
-    if (!entry || entry.expiresAt <= now()) return wxError(40029, 'invalid code')
+    const entry = state.usableLoginCode('weixin', code, appid ?? '')
+    if (!entry) return wxError(40029, 'invalid code')
     if (entry.used) return wxError(40163, 'code been used')
     entry.used = true
+    const identity = state.identityOf(entry, appid ?? '')
     return {
-      openid: entry.openid,
+      openid: identity.subject,
       session_key: state.newSessionKey(),
-      ...(entry.unionid ? { unionid: entry.unionid } : {}),
+      ...(identity.unionid ? { unionid: identity.unionid } : {}),
     }
   })
 
@@ -151,12 +180,22 @@ export function buildMockWechat(options: MockWechatOptions = {}): MockWechat {
     },
   )
 
-  // ---- test and demo helpers: not part of WeChat's API ----
+  registerWechatOAuth(app, context, { defaultUser: options.oauthDefaultUser })
+  const alipay = registerAlipayGateway(app, context, { apps: options.alipayApps, subject: options.alipaySubject ?? 'open_id' })
+  registerDouyin(app, context, options.douyinApps ?? [MOCK_DOUYIN_APP])
 
-  app.post<{ Body: { openid?: string; unionid?: string } | null }>('/dev/code', async (request) => {
-    const body = request.body ?? {}
-    return { ...state.mintLoginCode(body), expiresIn: Math.floor(codeTtlMs / 1000) }
-  })
+  // ---- test and demo helpers: not part of any vendor's API ----
+
+  app.post<{ Body: { openid?: string; unionid?: string; vendor?: MockVendor; appId?: string } | null }>(
+    '/dev/code',
+    async (request, reply) => {
+      const body = request.body ?? {}
+      if (body.vendor !== undefined && !['weixin', 'alipay', 'toutiao'].includes(body.vendor)) {
+        return reply.status(400).send({ error: 'vendor must be weixin, alipay or toutiao' })
+      }
+      return { ...state.mintLoginCode(body), expiresIn: Math.floor(codeTtlMs / 1000) }
+    },
+  )
 
   app.post<{ Body: { phone?: string } | null }>('/dev/phone-code', async (request) => {
     return { code: state.mintPhoneCode(request.body?.phone), expiresIn: Math.floor(codeTtlMs / 1000) }
@@ -186,5 +225,5 @@ export function buildMockWechat(options: MockWechatOptions = {}): MockWechat {
     return reply.status(204).send()
   })
 
-  return { app, state, faults }
+  return { app, state, faults, alipay }
 }

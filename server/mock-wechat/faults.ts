@@ -1,12 +1,24 @@
-export const MOCK_ENDPOINTS = ['jscode2session', 'token', 'stable_token', 'getuserphonenumber'] as const
+export const MOCK_ENDPOINTS = [
+  'jscode2session',
+  'token',
+  'stable_token',
+  'getuserphonenumber',
+  'oauth2_access_token',
+  'alipay_gateway',
+  'douyin_jscode2session',
+] as const
 export type MockEndpoint = (typeof MOCK_ENDPOINTS)[number]
 
 /** One misbehaviour, applied to the next `count` calls of `endpoint` (or of any endpoint). */
 export interface Fault {
-  /** Omit for "any WeChat endpoint". */
+  /** Omit for "any endpoint". */
   endpoint?: MockEndpoint
-  /** Answer HTTP 200 `{ errcode, errmsg }`, the way WeChat reports business errors. */
+  /** Answer HTTP 200 with this vendor error: WeChat `{ errcode, errmsg }`, Douyin `{ err_no, err_tips }`. */
   errcode?: number
+  /** Alipay only: answer a signed `error_response` with this `sub_code` (e.g. `isv.code-invalid`). */
+  subCode?: string
+  /** Alipay only: answer normally, but sign the answer with a key that is not the mock's. */
+  badSignature?: boolean
   /** Answer with this HTTP status (e.g. 500) and a non-WeChat body. */
   status?: number
   /** Never answer (until the client gives up or the mock closes). */

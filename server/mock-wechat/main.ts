@@ -1,15 +1,41 @@
+import { createPublicKey } from 'node:crypto'
 import { buildMockWechat } from './app.js'
+import type { MockApp } from './context.js'
 
-// Defaults match the backend's development defaults, so both start with no configuration.
+// Defaults match the backend's development defaults, so both start with no configuration; the
+// other targets read the backend's own variables, so one environment configures both sides.
 const port = Number(process.env.MOCK_WECHAT_PORT ?? process.env.PORT ?? 8788)
 const host = process.env.HOST ?? '127.0.0.1'
+const env = process.env
+
+function appsFrom(idNames: string[], secretNames: string[]): MockApp[] {
+  return idNames.flatMap((idName, index) => {
+    const ids = env[idName]?.split(',') ?? []
+    const secrets = env[secretNames[index] ?? '']?.split(',') ?? []
+    return ids.map((appId, at) => ({ appId: appId.trim(), secret: (secrets[at] ?? '').trim() })).filter((app) => app.appId)
+  })
+}
+
+const wechatApps = appsFrom(['WX_H5_APPID', 'WX_WEB_APPID', 'WX_APP_APPID'], ['WX_H5_SECRET', 'WX_WEB_SECRET', 'WX_APP_SECRET'])
+const douyinApps = appsFrom(['DOUYIN_APPID'], ['DOUYIN_SECRET'])
+// With the backend's ALIPAY_PRIVATE_KEY the mock knows the app's public key; without, it makes a dev app (GET /__alipay/keys).
+const alipayKey = env.ALIPAY_PRIVATE_KEY?.replace(/\\n/g, '\n')
+const alipayApps =
+  env.ALIPAY_APPID && alipayKey
+    ? [{ appId: env.ALIPAY_APPID, appPublicKey: createPublicKey(alipayKey).export({ type: 'spki', format: 'pem' }).toString() }]
+    : undefined
 
 const { app } = buildMockWechat({
-  appId: process.env.WX_APPID || undefined,
-  secret: process.env.WX_SECRET || undefined,
-  tokenTtlSeconds: process.env.MOCK_TOKEN_TTL_SECONDS ? Number(process.env.MOCK_TOKEN_TTL_SECONDS) : undefined,
-  logger: process.env.MOCK_WECHAT_LOG === '1',
-  corsOrigins: process.env.CORS_ORIGIN ? process.env.CORS_ORIGIN.split(',').map((o) => o.trim()) : undefined,
+  appId: env.WX_APPID || undefined,
+  secret: env.WX_SECRET || undefined,
+  tokenTtlSeconds: env.MOCK_TOKEN_TTL_SECONDS ? Number(env.MOCK_TOKEN_TTL_SECONDS) : undefined,
+  logger: env.MOCK_WECHAT_LOG === '1',
+  corsOrigins: env.CORS_ORIGIN ? env.CORS_ORIGIN.split(',').map((o) => o.trim()) : undefined,
+  wechatApps,
+  ...(douyinApps.length > 0 ? { douyinApps } : {}),
+  alipayApps,
+  sharedUnionid: env.MOCK_SHARED_UNIONID === '1',
+  oauthDefaultUser: env.MOCK_OAUTH_USER || undefined,
 })
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
@@ -17,4 +43,4 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   })
 }
 const address = await app.listen({ host, port })
-console.log(`mock WeChat API listening on ${address}`)
+console.log(`mock WeChat / Alipay / Douyin APIs listening on ${address}`)

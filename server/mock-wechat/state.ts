@@ -1,11 +1,26 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { MOCK_ENDPOINTS, type MockEndpoint } from './faults.js'
 
+/** Whose codes: each vendor keeps its own codes, so one code string may exist at several vendors. */
+export type MockVendor = 'weixin' | 'alipay' | 'toutiao'
+
 export interface LoginCode {
-  openid: string
+  vendor: MockVendor
+  /** Set when the code was issued for one app (the authorize page); otherwise any app of the vendor takes it. */
+  appId?: string
+  /** A fixed identity (minted with one) … */
+  openid?: string
   unionid?: string
+  /** … or one derived per app from this name (`mock-<name>` codes, the authorize page's user). */
+  name?: string
   expiresAt: number
   used: boolean
+}
+
+/** The identity a code stands for at one app. */
+export interface MockIdentity {
+  subject: string
+  unionid?: string
 }
 
 export interface PhoneCode {
@@ -19,6 +34,12 @@ const MOCK_LOGIN_CODE = /^mock-([A-Za-z0-9_]{1,32})(?:\..{0,64})?$/
 const MOCK_PHONE_CODE = /^mock-phone-(\d{5,15})$/
 export const DEFAULT_MOCK_PHONE = '13800138000'
 const STABLE_RENEW_AHEAD_MS = 5 * 60_000
+
+function digest(text: string): string {
+  return createHash('sha256').update(text).digest('base64url').slice(0, 20)
+}
+
+const SUBJECT_PREFIX: Record<MockVendor, string> = { weixin: 'o_mock_', alipay: 'mock_alipay_', toutiao: 'mock_tt_' }
 
 function randomOpenid(): string {
   // Real openids are 28 characters of base64url-ish text starting with "o".
@@ -39,13 +60,56 @@ export class MockWechatState {
     private readonly now: () => number,
     private readonly codeTtlMs: number,
     private readonly tokenTtlSeconds: number,
+    /** Codes of one name answer one unionid across a vendor's apps (apps bound to one open-platform account). */
+    private readonly sharedUnionid = false,
   ) {}
 
-  mintLoginCode(identity: { openid?: string; unionid?: string }): { code: string; openid: string; unionid?: string } {
+  /** A fresh code for `vendor` (default WeChat) with a fixed identity, for any of the vendor's apps unless `appId` is given. */
+  mintLoginCode(identity: { openid?: string; unionid?: string; vendor?: MockVendor; appId?: string }): {
+    code: string
+    openid: string
+    unionid?: string
+  } {
+    const vendor = identity.vendor ?? 'weixin'
     const code = `dev-${randomBytes(16).toString('hex')}`
     const openid = identity.openid ?? randomOpenid()
-    this.loginCodes.set(code, { openid, unionid: identity.unionid, expiresAt: this.now() + this.codeTtlMs, used: false })
+    this.loginCodes.set(`${vendor}:${code}`, {
+      vendor,
+      ...(identity.appId ? { appId: identity.appId } : {}),
+      openid,
+      unionid: identity.unionid,
+      expiresAt: this.now() + this.codeTtlMs,
+      used: false,
+    })
     return { code, openid, ...(identity.unionid ? { unionid: identity.unionid } : {}) }
+  }
+
+  /** A code for one app and a named user, as the mock authorize page issues it. */
+  mintNamedCode(vendor: MockVendor, appId: string, name: string): string {
+    const code = `${vendor === 'weixin' ? 'oauth' : vendor}-${randomBytes(16).toString('hex')}`
+    this.loginCodes.set(`${vendor}:${code}`, { vendor, appId, name, expiresAt: this.now() + this.codeTtlMs, used: false })
+    return code
+  }
+
+  /** Who a code stands for at `appId`: named users get a subject per app, and a unionid shared across apps when asked for. */
+  identityOf(entry: LoginCode, appId: string): MockIdentity {
+    if (entry.openid !== undefined) return { subject: entry.openid, ...(entry.unionid ? { unionid: entry.unionid } : {}) }
+    const name = entry.name ?? ''
+    return {
+      subject: `${SUBJECT_PREFIX[entry.vendor]}${digest(`${appId}/${name}`)}`,
+      ...(this.sharedUnionid ? { unionid: `u_mock_${digest(`${entry.vendor}/${name}`)}` } : {}),
+    }
+  }
+
+  /**
+   * The code's entry if `appId` may spend it now: unknown, expired, or issued for another app all
+   * read as invalid (`undefined`); a spent one is returned with `used` set, for the vendor's own error.
+   */
+  usableLoginCode(vendor: MockVendor, code: string | undefined, appId: string): LoginCode | undefined {
+    const entry = code ? this.findLoginCode(code, vendor, appId) : undefined
+    if (!entry || entry.expiresAt <= this.now()) return undefined
+    if (entry.appId !== undefined && entry.appId !== appId) return undefined
+    return entry
   }
 
   mintPhoneCode(phone: string = DEFAULT_MOCK_PHONE): string {
@@ -54,18 +118,20 @@ export class MockWechatState {
     return code
   }
 
-  /** Looks a login code up, registering `mock-…` codes on first sight. */
-  findLoginCode(code: string): LoginCode | undefined {
-    const known = this.loginCodes.get(code)
+  /**
+   * Looks a login code up, registering `mock-…` codes on first sight. An invented code is one
+   * code per app (as if each app's user had produced it), so equal strings at two apps are two codes.
+   */
+  findLoginCode(code: string, vendor: MockVendor = 'weixin', appId = ''): LoginCode | undefined {
+    const known = this.loginCodes.get(`${vendor}:${code}`)
     if (known) return known
     const match = MOCK_LOGIN_CODE.exec(code)
     if (!match) return undefined
-    const openid = `o_mock_${createHash('sha256')
-      .update(match[1] ?? '')
-      .digest('base64url')
-      .slice(0, 20)}`
-    const entry: LoginCode = { openid, expiresAt: this.now() + this.codeTtlMs, used: false }
-    this.loginCodes.set(code, entry)
+    const key = `${vendor}:${appId}:${code}`
+    const invented = this.loginCodes.get(key)
+    if (invented) return invented
+    const entry: LoginCode = { vendor, appId, name: match[1] ?? '', expiresAt: this.now() + this.codeTtlMs, used: false }
+    this.loginCodes.set(key, entry)
     return entry
   }
 

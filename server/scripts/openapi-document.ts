@@ -8,6 +8,28 @@ export const OPENAPI_PATH = new URL('../../docs/openapi.json', import.meta.url)
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
 
+interface Operation {
+  requestBody?: { required: boolean; content: Record<string, { schema: { type?: unknown } }> }
+}
+
+/**
+ * @fastify/swagger marks every request body required. A route whose body schema admits `null`
+ * (logout) accepts no body at all: in OpenAPI that is an optional body, whose schema is the object.
+ */
+function markOptionalBodies(document: { paths: Record<string, Record<string, Operation>> }): void {
+  for (const operation of Object.values(document.paths).flatMap((methods) => Object.values(methods))) {
+    const body = operation.requestBody
+    if (!body) continue
+    for (const media of Object.values(body.content)) {
+      const { type } = media.schema
+      if (!Array.isArray(type) || !type.includes('null')) continue
+      body.required = false
+      const rest = type.filter((t) => t !== 'null')
+      media.schema.type = rest.length === 1 ? rest[0] : rest
+    }
+  }
+}
+
 /**
  * The HTTP contract as OpenAPI 3.1, generated from the route schemas of the standalone server with
  * its default configuration (the numbers in descriptions are the defaults).
@@ -40,7 +62,9 @@ export async function buildOpenApiDocument(): Promise<unknown> {
   })
   try {
     await app.ready()
-    return app.swagger()
+    const document = app.swagger() as unknown as Parameters<typeof markOptionalBodies>[0]
+    markOptionalBodies(document)
+    return document
   } finally {
     await app.close()
   }

@@ -7,6 +7,7 @@ import { pluginSource, resolveAppConfig } from './config/resolve-options.js'
 import { clientErrorHandler } from './http/client-error.js'
 import { drainUnreadBody } from './http/drain-body.js'
 import { errorHandler, installErrorHandlers } from './http/error-handler.js'
+import { answerUnknownExpectations } from './http/expectation.js'
 import { requireHostHeader } from './http/host-header.js'
 import { REDACTED_LOG_PATHS } from './http/log-redaction.js'
 import { uniMpAuth } from './plugin.js'
@@ -84,7 +85,7 @@ export async function buildApp(appConfig: AppConfig, options: BuildAppOptions = 
     (await createStore(config.storeUrl, {
       now,
       userCacheTtlMs: config.userCacheTtlMs,
-      // An idle pooled PostgreSQL connection broke (e.g. a restart): the pool replaces it by itself.
+      // A pooled PostgreSQL connection broke (e.g. a restart): the pool replaces it by itself.
       onConnectionError: (error) => app.log.warn({ err: { message: error.message } }, 'database connection lost'),
     }))
   if (!options.store) app.addHook('onClose', async () => store.close())
@@ -100,6 +101,7 @@ export async function buildApp(appConfig: AppConfig, options: BuildAppOptions = 
   }
 
   installErrorHandlers(app)
+  answerUnknownExpectations(app.server)
   app.addHook('onRequest', requireHostHeader)
   app.addHook('onSend', drainUnreadBody(auth.drainLimitBytes))
   await app.register(cors, {

@@ -1,5 +1,6 @@
 // Public entry of @uni-mp-auth/server: the fastify plugin, the standalone app and what both need.
 export { type BuildAppOptions, buildApp } from './app.js'
+export type { ProviderRegistry, SelectedProvider } from './providers/registry.js'
 export type { RequireUser } from './auth/require-user.js'
 export type { Clock } from './base/clock.js'
 export { SERVER_DEFAULTS } from './base/defaults.js'
@@ -26,12 +27,29 @@ export { errorHandler, notFoundHandler } from './http/error-handler.js'
 export type { PublicUser } from './http/public-user.js'
 export type { Readiness } from './http/readiness.js'
 export { type UniMpAuthContext, uniMpAuth } from './plugin.js'
+export type {
+  AlipayAppOptions,
+  ProvidersOptions,
+  ResolvedProviders,
+  ResolvedTarget,
+  SecretAppOptions,
+  TargetOptions,
+} from './providers/options.js'
+export {
+  type ExchangedIdentity,
+  type IdentityProvider,
+  type IdentityProviderName,
+  LOGIN_PLATFORMS,
+  type LoginPlatform,
+} from './providers/types.js'
 export { createStore } from './store/create-store.js'
 export { createRedisClient } from './store/redis-client.js'
 export type {
   AuthStore,
   CachedAccessToken,
-  RefreshConsumeResult,
+  RefreshRotateResult,
+  RefreshSuccessor,
+  RotateRefreshOptions,
   RefreshTokenRecord,
   UserRecord,
   WechatIdentity,

@@ -9,6 +9,7 @@ import { checkReadiness, type Readiness } from './http/readiness.js'
 import { installStrictValidator } from './http/validator.js'
 import type { ResolvedAuthOptions, UniMpAuthOptions } from './config/options.js'
 import { resolveOptions } from './config/resolve-options.js'
+import type { ProviderRegistry } from './providers/registry.js'
 import { registerAuthRoutes } from './routes/auth-routes.js'
 import { registerDevRoutes } from './routes/dev-routes.js'
 import { registerUserRoutes } from './routes/user-routes.js'
@@ -24,6 +25,8 @@ export interface UniMpAuthContext {
   store: AuthStore
   /** The WeChat server API client (code2Session, access_token, getuserphonenumber). */
   wechat: WechatClient
+  /** The configured login targets: `providers.select(platform, appId).provider.exchange(code, appId)`. */
+  providers: ProviderRegistry
   /** WeChat's access_token, cached in Redis when given (else in the store) and refreshed single-flight. */
   wxAccessToken: AccessTokenProvider
   accessTokens: AccessTokens
@@ -53,6 +56,7 @@ async function uniMpAuthPlugin(app: FastifyInstance, options: UniMpAuthOptions):
     config,
     store: services.store,
     wechat: services.wechat,
+    providers: services.providers,
     wxAccessToken: services.wxAccessToken,
     accessTokens: services.accessTokens,
     readiness: (timeoutMs = 2000) => checkReadiness(services, timeoutMs),

@@ -1,8 +1,8 @@
-import { type PublicUser, toPublicUser } from '../http/public-user.js'
 import type { Clock } from '../base/clock.js'
+import { type PublicUser, toPublicUser } from '../http/public-user.js'
 import type { AuthStore, UserRecord } from '../store/types.js'
 import type { AccessTokens } from '../tokens/access-tokens.js'
-import { newRefreshToken } from '../tokens/refresh-tokens.js'
+import { type NewRefreshToken, newRefreshToken } from '../tokens/refresh-tokens.js'
 
 /** Body of a successful login or refresh. */
 export interface SessionResponse {
@@ -25,21 +25,33 @@ export interface SessionIssuer {
   now: Clock
 }
 
-export async function issueSession(issuer: SessionIssuer, user: UserRecord, familyId: string): Promise<SessionResponse> {
-  const { store, accessTokens, config, now } = issuer
-  const access = await accessTokens.issue(user.id, familyId)
-  const refresh = newRefreshToken()
-  await store.saveRefreshToken({
-    hash: refresh.hash,
-    userId: user.id,
-    familyId,
-    expiresAt: now() + config.refreshTtlSeconds * 1000,
-  })
+/** When a refresh token issued now expires. */
+export function refreshExpiry(issuer: SessionIssuer): number {
+  return issuer.now() + issuer.config.refreshTtlSeconds * 1000
+}
+
+/** The answer for a refresh token already saved: signs the access token (local work, nothing left to fail). */
+export async function sessionResponse(
+  issuer: SessionIssuer,
+  user: UserRecord,
+  familyId: string,
+  refresh: NewRefreshToken,
+): Promise<SessionResponse> {
+  const access = await issuer.accessTokens.issue(user.id, familyId)
   return {
     token: access.token,
     expiresIn: access.expiresIn,
     refreshToken: refresh.token,
-    refreshExpiresIn: config.refreshTtlSeconds,
+    refreshExpiresIn: issuer.config.refreshTtlSeconds,
     user: toPublicUser(user),
   }
+}
+
+/** A new login: its first refresh token starts the family `familyId`. */
+export async function issueSession(issuer: SessionIssuer, user: UserRecord, familyId: string): Promise<SessionResponse> {
+  const refresh = newRefreshToken()
+  // Signed first: once the token is saved, only building the answer is left.
+  const response = await sessionResponse(issuer, user, familyId, refresh)
+  await issuer.store.saveRefreshToken({ hash: refresh.hash, userId: user.id, familyId, expiresAt: refreshExpiry(issuer) })
+  return response
 }

@@ -11,16 +11,25 @@ export const SERVER_DEFAULTS = {
     tokenEndpoint: 'stable',
     timeoutMs: 5000,
   },
+  providers: {
+    alipay: { apiBase: 'https://openapi.alipay.com/gateway.do', timeoutMs: 5000 },
+    douyin: { apiBase: 'https://developer.toutiao.com', timeoutMs: 5000 },
+  },
   jwt: {
     issuer: 'uni-mp-auth',
     audience: 'uni-mp-auth-client',
     ttlSeconds: 7200,
   },
   refreshTtlSeconds: 30 * 24 * 3600,
+  // A spent refresh token presented again this soon is a retry of a lost answer, not a replay (as
+  // Auth0's reuse interval, Okta's grace period): long enough for a client's retry, short for a thief.
+  refreshGraceSeconds: 30,
   rateLimit: {
-    // A code WeChat rejects costs one code2Session call: this is the quota a client address may burn.
-    loginFailures: { max: 20, windowSeconds: 600 },
-    loginConcurrency: 8,
+    // A code WeChat rejects costs one code2Session call: this is the quota a client address may burn,
+    // a token bucket of 30 refilled over 300 s (one token every 10 s), so no address, carrier NAT
+    // included, is ever shut out for longer than 10 s.
+    loginFailures: { max: 30, windowSeconds: 300 },
+    loginConcurrency: 32,
     // Refreshing costs no upstream call; the limit only caps store load from one address (carrier NAT
     // included: 36,000 users refreshing every two hours are 300 a minute).
     refresh: { max: 300, windowSeconds: 60 },

@@ -11,6 +11,7 @@ export const ERROR_STATUS = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   NOT_FOUND: 404,
   REQUEST_TIMEOUT: 408,
+  EXPECTATION_FAILED: 417,
   HEADERS_TOO_LARGE: 431,
   RATE_LIMITED: 429,
   AUTH_TOKEN_MISSING: 401,
@@ -26,6 +27,14 @@ export const ERROR_STATUS = {
   WX_BUSY: 503,
   WX_UNAVAILABLE: 502,
   WX_ERROR: 502,
+  PLATFORM_NOT_CONFIGURED: 400,
+  APPID_NOT_CONFIGURED: 400,
+  PROVIDER_CODE_INVALID: 400,
+  PROVIDER_CODE_USED: 400,
+  PROVIDER_RATE_LIMITED: 429,
+  PROVIDER_UNAVAILABLE: 502,
+  PROVIDER_SIGNATURE_INVALID: 502,
+  PROVIDER_ERROR: 502,
   STORE_UNAVAILABLE: 503,
   NOT_READY: 503,
   INTERNAL: 500,
@@ -48,14 +57,21 @@ export class HttpAuthError extends Error {
   readonly statusCode: number
   /** WeChat's own errcode when the failure came from WeChat; kept for logs, never sent. */
   readonly wxErrcode: number | undefined
+  /** Another vendor's own error code (Alipay `sub_code`, Douyin `err_no`); kept for logs, never sent. */
+  readonly providerCode: string | undefined
   /** Sent as `Retry-After` (seconds): when the client may try again. */
   readonly retryAfterSeconds: number | undefined
 
-  constructor(code: ErrorCode, message: string, options: { cause?: unknown; wxErrcode?: number; retryAfterSeconds?: number } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { cause?: unknown; wxErrcode?: number; providerCode?: string; retryAfterSeconds?: number } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause })
     this.code = code
     this.statusCode = ERROR_STATUS[code]
     this.wxErrcode = options.wxErrcode
+    this.providerCode = options.providerCode
     this.retryAfterSeconds = options.retryAfterSeconds
   }
 

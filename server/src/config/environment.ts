@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { SERVER_DEFAULTS } from '../base/defaults.js'
 import { ConfigError } from '../base/errors.js'
 import type { AuthSettings, ResolvedAppConfig, ServerOptions, TokenEndpoint, TrustProxy } from './options.js'
+import { providerEnvName, providersFrom } from './provider-environment.js'
 import { type ConfigSource, resolveAppConfig } from './resolve-options.js'
 
 // The standalone server's environment variables, by the option path they set: errors name the variable.
@@ -16,6 +17,7 @@ const ENV_NAMES: Record<string, string> = {
   'jwt.audience': 'JWT_AUDIENCE',
   'jwt.ttlSeconds': 'TOKEN_TTL_SECONDS',
   refreshTtlSeconds: 'REFRESH_TTL_SECONDS',
+  refreshGraceSeconds: 'REFRESH_GRACE_SECONDS',
   'rateLimit.loginFailures.max': 'RATE_LIMIT_LOGIN_FAILURES',
   'rateLimit.loginConcurrency': 'RATE_LIMIT_LOGIN_CONCURRENCY',
   'rateLimit.refresh.max': 'RATE_LIMIT_REFRESH',
@@ -76,6 +78,7 @@ function authSettingsFrom(env: Env): AuthSettings {
       tokenEndpoint: env.WX_TOKEN_ENDPOINT as TokenEndpoint | undefined,
       timeoutMs: numberFrom(env, 'WX_TIMEOUT_MS'),
     },
+    providers: providersFrom(env),
     jwt: {
       secret: jwtSecretFrom(env) ?? development.jwtSecret,
       issuer: env.JWT_ISSUER || undefined,
@@ -83,6 +86,7 @@ function authSettingsFrom(env: Env): AuthSettings {
       ttlSeconds: numberFrom(env, 'TOKEN_TTL_SECONDS'),
     },
     refreshTtlSeconds: numberFrom(env, 'REFRESH_TTL_SECONDS'),
+    refreshGraceSeconds: numberFrom(env, 'REFRESH_GRACE_SECONDS'),
     rateLimit: {
       loginFailures: { max: numberFrom(env, 'RATE_LIMIT_LOGIN_FAILURES') },
       loginConcurrency: numberFrom(env, 'RATE_LIMIT_LOGIN_CONCURRENCY'),
@@ -134,6 +138,6 @@ export function loadConfig(env: Env = process.env): ResolvedAppConfig {
   const production = env.NODE_ENV === 'production'
   const auth = authSettingsFrom(env)
   if (production) refuseDevelopmentValues(auth)
-  const source: ConfigSource = { prefix: '', name: (path) => ENV_NAMES[path] ?? path, production }
+  const source: ConfigSource = { prefix: '', name: (path) => ENV_NAMES[path] ?? providerEnvName(path) ?? path, production }
   return resolveAppConfig({ auth, server: serverOptionsFrom(env, production) }, source)
 }

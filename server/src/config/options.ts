@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis'
 import type { Clock } from '../base/clock.js'
+import type { ProvidersOptions, ResolvedProviders } from '../providers/options.js'
 import type { AuthStore } from '../store/types.js'
 
 // The shapes of the configuration; `resolve-options.ts` fills in the defaults and checks them.
@@ -13,9 +14,12 @@ export interface RateLimitRule {
 }
 
 export interface RateLimitOptions {
-  /** Login codes WeChat rejects, per client address, before that address gets 429. @default { max: 20, windowSeconds: 600 } */
+  /**
+   * Login codes WeChat may reject per client address: a token bucket of `max`, refilled
+   * continuously over `windowSeconds`. @default { max: 30, windowSeconds: 300 }
+   */
   loginFailures: RateLimitRule
-  /** code2Session calls in flight per client address on one instance; later logins wait their turn. @default 8 */
+  /** code2Session calls in flight per client address on one instance; later logins wait their turn. @default 32 */
   loginConcurrency: number
   /** POST /auth/refresh per client address. @default { max: 300, windowSeconds: 60 } */
   refresh: RateLimitRule
@@ -49,8 +53,20 @@ export interface JwtOptions {
 export interface AuthSettings {
   wx: Pick<WechatOptions, 'appId' | 'secret'> & Partial<WechatOptions>
   jwt: Pick<JwtOptions, 'secret'> & Partial<JwtOptions>
+  /**
+   * Login targets besides the `wx` mini-program, keyed by uni-app's platform name: H5 inside
+   * WeChat, website, App, Alipay and Douyin mini-programs, each with one or more apps. A login
+   * naming a target that is not here is refused with PLATFORM_NOT_CONFIGURED. @default {}
+   */
+  providers?: ProvidersOptions
   /** @default 2592000 (30 days) */
   refreshTtlSeconds?: number
+  /**
+   * A refresh token presented again this many seconds after its rotation, while the successor it
+   * got is unused, is a retry whose answer was lost: it gets a new successor instead of revoking
+   * the login. 0 = every reuse revokes. At most 300. @default 30
+   */
+  refreshGraceSeconds?: number
   rateLimit?: {
     loginFailures?: Partial<RateLimitRule>
     loginConcurrency?: number
@@ -83,8 +99,11 @@ export interface UniMpAuthOptions extends AuthSettings {
 /** The settings with every default filled in and every value checked. */
 export interface ResolvedAuthSettings {
   wx: WechatOptions
+  /** Every configured login target; `mp-weixin` always, its first app being `wx`. */
+  providers: ResolvedProviders
   jwt: JwtOptions
   refreshTtlSeconds: number
+  refreshGraceSeconds: number
   rateLimit: RateLimitOptions
   avatarMaxBytes: number
   drainLimitBytes: number
@@ -179,4 +198,18 @@ export interface AppConfig {
 export interface ResolvedAppConfig {
   auth: ResolvedAuthSettings
   server: ResolvedServerOptions
+}
+
+/**
+ * Where the values came from, so that an error names what to change: an option path for the
+ * plugin (`uniMpAuth: jwt.ttlSeconds …`), an environment variable for the standalone server
+ * (`TOKEN_TTL_SECONDS …`).
+ */
+export interface ConfigSource {
+  /** Put before every message. */
+  prefix: string
+  /** How the writer of the configuration calls the value at `path` (e.g. `jwt.ttlSeconds`). */
+  name(path: string): string
+  /** `NODE_ENV` is `production`: development switches are refused. */
+  production: boolean
 }

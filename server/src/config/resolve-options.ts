@@ -1,9 +1,11 @@
 import { systemClock } from '../base/clock.js'
 import { SERVER_DEFAULTS } from '../base/defaults.js'
 import { ConfigError } from '../base/errors.js'
+import { resolveProviders } from './resolve-providers.js'
 import type {
   AppConfig,
   AuthSettings,
+  ConfigSource,
   RateLimitRule,
   ResolvedAppConfig,
   ResolvedAuthOptions,
@@ -13,19 +15,7 @@ import type {
   UniMpAuthOptions,
 } from './options.js'
 
-/**
- * Where the values came from, so that an error names what to change: an option path for the
- * plugin (`uniMpAuth: jwt.ttlSeconds …`), an environment variable for the standalone server
- * (`TOKEN_TTL_SECONDS …`).
- */
-export interface ConfigSource {
-  /** Put before every message. */
-  prefix: string
-  /** How the writer of the configuration calls the value at `path` (e.g. `jwt.ttlSeconds`). */
-  name(path: string): string
-  /** `NODE_ENV` is `production`: development switches are refused. */
-  production: boolean
-}
+export type { ConfigSource } from './options.js'
 
 /** Options written in code, e.g. passed to `app.register(uniMpAuth, …)`. */
 export function pluginSource(prefix = 'uniMpAuth: '): ConfigSource {
@@ -47,6 +37,16 @@ function positiveInteger(value: number, path: string, source: ConfigSource): num
 
 function nonNegativeInteger(value: number, path: string, source: ConfigSource): number {
   if (!Number.isInteger(value) || value < 0) fail(source, `${source.name(path)} must be 0 or a positive integer, got ${shown(value)}`)
+  return value
+}
+
+// A longer window would let a stolen token ride along with its owner's rotations for that long.
+const MAX_REFRESH_GRACE_SECONDS = 300
+
+function graceSeconds(value: number, path: string, source: ConfigSource): number {
+  if (!Number.isInteger(value) || value < 0 || value > MAX_REFRESH_GRACE_SECONDS) {
+    fail(source, `${source.name(path)} must be an integer from 0 to ${MAX_REFRESH_GRACE_SECONDS}, got ${shown(value)}`)
+  }
   return value
 }
 
@@ -77,14 +77,16 @@ function resolveSettings(settings: AuthSettings, source: ConfigSource = pluginSo
     fail(source, `${name('devEndpoints')} lets anyone expire tokens and is refused when NODE_ENV is production`)
   }
   const limits = settings.rateLimit ?? {}
+  const wx = {
+    appId: settings.wx.appId,
+    secret: settings.wx.secret,
+    apiBase: (settings.wx.apiBase ?? defaults.wx.apiBase).replace(/\/+$/, ''),
+    tokenEndpoint,
+    timeoutMs: positiveInteger(settings.wx.timeoutMs ?? defaults.wx.timeoutMs, 'wx.timeoutMs', source),
+  }
   return {
-    wx: {
-      appId: settings.wx.appId,
-      secret: settings.wx.secret,
-      apiBase: (settings.wx.apiBase ?? defaults.wx.apiBase).replace(/\/+$/, ''),
-      tokenEndpoint,
-      timeoutMs: positiveInteger(settings.wx.timeoutMs ?? defaults.wx.timeoutMs, 'wx.timeoutMs', source),
-    },
+    wx,
+    providers: resolveProviders(settings.providers, wx, source),
     jwt: {
       secret: settings.jwt.secret,
       issuer: settings.jwt.issuer ?? defaults.jwt.issuer,
@@ -92,6 +94,7 @@ function resolveSettings(settings: AuthSettings, source: ConfigSource = pluginSo
       ttlSeconds: positiveInteger(settings.jwt.ttlSeconds ?? defaults.jwt.ttlSeconds, 'jwt.ttlSeconds', source),
     },
     refreshTtlSeconds: positiveInteger(settings.refreshTtlSeconds ?? defaults.refreshTtlSeconds, 'refreshTtlSeconds', source),
+    refreshGraceSeconds: graceSeconds(settings.refreshGraceSeconds ?? defaults.refreshGraceSeconds, 'refreshGraceSeconds', source),
     rateLimit: {
       loginFailures: rule(limits.loginFailures, defaults.rateLimit.loginFailures, 'rateLimit.loginFailures', source),
       loginConcurrency: positiveInteger(
@@ -108,7 +111,7 @@ function resolveSettings(settings: AuthSettings, source: ConfigSource = pluginSo
   }
 }
 
-const STORE_METHODS = ['claimCode', 'upsertUser', 'saveRefreshToken', 'consumeRefreshToken', 'revokeFamily', 'ping'] as const
+const STORE_METHODS = ['claimCode', 'upsertUser', 'saveRefreshToken', 'rotateRefreshToken', 'revokeFamily', 'ping'] as const
 
 /** The plugin's options, resolved: the one object `plugin.ts` and everything below it read. */
 export function resolveOptions(options: UniMpAuthOptions, source: ConfigSource = pluginSource()): ResolvedAuthOptions {

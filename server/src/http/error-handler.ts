@@ -35,7 +35,7 @@ function clientErrorBody(error: FastifyError, status: number): ErrorBody {
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (isHttpAuthError(error)) {
     const level = error.statusCode >= 500 ? 'warn' : 'info'
-    request.log[level]({ code: error.code, wxErrcode: error.wxErrcode }, error.message)
+    request.log[level]({ code: error.code, wxErrcode: error.wxErrcode, providerCode: error.providerCode }, error.message)
     if (error.retryAfterSeconds !== undefined) void reply.header('retry-after', String(error.retryAfterSeconds))
     return reply.status(error.statusCode).send(error.toBody())
   }

@@ -1,19 +1,23 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { issueSession } from '../auth/issue-session.js'
+import { bindIdentity } from '../auth/bind-identity.js'
+import { issueSession, refreshExpiry, sessionResponse } from '../auth/issue-session.js'
 import { createLoginGuard } from '../auth/login-guard.js'
 import { verifyBearer } from '../auth/require-user.js'
+import { SERVER_DEFAULTS } from '../base/defaults.js'
 import { HttpAuthError } from '../base/errors.js'
 import { perAddress } from '../http/rate-limits.js'
+import { TARGET_SETTINGS } from '../providers/settings.js'
+import type { LoginPlatform } from '../providers/types.js'
 import type { Services } from '../services/services.js'
 import type { AccessClaims } from '../tokens/access-tokens.js'
-import { hashRefreshToken, newFamilyId } from '../tokens/refresh-tokens.js'
+import { hashRefreshToken, newFamilyId, newRefreshToken } from '../tokens/refresh-tokens.js'
 import { routeSchema } from './openapi-schema.js'
 import {
   bearerSecurity,
-  type CodeBody,
-  codeBodySchema,
   commonErrors,
   errors,
+  type LoginBody,
+  loginBodySchema,
   type LogoutBody,
   logoutBodySchema,
   noContent,
@@ -22,54 +26,70 @@ import {
   sessionSchema,
 } from './schemas.js'
 
-// A wx.login code lives 5 minutes at WeChat; remembering it twice as long covers clock skew.
+// A wx.login code lives 5 minutes at WeChat (an Alipay auth code may live longer, but is spent by
+// the first exchange either way); remembering it twice as long covers clock skew.
 const CODE_GUARD_TTL_MS = 10 * 60_000
-// How long a login may wait for its turn at code2Session (see createLoginGuard): half the client
-// plugin's default 10-second login deadline, so the client still gets an answer it can act on.
-const LOGIN_TURN_WAIT_MS = 5000
+// How long a login may wait for its turn at code2Session (see createLoginGuard): the client
+// plugin's default 10-second login deadline (loginTimeoutMs) less 2 s for wx.login and the
+// exchange itself, so the client still gets an answer it can act on.
+const LOGIN_TURN_WAIT_MS = 8000
 
 const tags = ['auth']
 
+function codeUsed(platform: LoginPlatform): HttpAuthError {
+  const retry = TARGET_SETTINGS[platform].retry
+  return platform.endsWith('-weixin')
+    ? new HttpAuthError('WX_CODE_USED', `The login code has already been used; ${retry}`)
+    : new HttpAuthError('PROVIDER_CODE_USED', `The login code has already been used; ${retry}`)
+}
+
 export function registerAuthRoutes(app: FastifyInstance, services: Services): void {
-  const { store, wechat, accessTokens, config } = services
-  const loginGuard = createLoginGuard(app, {
+  const { store, providers, accessTokens, config } = services
+  const loginGuard = createLoginGuard({
     failures: config.rateLimit.loginFailures,
     concurrency: config.rateLimit.loginConcurrency,
     waitMs: LOGIN_TURN_WAIT_MS,
+    redis: services.redis,
+    now: services.now,
   })
 
-  app.post<{ Body: CodeBody }>(
+  app.post<{ Body: LoginBody }>(
     '/auth/login',
     {
       schema: routeSchema({
         tags,
-        summary: 'Exchange a wx.login code for a token pair',
-        body: codeBodySchema,
+        summary: "Exchange a build target's one-time login code for a token pair",
+        description:
+          '`platform` names the build target (default `mp-weixin`), `appId` one of its configured AppIDs (default: the first). ' +
+          'WeChat targets answer `WX_*` codes, the other vendors `PROVIDER_*` codes.',
+        body: loginBodySchema,
         response: {
           200: sessionSchema,
           ...errors({
             ...commonErrors,
-            400: 'BAD_REQUEST, WX_CODE_INVALID (40029), WX_CODE_USED (40163, or the code was seen before)',
+            400:
+              'BAD_REQUEST, PLATFORM_NOT_CONFIGURED, APPID_NOT_CONFIGURED, WX_CODE_INVALID (40029), ' +
+              'WX_CODE_USED (40163, or the code was seen before), PROVIDER_CODE_INVALID, PROVIDER_CODE_USED (the code was seen before)',
             403: 'WX_USER_BLOCKED (40226)',
-            429: 'RATE_LIMITED: too many rejected codes from this address; WX_RATE_LIMITED (45011)',
-            502: 'WX_UNAVAILABLE, WX_ERROR',
+            429:
+              'RATE_LIMITED: too many rejected codes from this address (Retry-After: when its next token is back); ' +
+              'WX_RATE_LIMITED (45011); PROVIDER_RATE_LIMITED',
+            502: 'WX_UNAVAILABLE, WX_ERROR, PROVIDER_UNAVAILABLE, PROVIDER_SIGNATURE_INVALID, PROVIDER_ERROR',
             503: 'WX_BUSY (-1), STORE_UNAVAILABLE',
           }),
         },
       }),
     },
     async (request) => {
-      const { code } = request.body
-      const session = await loginGuard.run(request, async () => {
-        // Claimed before calling WeChat so a replayed code never costs an upstream call, on any instance.
-        if (!(await store.claimCode(code, CODE_GUARD_TTL_MS))) {
-          throw new HttpAuthError('WX_CODE_USED', 'The login code has already been used; call wx.login again')
-        }
-        return wechat.code2Session(code)
+      const { code, platform = 'mp-weixin', appId: askedAppId } = request.body
+      const { provider, appId } = providers.select(platform, askedAppId)
+      const identity = await loginGuard.run(request, async () => {
+        // Claimed before the exchange so a replayed code never costs an upstream call, on any instance;
+        // per target and AppID, because two vendors may well issue the same code string.
+        if (!(await store.claimCode(`${platform}:${appId}:${code}`, CODE_GUARD_TTL_MS))) throw codeUsed(platform)
+        return provider.exchange(code, appId)
       })
-      const user = await store.upsertUser({ openid: session.openid, unionid: session.unionid })
-      await store.saveSessionKey(session.openid, session.sessionKey)
-      return issueSession(services, user, newFamilyId())
+      return issueSession(services, await bindIdentity(store, identity), newFamilyId())
     },
   )
 
@@ -80,7 +100,11 @@ export function registerAuthRoutes(app: FastifyInstance, services: Services): vo
       schema: routeSchema({
         tags,
         summary: 'Rotate a refresh token into a new token pair',
-        description: 'The sent refresh token is spent. Presenting a spent one again revokes its whole family.',
+        description:
+          'The sent refresh token is spent and its successor saved in one atomic step; a 503 means nothing changed (retry ' +
+          `with the same token). Presenting a spent token again revokes its whole family, except within the grace window ` +
+          `(\`REFRESH_GRACE_SECONDS\`, default ${SERVER_DEFAULTS.refreshGraceSeconds} s) after its rotation while the successor it got ` +
+          'is still unused: that is a retry whose answer was lost, and it gets a new successor that replaces the unused one.',
         body: refreshBodySchema,
         response: {
           200: sessionSchema,
@@ -89,14 +113,20 @@ export function registerAuthRoutes(app: FastifyInstance, services: Services): vo
       }),
     },
     async (request) => {
-      const result = await store.consumeRefreshToken(hashRefreshToken(request.body.refreshToken))
+      // The successor exists before the rotation: spending the token and saving it are one step.
+      const successor = newRefreshToken()
+      const result = await store.rotateRefreshToken(
+        hashRefreshToken(request.body.refreshToken),
+        { hash: successor.hash, expiresAt: refreshExpiry(services) },
+        { graceMs: config.refreshGraceSeconds * 1000 },
+      )
       if (result.status === 'reused') {
         request.log.warn({ familyId: result.familyId }, 'rotated refresh token replayed; family revoked')
       }
-      if (result.status !== 'ok') throw new HttpAuthError('AUTH_REFRESH_INVALID', 'Refresh token invalid, expired or revoked')
-      const user = await store.getUserById(result.userId)
-      if (!user) throw new HttpAuthError('AUTH_REFRESH_INVALID', 'Refresh token invalid, expired or revoked')
-      return issueSession(services, user, result.familyId)
+      if (result.status !== 'ok' || !result.user)
+        throw new HttpAuthError('AUTH_REFRESH_INVALID', 'Refresh token invalid, expired or revoked')
+      if (result.retried) request.log.info({ familyId: result.familyId }, 'refresh retried within the grace window; successor replaced')
+      return sessionResponse(services, result.user, result.familyId, successor)
     },
   )
 
@@ -113,8 +143,8 @@ export function registerAuthRoutes(app: FastifyInstance, services: Services): vo
         tags,
         summary: 'Log out this login: revoke its refresh-token family',
         description:
-          'Send the refresh token in the body, or only `Authorization: Bearer <access token>` (also accepted after the ' +
-          'token expired, for as long as its refresh tokens could live). Access tokens stay valid until `exp`.',
+          'Send the refresh token in the body, or no body at all and only `Authorization: Bearer <access token>` (also ' +
+          'accepted after the token expired, for as long as its refresh tokens could live). Access tokens stay valid until `exp`.',
         body: logoutBodySchema,
         security: [{}, ...bearerSecurity],
         response: { 204: noContent, ...errors({ ...commonErrors, 401: 'AUTH_TOKEN_MISSING, AUTH_TOKEN_INVALID, AUTH_TOKEN_EXPIRED' }) },
@@ -139,7 +169,8 @@ export function registerAuthRoutes(app: FastifyInstance, services: Services): vo
         security: bearerSecurity,
         response: {
           204: noContent,
-          ...errors({ 401: 'AUTH_TOKEN_MISSING, AUTH_TOKEN_INVALID, AUTH_TOKEN_EXPIRED', 500: 'INTERNAL', 503: 'STORE_UNAVAILABLE' }),
+          // No body is expected, but one sent is still parsed: malformed JSON, too large or not JSON.
+          ...errors({ ...commonErrors, 401: 'AUTH_TOKEN_MISSING, AUTH_TOKEN_INVALID, AUTH_TOKEN_EXPIRED' }),
         },
       }),
     },

@@ -1,3 +1,5 @@
+import { LOGIN_PLATFORMS, type LoginPlatform } from '../providers/types.js'
+
 /** Opaque credential strings from clients: printable ASCII, bounded, never empty. */
 const credential = { type: 'string', minLength: 1, maxLength: 512, pattern: '^[\\x21-\\x7e]+$' } as const
 
@@ -6,6 +8,36 @@ export const codeBodySchema = {
   required: ['code'],
   properties: { code: { ...credential, description: 'A one-time code from the mini-program (wx.login or getPhoneNumber)' } },
 } as const
+
+export const loginBodySchema = {
+  type: 'object',
+  required: ['code'],
+  properties: {
+    code: {
+      ...credential,
+      description: 'The one-time login code of the build target: wx.login, the WeChat OAuth redirect, my.getAuthCode, tt.login …',
+    },
+    platform: {
+      type: 'string',
+      enum: [...LOGIN_PLATFORMS],
+      default: 'mp-weixin',
+      description: 'The build target the code comes from (uni-app platform name); clients of 0.2 send none',
+    },
+    appId: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 64,
+      pattern: '^[\\x21-\\x7e]+$',
+      description: "Which of the target's configured AppIDs issued the code; the first configured one when absent",
+    },
+  },
+} as const
+
+export interface LoginBody {
+  code: string
+  platform?: LoginPlatform
+  appId?: string
+}
 
 export const refreshBodySchema = {
   type: 'object',

@@ -12,6 +12,9 @@ import { WX_ACCESS_TOKEN_REJECTED } from '../wechat/errcodes.js'
 import { routeSchema } from './openapi-schema.js'
 import { bearerSecurity, type CodeBody, codeBodySchema, commonErrors, errors, userBodySchema } from './schemas.js'
 
+// Besides the file size: what one avatar upload may carry (busboy's limits; past any of them, a 413).
+const MULTIPART_LIMITS = { files: 4, fields: 16, fieldSize: 4096, parts: 20, headerPairs: 20 }
+
 const tokenErrors = { 401: 'AUTH_TOKEN_MISSING, AUTH_TOKEN_INVALID, AUTH_TOKEN_EXPIRED, AUTH_USER_NOT_FOUND' }
 const tags = ['user']
 
@@ -91,7 +94,7 @@ export function registerUserRoutes(app: FastifyInstance, services: Services): vo
   // avatar" button (uni.uploadFile, field `avatar`) lands here.
   void app.register(async (scope) => {
     await scope.register(multipart, {
-      limits: { fileSize: config.avatarMaxBytes, files: 4, fields: 16, fieldSize: 4096, parts: 20, headerPairs: 20 },
+      limits: { fileSize: config.avatarMaxBytes, ...MULTIPART_LIMITS },
     })
     scope.post(
       '/me/avatar',
@@ -100,7 +103,9 @@ export function registerUserRoutes(app: FastifyInstance, services: Services): vo
         schema: routeSchema({
           tags,
           summary: 'Upload an avatar (uni.uploadFile, file field `avatar`)',
-          description: `The reference backend only counts the bytes; storing images is the app's business. Largest file: ${config.avatarMaxBytes} bytes.`,
+          description:
+            `The reference backend only counts the bytes; storing images is the app's business. Largest file: ${config.avatarMaxBytes} ` +
+            `bytes; at most ${MULTIPART_LIMITS.files} files, ${MULTIPART_LIMITS.fields} fields and ${MULTIPART_LIMITS.parts} parts per upload (413 past any).`,
           security: bearerSecurity,
           consumes: ['multipart/form-data'],
           body: {
@@ -116,7 +121,14 @@ export function registerUserRoutes(app: FastifyInstance, services: Services): vo
               additionalProperties: false,
               properties: { bytes: { type: 'integer', description: 'Size of the uploaded file' } },
             },
-            ...errors({ ...commonErrors, ...tokenErrors, 400: 'BAD_REQUEST: not multipart, malformed, or no `avatar` file' }),
+            ...errors({
+              ...commonErrors,
+              ...tokenErrors,
+              400: 'BAD_REQUEST: not multipart, malformed, or no `avatar` file',
+              413:
+                `PAYLOAD_TOO_LARGE: the file is over ${config.avatarMaxBytes} bytes, or the upload has more than ` +
+                `${MULTIPART_LIMITS.files} files, ${MULTIPART_LIMITS.fields} fields or ${MULTIPART_LIMITS.parts} parts`,
+            }),
           },
         }),
         // The body is a stream read in the handler, checked part by part as it arrives: the schema

@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import { migrateToLatest } from './migrate.js'
+import { survivePostgresConnectionErrors } from './postgres-connection-errors.js'
 import type { Database } from './schema.js'
 
 export interface PostgresOptions {
@@ -12,7 +13,7 @@ export interface PostgresOptions {
   schema?: string
   /** Connections per instance. @default 10 */
   poolSize?: number
-  /** An idle pooled connection broke (server restart, network): the pool replaces it; this only reports it. */
+  /** A pooled connection broke (server restart, failover, network): the pool replaces it; this only reports it. */
   onConnectionError?: (error: Error) => void
 }
 
@@ -47,8 +48,7 @@ export async function openPostgres({
     types,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   })
-  // Without a listener, an idle client's error (e.g. PostgreSQL restarting) would crash the process.
-  pool.on('error', (error) => onConnectionError?.(error))
+  survivePostgresConnectionErrors(pool, onConnectionError)
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
   try {
     await migrateToLatest(db, schema)

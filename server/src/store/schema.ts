@@ -50,6 +50,8 @@ export interface RefreshTokensTable {
   user_id: string
   expires_at: number
   used_at: number | null
+  /** sha256 of the token its rotation issued; `null` until rotated (see migration 002). */
+  successor_hash: string | null
 }
 
 /** Small shared values that may be lost (the WeChat access_token when there is no Redis). */

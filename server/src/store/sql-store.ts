@@ -1,13 +1,29 @@
 import { randomUUID } from 'node:crypto'
-import { type Kysely, type Selectable, sql } from 'kysely'
+import { type Kysely, type Selectable, sql, type Transaction } from 'kysely'
 import { type Clock, systemClock } from '../base/clock.js'
 import { sha256Hex } from './hash.js'
 import type { Database, UsersTable } from './schema.js'
 import { guardStore, isUniqueViolation } from './store-errors.js'
-import type { AuthStore, CachedAccessToken, RefreshConsumeResult, RefreshTokenRecord, UserRecord, WechatIdentity } from './types.js'
+import { Turns } from './turns.js'
+import type {
+  AuthStore,
+  CachedAccessToken,
+  RefreshRotateResult,
+  RefreshSuccessor,
+  RefreshTokenRecord,
+  RotateRefreshOptions,
+  UserRecord,
+  WechatIdentity,
+} from './types.js'
 import { UserCache } from './user-cache.js'
 
 const ACCESS_TOKEN_KEY = 'wx_access_token'
+
+// better-sqlite3 waits for a SQLite write lock by blocking the thread (the busy timeout). Two
+// connections to one file in one process would deadlock until that timeout: one holds the lock
+// across the awaits of its transaction while the other blocks the thread it needs to finish. So
+// within a process, SQLite transactions take turns; between processes the busy timeout works.
+const sqliteTransactions = new Turns()
 
 export interface SqlStoreOptions {
   db: Kysely<Database>
@@ -61,6 +77,11 @@ export class SqlStore implements AuthStore {
 
   private guard<T>(work: () => Promise<T>): Promise<T> {
     return guardStore(this.label, work)
+  }
+
+  private transaction<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    const run = () => this.db.transaction().execute(work)
+    return this.engine === 'sqlite' ? sqliteTransactions.run(run) : run()
   }
 
   upsertUser(identity: WechatIdentity): Promise<UserRecord> {
@@ -204,7 +225,14 @@ export class SqlStore implements AuthStore {
 
   saveRefreshToken(record: RefreshTokenRecord): Promise<void> {
     const family = { id: record.familyId, user_id: record.userId, created_at: this.now(), revoked_at: null }
-    const token = { hash: record.hash, family_id: record.familyId, user_id: record.userId, expires_at: record.expiresAt, used_at: null }
+    const token = {
+      hash: record.hash,
+      family_id: record.familyId,
+      user_id: record.userId,
+      expires_at: record.expiresAt,
+      used_at: null,
+      successor_hash: null,
+    }
     return this.guard(async () => {
       if (this.engine === 'postgres') {
         // One statement, so one round trip and one commit: a login pays for every one of them.
@@ -221,7 +249,7 @@ export class SqlStore implements AuthStore {
         return
       }
       // SQLite has no data-modifying WITH; its transactions cost no round trips.
-      await this.db.transaction().execute(async (trx) => {
+      await this.transaction(async (trx) => {
         await trx
           .insertInto('refresh_families')
           .values(family)
@@ -232,41 +260,106 @@ export class SqlStore implements AuthStore {
     })
   }
 
-  consumeRefreshToken(hash: string): Promise<RefreshConsumeResult> {
+  rotateRefreshToken(hash: string, successor: RefreshSuccessor, { graceMs }: RotateRefreshOptions): Promise<RefreshRotateResult> {
     return this.guard(async () => {
       const now = this.now()
-      // One statement decides: unused, unexpired and its family not revoked. Of concurrent callers
-      // (on any instance) exactly one sees `used_at IS NULL`; PostgreSQL re-checks it after the
-      // row lock, SQLite runs one writer at a time.
-      const rotated = await this.db
+      // One transaction spends the token and saves its successor: a failure anywhere (the database
+      // going away included) rolls both back, so a 503 leaves the token unspent and the client's
+      // retry simply works.
+      return this.transaction((trx) => this.rotateIn(trx, hash, successor, graceMs, now))
+    })
+  }
+
+  private async rotateIn(
+    trx: Transaction<Database>,
+    hash: string,
+    successor: RefreshSuccessor,
+    graceMs: number,
+    now: number,
+  ): Promise<RefreshRotateResult> {
+    // One statement decides: unused, unexpired and its family not revoked. Of concurrent callers
+    // (on any instance) exactly one sees `used_at IS NULL`; PostgreSQL re-checks it after the row
+    // lock, SQLite runs one writer at a time. Being a write, it also takes SQLite's write lock
+    // first thing, so the transaction never has to upgrade a read lock.
+    const spent = await trx
+      .updateTable('refresh_tokens')
+      .set({ used_at: now, successor_hash: successor.hash })
+      .where('hash', '=', hash)
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', now)
+      .where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('refresh_families')
+            .select(sql<number>`1`.as('one'))
+            .whereRef('refresh_families.id', '=', 'refresh_tokens.family_id')
+            .where('refresh_families.revoked_at', 'is', null),
+        ),
+      )
+      .returning(['user_id', 'family_id'])
+      .executeTakeFirst()
+    if (spent) return this.saveSuccessor(trx, spent.user_id, spent.family_id, successor, false)
+
+    // Not spent now: find out why, to tell a retry or a replay (theft) from a merely dead token.
+    // On PostgreSQL the token's row is locked first: the UPDATE above may already hold it (a row
+    // it waited for stays locked after its recheck failed), and a retry locks its successor only
+    // after it, so every transaction takes the two rows in one order and none deadlock. Retries
+    // racing each other thus take turns, each replacing the successor the one before saved.
+    const token = await trx
+      .selectFrom('refresh_tokens')
+      .innerJoin('refresh_families', 'refresh_families.id', 'refresh_tokens.family_id')
+      .select([
+        'refresh_tokens.user_id',
+        'refresh_tokens.family_id',
+        'refresh_tokens.used_at',
+        'refresh_tokens.expires_at',
+        'refresh_tokens.successor_hash',
+        'refresh_families.revoked_at',
+      ])
+      .where('refresh_tokens.hash', '=', hash)
+      .$if(this.engine === 'postgres', (query) => query.forUpdate('refresh_tokens'))
+      .executeTakeFirst()
+    if (!token || token.revoked_at !== null || token.used_at === null) return { status: 'invalid' }
+    if (token.successor_hash !== null && token.expires_at > now && now - token.used_at < graceMs) {
+      // A retry in time, if the successor it was given was never used: the client never got the
+      // answer. That successor is spent without one of its own (a replay if it ever shows up),
+      // and the new one takes its place: still one live token per login.
+      const replaced = await trx
         .updateTable('refresh_tokens')
         .set({ used_at: now })
-        .where('hash', '=', hash)
+        .where('hash', '=', token.successor_hash)
         .where('used_at', 'is', null)
-        .where('expires_at', '>', now)
-        .where(({ exists, selectFrom }) =>
-          exists(
-            selectFrom('refresh_families')
-              .select(sql<number>`1`.as('one'))
-              .whereRef('refresh_families.id', '=', 'refresh_tokens.family_id')
-              .where('refresh_families.revoked_at', 'is', null),
-          ),
-        )
-        .returning(['user_id', 'family_id'])
+        .returning('hash')
         .executeTakeFirst()
-      if (rotated) return { status: 'ok', userId: rotated.user_id, familyId: rotated.family_id }
+      if (replaced) {
+        await trx.updateTable('refresh_tokens').set({ successor_hash: successor.hash }).where('hash', '=', hash).execute()
+        return this.saveSuccessor(trx, token.user_id, token.family_id, successor, true)
+      }
+    }
+    await this.revokeFamilyAt(token.family_id, now, trx)
+    return { status: 'reused', userId: token.user_id, familyId: token.family_id }
+  }
 
-      // Not rotated: find out why, to tell a replay (theft) from a merely dead token.
-      const token = await this.db
-        .selectFrom('refresh_tokens')
-        .innerJoin('refresh_families', 'refresh_families.id', 'refresh_tokens.family_id')
-        .select(['refresh_tokens.user_id', 'refresh_tokens.family_id', 'refresh_tokens.used_at', 'refresh_families.revoked_at'])
-        .where('refresh_tokens.hash', '=', hash)
-        .executeTakeFirst()
-      if (!token || token.revoked_at !== null || token.used_at === null) return { status: 'invalid' }
-      await this.revokeFamilyAt(token.family_id, now)
-      return { status: 'reused', userId: token.user_id, familyId: token.family_id }
-    })
+  /** Saves the successor and reads the user inside the rotation's transaction: nothing is left to fail after the commit. */
+  private async saveSuccessor(
+    trx: Transaction<Database>,
+    userId: string,
+    familyId: string,
+    successor: RefreshSuccessor,
+    retried: boolean,
+  ): Promise<RefreshRotateResult> {
+    const user = await trx.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst()
+    await trx
+      .insertInto('refresh_tokens')
+      .values({
+        hash: successor.hash,
+        family_id: familyId,
+        user_id: userId,
+        expires_at: successor.expiresAt,
+        used_at: null,
+        successor_hash: null,
+      })
+      .execute()
+    return { status: 'ok', userId, user: user ? this.seen(user) : null, familyId, retried }
   }
 
   revokeRefreshFamilyOf(hash: string): Promise<void> {
@@ -284,13 +377,8 @@ export class SqlStore implements AuthStore {
     return this.guard(() => this.revokeFamilyAt(familyId, this.now()))
   }
 
-  private async revokeFamilyAt(familyId: string, now: number): Promise<void> {
-    await this.db
-      .updateTable('refresh_families')
-      .set({ revoked_at: now })
-      .where('id', '=', familyId)
-      .where('revoked_at', 'is', null)
-      .execute()
+  private async revokeFamilyAt(familyId: string, now: number, db: Kysely<Database> = this.db): Promise<void> {
+    await db.updateTable('refresh_families').set({ revoked_at: now }).where('id', '=', familyId).where('revoked_at', 'is', null).execute()
   }
 
   revokeAllFamiliesOfUser(userId: string): Promise<void> {

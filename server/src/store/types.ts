@@ -24,8 +24,29 @@ export interface RefreshTokenRecord {
   expiresAt: number
 }
 
-export type RefreshConsumeResult =
-  | { status: 'ok'; userId: string; familyId: string }
+/** The token a rotation issues in place of the spent one; its user and family are the spent token's. */
+export interface RefreshSuccessor {
+  /** sha256 of the new opaque token. */
+  hash: string
+  /** Milliseconds since the epoch. */
+  expiresAt: number
+}
+
+export interface RotateRefreshOptions {
+  /**
+   * How long after a rotation the spent token still counts as a retry rather than a replay: its
+   * client may never have received the answer. A retry in time gets `successor`, which replaces the
+   * earlier successor (that one is spent, unused, so presenting it later is a replay). 0 = none.
+   */
+  graceMs: number
+}
+
+export type RefreshRotateResult =
+  /**
+   * Spent, and `successor` saved in the same atomic step. `user` is read in that step too (`null`:
+   * the user was deleted). `retried`: a retry within the grace window.
+   */
+  | { status: 'ok'; userId: string; user: UserRecord | null; familyId: string; retried: boolean }
   /** The token had already been rotated: someone replays it. Its family is revoked by the store. */
   | { status: 'reused'; userId: string; familyId: string }
   | { status: 'invalid' }
@@ -69,14 +90,16 @@ export interface AuthStore extends AccessTokenCache {
   /** Marks a wx.login code as used. Resolves `true` only for the first caller, across instances. */
   claimCode(code: string, ttlMs: number): Promise<boolean>
 
-  /** Stores a refresh token; its family is created with the first token of a login. */
+  /** Stores the first refresh token of a login, creating its family. */
   saveRefreshToken(record: RefreshTokenRecord): Promise<void>
   /**
-   * Atomically marks the token used, in one decision with the family check: a token of a revoked
-   * family is `invalid` even if it was saved after the revocation. A second consume of the same
-   * token reports `reused` (and revokes its family).
+   * Spends the token and saves its successor in one atomic step, decided together with the family
+   * check: a token of a revoked family is `invalid` even if it was saved after the revocation. A
+   * spent token presented again is `reused` (and its family revoked), except within
+   * `options.graceMs` of its rotation while its successor is still unused (see RotateRefreshOptions).
+   * When it rejects (STORE_UNAVAILABLE), nothing changed.
    */
-  consumeRefreshToken(hash: string): Promise<RefreshConsumeResult>
+  rotateRefreshToken(hash: string, successor: RefreshSuccessor, options: RotateRefreshOptions): Promise<RefreshRotateResult>
   /** Revokes the family the token belongs to (logout). Unknown tokens are ignored. */
   revokeRefreshFamilyOf(hash: string): Promise<void>
   /** Revokes one login (its family): none of its tokens, past or future, can be rotated again. Unknown ids are ignored. */

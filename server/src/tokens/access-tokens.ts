@@ -98,6 +98,15 @@ export class AccessTokens {
     return Math.floor(this.now() / 1000) - graceSeconds < (payload.exp as number) ? payload : undefined
   }
 
+  /**
+   * jose applies the expiry grace to `nbf` too, so a token not valid before some future time
+   * would pass a revocation route and then be remembered for every route. We never set `nbf`:
+   * one still in the future is refused outright, grace or not.
+   */
+  private notYetValid(payload: JWTPayload): boolean {
+    return typeof payload.nbf === 'number' && Math.floor(this.now() / 1000) < payload.nbf
+  }
+
   private async verifySignature(token: string, graceSeconds: number): Promise<JWTPayload> {
     try {
       const { payload } = await jwtVerify(token, this.key, {
@@ -105,13 +114,15 @@ export class AccessTokens {
         issuer: this.options.issuer,
         audience: this.options.audience,
         currentDate: new Date(this.now()),
-        // jose applies the tolerance to `exp` (and `nbf`, which we never set).
+        // jose applies the tolerance to `exp` and `nbf` (checked strictly below).
         clockTolerance: graceSeconds,
         requiredClaims: ['exp', 'iat', 'sub', 'fid'],
       })
+      if (this.notYetValid(payload)) throw new HttpAuthError('AUTH_TOKEN_INVALID', 'Access token not valid yet')
       this.verified?.set(token, payload)
       return payload
     } catch (error) {
+      if (error instanceof HttpAuthError) throw error
       if (error instanceof joseErrors.JWTExpired) throw new HttpAuthError('AUTH_TOKEN_EXPIRED', 'Access token expired')
       throw new HttpAuthError('AUTH_TOKEN_INVALID', 'Access token invalid')
     }

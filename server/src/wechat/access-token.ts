@@ -3,7 +3,12 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { type Clock, systemClock } from '../base/clock.js'
 import { HttpAuthError } from '../base/errors.js'
 import type { AccessTokenCache } from '../store/types.js'
-import type { FetchedAccessToken } from './client.js'
+
+export interface FetchedAccessToken {
+  accessToken: string
+  /** Seconds, as WeChat reports it. */
+  expiresIn: number
+}
 
 export interface AccessTokenProviderOptions {
   /** Shared by every instance: Redis when configured, otherwise the SQL store. */

@@ -1,30 +1,17 @@
 import type { WechatOptions } from '../config/options.js'
 import { HttpAuthError } from '../base/errors.js'
 import { wxErrorFor } from './errcodes.js'
+import type { FetchedAccessToken } from './access-token.js'
+import { type Code2SessionResult, code2Session } from './code2session.js'
 import { type WxEnvelope, wxFetchJson } from './fetch-json.js'
 
-export interface Code2SessionResult {
-  openid: string
-  sessionKey: string
-  unionid?: string
-}
-
-export interface FetchedAccessToken {
-  accessToken: string
-  /** Seconds, as WeChat reports it. */
-  expiresIn: number
-}
+export type { FetchedAccessToken } from './access-token.js'
+export type { Code2SessionResult } from './code2session.js'
 
 export interface PhoneInfo {
   phoneNumber: string
   purePhoneNumber: string
   countryCode: string
-}
-
-interface Code2SessionBody extends WxEnvelope {
-  openid?: string
-  session_key?: string
-  unionid?: string
 }
 
 interface AccessTokenBody extends WxEnvelope {
@@ -44,18 +31,8 @@ function failIfErrcode(body: WxEnvelope): void {
 export class WechatClient {
   constructor(private readonly options: WechatOptions) {}
 
-  async code2Session(code: string): Promise<Code2SessionResult> {
-    const { apiBase, appId, secret, timeoutMs } = this.options
-    const query = new URLSearchParams({ appid: appId, secret, js_code: code, grant_type: 'authorization_code' })
-    const body = await wxFetchJson<Code2SessionBody>(`${apiBase}/sns/jscode2session?${query}`, {
-      timeoutMs,
-      label: 'code2Session',
-    })
-    failIfErrcode(body)
-    if (!body.openid || !body.session_key) {
-      throw new HttpAuthError('WX_ERROR', 'WeChat code2Session answered an incomplete session')
-    }
-    return { openid: body.openid, sessionKey: body.session_key, ...(body.unionid ? { unionid: body.unionid } : {}) }
+  code2Session(code: string): Promise<Code2SessionResult> {
+    return code2Session(this.options, code)
   }
 
   /** `forceRefresh` asks stable_token for a new token after WeChat rejected the cached one. */

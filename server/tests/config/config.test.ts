@@ -60,7 +60,7 @@ describe('loadConfig', () => {
       REDIS_URL: 'redis://cache:6379',
     })
     expect(config.server.timeouts).toMatchObject({ requestMs: 9000, headersMs: 4000, checkIntervalMs: 5000 })
-    expect(config.auth.rateLimit).toMatchObject({ loginFailures: { max: 7, windowSeconds: 600 }, refresh: { max: 50, windowSeconds: 60 } })
+    expect(config.auth.rateLimit).toMatchObject({ loginFailures: { max: 7, windowSeconds: 300 }, refresh: { max: 50, windowSeconds: 60 } })
     expect(config.server.trustProxy).toEqual(['10.0.0.0/8', '192.168.1.1'])
     expect(config.server.redisUrl).toBe('redis://cache:6379')
     expect(loadConfig({ TRUST_PROXY: 'true' }).server.trustProxy).toBe(true)
@@ -120,7 +120,7 @@ describe('loadConfig', () => {
 })
 
 describe('one configuration path', () => {
-  const store = { claimCode() {}, upsertUser() {}, saveRefreshToken() {}, consumeRefreshToken() {}, revokeFamily() {}, ping() {} }
+  const store = { claimCode() {}, upsertUser() {}, saveRefreshToken() {}, rotateRefreshToken() {}, revokeFamily() {}, ping() {} }
 
   it('the environment and the plugin options resolve to the same settings, from the same defaults', () => {
     const { auth } = loadConfig({})

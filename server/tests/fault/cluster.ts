@@ -16,6 +16,10 @@ export interface Instance {
   url: string
   process: ChildProcess
   alive: boolean
+  /** Set by `Cluster.kill`: the only way an instance may end before `stop`. */
+  killed: boolean
+  /** How it ended, once it has: any end not caused by `kill` or `stop` is a crash. */
+  exit: { code: number | null; signal: NodeJS.Signals | null } | null
   /** stdout + stderr, for the failure message. */
   output: string
 }
@@ -28,6 +32,8 @@ export interface Cluster {
   db: pg.Pool
   /** SIGKILL: no shutdown, no goodbye; in-flight requests die with their connections. */
   kill(index: number): Promise<void>
+  /** Instances that ended on their own (a crash), before `stop`: must stay empty. */
+  crashed(): Instance[]
   stop(): Promise<void>
 }
 
@@ -64,10 +70,13 @@ async function startInstance(index: number, env: Record<string, string>): Promis
     env: { ...process.env, ...env, HOST: '127.0.0.1', PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
-  const instance: Instance = { index, url: `http://127.0.0.1:${port}`, process: child, alive: true, output: '' }
+  const instance: Instance = { index, url: `http://127.0.0.1:${port}`, process: child, alive: true, killed: false, exit: null, output: '' }
   child.stdout?.on('data', (chunk: Buffer) => (instance.output += chunk))
   child.stderr?.on('data', (chunk: Buffer) => (instance.output += chunk))
-  child.once('exit', () => (instance.alive = false))
+  child.once('exit', (code, signal) => {
+    instance.alive = false
+    instance.exit = { code, signal }
+  })
   return instance
 }
 
@@ -122,9 +131,11 @@ export async function startCluster(count: number): Promise<Cluster> {
     async kill(index) {
       const instance = instances[index]!
       const exited = new Promise((resolve) => instance.process.once('exit', resolve))
+      instance.killed = true
       instance.process.kill('SIGKILL')
       await exited
     },
+    crashed: () => instances.filter((instance) => instance.exit !== null && !instance.killed),
     stop,
   }
 }

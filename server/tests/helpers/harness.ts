@@ -38,6 +38,8 @@ export interface LoginBody {
 
 export interface HarnessOptions {
   env?: Record<string, string>
+  /** More variables that depend on the started mock (e.g. its Alipay public key). */
+  envFromMock?: (mock: MockWechat, mockUrl: string) => Record<string, string>
   now?: Clock
   store?: AuthStore
   redis?: Redis
@@ -57,6 +59,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     AUTH_DEV_ENDPOINTS: '1',
     LOG_LEVEL: 'debug',
     ...options.env,
+    ...options.envFromMock?.(mock, mockUrl),
   })
   const logLines: string[] = []
   const logStream = new Writable({

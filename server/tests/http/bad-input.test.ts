@@ -43,8 +43,8 @@ describe('bad input gets a 4xx with a stable code, never a 5xx', () => {
       url: '/auth/login',
       payload: 'code=abc',
       headers: { 'content-type': 'text/plain' },
-      status: 400,
-      code: 'BAD_REQUEST',
+      status: 415,
+      code: 'UNSUPPORTED_MEDIA_TYPE',
     },
     { name: 'refresh without token', url: '/auth/refresh', payload: '{}', headers: json, status: 400, code: 'BAD_REQUEST' },
     {

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { Database } from '../../src/store/schema.js'
 import { SqlStore } from '../../src/store/sql-store.js'
 import { SQL_ENGINES, spied } from '../helpers/sql-engines.js'
+import { rotate } from '../helpers/rotate.js'
 
 const SELECT = 'SelectQueryNode'
 const INSERT = 'InsertQueryNode'
@@ -40,16 +41,16 @@ describe.each(SQL_ENGINES)('SqlStore statements per call: $name', (engine) => {
     await store.saveRefreshToken({ hash: 'h1', userId: 'u', familyId: randomUUID(), expiresAt: 1_900_000_000_000 })
     // PostgreSQL: one INSERT … WITH (one round trip, one commit); SQLite: two INSERTs in a transaction.
     expect(spy.take()).toEqual(engine.name === 'postgres' ? [INSERT] : [INSERT, INSERT])
-    expect((await store.consumeRefreshToken('h1')).status).toBe('ok')
+    expect((await rotate(store, 'h1')).status).toBe('ok')
   })
 
-  it('a rotation is one UPDATE; a replay adds the read that explains it and the revocation', async () => {
+  it('a rotation spends, reads the user and saves the successor; a replay adds the read that explains it and the revocation', async () => {
     const { store, spy } = await open()
     await store.saveRefreshToken({ hash: 'h1', userId: 'u', familyId: randomUUID(), expiresAt: 1_900_000_000_000 })
     spy.take()
-    expect((await store.consumeRefreshToken('h1')).status).toBe('ok')
-    expect(spy.take()).toEqual([UPDATE])
-    expect((await store.consumeRefreshToken('h1')).status).toBe('reused')
+    expect((await rotate(store, 'h1')).status).toBe('ok')
+    expect(spy.take()).toEqual([UPDATE, SELECT, INSERT])
+    expect((await rotate(store, 'h1')).status).toBe('reused')
     expect(spy.take()).toEqual([UPDATE, SELECT, UPDATE])
   })
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { AccessTokenCache, AuthStore } from '../../src/store/types.js'
 import { CACHE_KINDS, SHARED_STORE_KINDS, STORE_KINDS } from '../helpers/stores.js'
+import { rotate } from '../helpers/rotate.js'
 
 const refresh = (hash: string, familyId: string, expiresAt: number, userId = 'u1') => ({ hash, userId, familyId, expiresAt })
 
@@ -88,16 +89,16 @@ describe.each(STORE_KINDS)('AuthStore contract: $name', (kind) => {
     const familyId = randomUUID()
     await store.saveRefreshToken(refresh('h1', familyId, now + 60_000))
     await store.saveRefreshToken(refresh('h2', familyId, now + 60_000))
-    expect(await store.consumeRefreshToken('h1')).toEqual({ status: 'ok', userId: 'u1', familyId })
-    expect(await store.consumeRefreshToken('h1')).toEqual({ status: 'reused', userId: 'u1', familyId })
-    expect(await store.consumeRefreshToken('h2')).toEqual({ status: 'invalid' })
-    expect(await store.consumeRefreshToken('unknown')).toEqual({ status: 'invalid' })
+    expect(await rotate(store, 'h1')).toEqual({ status: 'ok', userId: 'u1', familyId })
+    expect(await rotate(store, 'h1')).toEqual({ status: 'reused', userId: 'u1', familyId })
+    expect(await rotate(store, 'h2')).toEqual({ status: 'invalid' })
+    expect(await rotate(store, 'unknown')).toEqual({ status: 'invalid' })
   })
 
   it('consumes a refresh token once under concurrency', async () => {
     const store = await open()
     await store.saveRefreshToken(refresh('hc', randomUUID(), now + 60_000))
-    const results = await Promise.all(Array.from({ length: 10 }, () => store.consumeRefreshToken('hc')))
+    const results = await Promise.all(Array.from({ length: 10 }, () => rotate(store, 'hc')))
     expect(results.filter((r) => r.status === 'ok')).toHaveLength(1)
     // The first loser sees a replay and revokes the family; later ones may already find it revoked.
     expect(results.filter((r) => r.status === 'reused').length).toBeGreaterThan(0)
@@ -108,9 +109,9 @@ describe.each(STORE_KINDS)('AuthStore contract: $name', (kind) => {
     await store.saveRefreshToken(refresh('old', randomUUID(), now + 1000))
     await store.saveRefreshToken(refresh('live', 'fam-live', now + 60_000))
     now += 1001
-    expect((await store.consumeRefreshToken('old')).status).toBe('invalid')
+    expect((await rotate(store, 'old')).status).toBe('invalid')
     await store.revokeRefreshFamilyOf('live')
-    expect((await store.consumeRefreshToken('live')).status).toBe('invalid')
+    expect((await rotate(store, 'live')).status).toBe('invalid')
     await store.revokeRefreshFamilyOf('unknown')
   })
 
@@ -121,9 +122,9 @@ describe.each(STORE_KINDS)('AuthStore contract: $name', (kind) => {
     await store.saveRefreshToken(refresh('fb1', 'fam-b', now + 60_000))
     await store.revokeFamily('fam-a')
     await store.revokeFamily('fam-unknown')
-    expect((await store.consumeRefreshToken('fa1')).status).toBe('invalid')
-    expect((await store.consumeRefreshToken('fa2')).status).toBe('invalid')
-    expect((await store.consumeRefreshToken('fb1')).status).toBe('ok')
+    expect((await rotate(store, 'fa1')).status).toBe('invalid')
+    expect((await rotate(store, 'fa2')).status).toBe('invalid')
+    expect((await rotate(store, 'fb1')).status).toBe('ok')
   })
 
   it('a token saved into a family after its revocation is refused', async () => {
@@ -131,10 +132,10 @@ describe.each(STORE_KINDS)('AuthStore contract: $name', (kind) => {
     const familyId = randomUUID()
     await store.saveRefreshToken(refresh('before', familyId, now + 60_000))
     // A rotation that read the family before the revocation may still save its new token after it.
-    expect((await store.consumeRefreshToken('before')).status).toBe('ok')
+    expect((await rotate(store, 'before')).status).toBe('ok')
     await store.revokeFamily(familyId)
     await store.saveRefreshToken(refresh('after', familyId, now + 60_000))
-    expect(await store.consumeRefreshToken('after')).toEqual({ status: 'invalid' })
+    expect(await rotate(store, 'after')).toEqual({ status: 'invalid' })
     await store.revokeFamily('unknown-family')
   })
 
@@ -145,12 +146,12 @@ describe.each(STORE_KINDS)('AuthStore contract: $name', (kind) => {
     await store.saveRefreshToken(refresh('u2a', 'u2-fam-a', now + 60_000, 'u2'))
     await store.revokeAllFamiliesOfUser('u1')
     await store.revokeAllFamiliesOfUser('nobody')
-    expect((await store.consumeRefreshToken('u1a')).status).toBe('invalid')
-    expect((await store.consumeRefreshToken('u1b')).status).toBe('invalid')
-    expect((await store.consumeRefreshToken('u2a')).status).toBe('ok')
+    expect((await rotate(store, 'u1a')).status).toBe('invalid')
+    expect((await rotate(store, 'u1b')).status).toBe('invalid')
+    expect((await rotate(store, 'u2a')).status).toBe('ok')
     // A login after "log out everywhere" starts a family that works.
     await store.saveRefreshToken(refresh('u1c', 'u1-fam-c', now + 60_000, 'u1'))
-    expect((await store.consumeRefreshToken('u1c')).status).toBe('ok')
+    expect((await rotate(store, 'u1c')).status).toBe('ok')
   })
 
   it('answers ping while open and throws once closed', async () => {
@@ -222,8 +223,8 @@ describe.each(SHARED_STORE_KINDS)('instances sharing one store: $name', (kind) =
     expect(await a.claimCode('c', 60_000)).toBe(true)
     expect(await b.claimCode('c', 60_000)).toBe(false)
     await a.saveRefreshToken(refresh('h', 'f', Date.now() + 60_000, user.id))
-    expect((await b.consumeRefreshToken('h')).status).toBe('ok')
-    expect((await a.consumeRefreshToken('h')).status).toBe('reused')
+    expect((await rotate(b, 'h')).status).toBe('ok')
+    expect((await rotate(a, 'h')).status).toBe('reused')
     const owner = await a.acquireLock('x', 5000)
     expect(owner).not.toBeNull()
     expect(await b.acquireLock('x', 5000)).toBeNull()
@@ -236,18 +237,18 @@ describe.each(SHARED_STORE_KINDS)('instances sharing one store: $name', (kind) =
     const claims = await Promise.all(stores.flatMap((s) => Array.from({ length: 5 }, () => s.claimCode('c-3', 60_000))))
     expect(claims.filter(Boolean)).toHaveLength(1)
     await stores[0]!.saveRefreshToken(refresh('h-3', 'f-3', Date.now() + 60_000))
-    const results = await Promise.all(stores.flatMap((s) => Array.from({ length: 7 }, () => s.consumeRefreshToken('h-3'))))
+    const results = await Promise.all(stores.flatMap((s) => Array.from({ length: 7 }, () => rotate(s, 'h-3'))))
     expect(results.filter((r) => r.status === 'ok')).toHaveLength(1)
     expect(results.filter((r) => r.status === 'reused').length).toBeGreaterThan(0)
     // The replay revoked the family: the winner's successor is dead too.
     await stores[1]!.saveRefreshToken(refresh('h-3-next', 'f-3', Date.now() + 60_000))
-    expect((await stores[2]!.consumeRefreshToken('h-3-next')).status).toBe('invalid')
+    expect((await rotate(stores[2]!, 'h-3-next')).status).toBe('invalid')
   })
 
   it('a revocation on one instance stops rotation on the others', async () => {
     const [a, b] = (await openShared(2)) as [AuthStore, AuthStore]
     await a.saveRefreshToken(refresh('r1', 'fam-r', Date.now() + 60_000))
     await b.revokeFamily('fam-r')
-    expect((await a.consumeRefreshToken('r1')).status).toBe('invalid')
+    expect((await rotate(a, 'r1')).status).toBe('invalid')
   })
 })

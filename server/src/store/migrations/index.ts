@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely'
 import { initial } from './001-initial.js'
+import { refreshSuccessor } from './002-refresh-successor.js'
 
 /**
  * Every migration, keyed by a name that sorts in the order they must run. Listed here rather than
@@ -7,6 +8,7 @@ import { initial } from './001-initial.js'
  */
 export const MIGRATIONS: Record<string, Migration> = {
   '001-initial': initial,
+  '002-refresh-successor': refreshSuccessor,
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -1,12 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type {
-  AuthStore,
-  CachedAccessToken,
-  RefreshConsumeResult,
-  RefreshTokenRecord,
-  UserRecord,
-  WechatIdentity,
-} from '@uni-mp-auth/server'
+import type { AuthStore, CachedAccessToken, RefreshRotateResult, RefreshTokenRecord, UserRecord, WechatIdentity } from '@uni-mp-auth/server'
 
 interface RefreshEntry extends RefreshTokenRecord {
   used: boolean
@@ -53,7 +46,8 @@ export function memoryStore(): AuthStore {
     async saveRefreshToken(record) {
       refresh.set(record.hash, { ...record, used: false })
     },
-    async consumeRefreshToken(hash): Promise<RefreshConsumeResult> {
+    // One synchronous step: spent and replaced together. No grace window in this small store.
+    async rotateRefreshToken(hash, successor): Promise<RefreshRotateResult> {
       const entry = refresh.get(hash)
       if (!entry || revokedFamilies.has(entry.familyId) || entry.expiresAt <= Date.now()) return { status: 'invalid' }
       if (entry.used) {
@@ -61,7 +55,9 @@ export function memoryStore(): AuthStore {
         return { status: 'reused', userId: entry.userId, familyId: entry.familyId }
       }
       entry.used = true
-      return { status: 'ok', userId: entry.userId, familyId: entry.familyId }
+      refresh.set(successor.hash, { ...successor, userId: entry.userId, familyId: entry.familyId, used: false })
+      const user = users.get(entry.userId) ?? null
+      return { status: 'ok', userId: entry.userId, user, familyId: entry.familyId, retried: false }
     },
     async revokeRefreshFamilyOf(hash) {
       const entry = refresh.get(hash)
