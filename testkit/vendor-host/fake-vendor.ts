@@ -1,5 +1,5 @@
 import { type CallLog, createCallLog } from '../doubles/call-log'
-import type { FakeBackend } from '../doubles/fake-backend'
+import type { BackendRequest, BackendResponse } from '../doubles/fake-backend'
 import { MemoryStorage } from '../doubles/memory-storage'
 
 /** The mini-program vendors whose builds this host runs, by uni-app's build target. */
@@ -27,9 +27,22 @@ export interface FakeVendor {
   readonly storage: MemoryStorage
 }
 
+/**
+ * Where the phone's network goes: the fake backend fits as it is; a real server fits through a small
+ * adapter (see tests/vendor-host/real-backend.test.ts).
+ */
+export interface VendorNetwork {
+  /** The platform's side of `my.getAuthCode` / `tt.login`: a fresh one-time code for this user. */
+  mintCode(openid: string): string
+  /** True for the URLs this network answers; the others fail like a domain missing from the app's list. */
+  owns(url: string): boolean
+  /** The answer to one HTTP call, now or later. */
+  handle(request: BackendRequest): BackendResponse | Promise<BackendResponse>
+}
+
 export interface FakeVendorOptions {
   vendor: Vendor
-  backend: FakeBackend
+  backend: VendorNetwork
   storage?: MemoryStorage
   behaviour?: Partial<VendorBehaviour>
 }
@@ -81,17 +94,24 @@ export function createFakeVendor({ vendor, backend, storage = new MemoryStorage(
     const header = ((alipay ? options.headers : options.header) ?? {}) as Record<string, string>
     // Alipay serializes a JSON body itself; the backend double reads objects and strings alike.
     const data = options.data
-    if (!backend.owns(url))
-      return void later(options, 'fail', { error: 12, errorMessage: 'url not in domain list', errMsg: 'request:fail' })
+    const task = { abort() {}, onProgressUpdate() {}, offProgressUpdate() {} }
+    if (!backend.owns(url)) {
+      later(options, 'fail', { error: 12, errorMessage: 'url not in domain list', errMsg: 'request:fail' })
+      return task
+    }
+    const respond = (answer: BackendResponse) =>
+      later(
+        options,
+        'success',
+        alipay
+          ? { data: answer.data, status: answer.statusCode, headers: answer.header ?? {} }
+          : { data: answer.data, statusCode: answer.statusCode, header: answer.header ?? {}, errMsg: 'request:ok' },
+      )
+    const fail = (error: unknown) => later(options, 'fail', { error: 19, errorMessage: String(error), errMsg: 'request:fail' })
     const answer = backend.handle({ method: String(options.method ?? 'GET'), url, header, data })
-    later(
-      options,
-      'success',
-      alipay
-        ? { data: answer.data, status: answer.statusCode, headers: answer.header ?? {} }
-        : { data: answer.data, statusCode: answer.statusCode, header: answer.header ?? {}, errMsg: 'request:ok' },
-    )
-    return { abort() {}, onProgressUpdate() {}, offProgressUpdate() {} }
+    if (answer instanceof Promise) answer.then(respond, fail)
+    else respond(answer)
+    return task
   }
 
   const keyOf = (arg: unknown) => String(alipay ? (arg as { key: unknown }).key : arg)

@@ -4,23 +4,23 @@ import { createFakeBackend, type FakeBackend } from '../doubles/fake-backend'
 import type { MemoryStorage } from '../doubles/memory-storage'
 import { type GlobalScope, installGlobals } from '../mp-host/globals'
 import { createFreshLoader } from '../mp-host/module-loader'
-import { createFakeVendor, type FakeVendor, VENDOR_GLOBAL, type Vendor, type VendorBehaviour } from './fake-vendor'
+import { createFakeVendor, type FakeVendor, VENDOR_GLOBAL, type Vendor, type VendorBehaviour, type VendorNetwork } from './fake-vendor'
 import { createVendorRuntime, type VendorPage, type VendorRuntime } from './vendor-runtime'
 
-export interface VendorHostOptions {
+export interface VendorHostOptions<B extends VendorNetwork = FakeBackend> {
   /** The build to run, e.g. `dist/build/mp-alipay` (`node scripts/uni.mjs build -p mp-alipay`). */
   distDir: string
   vendor: Vendor
-  /** @default a new `createFakeBackend()` */
-  backend?: FakeBackend
+  /** The fake backend, or a real server behind a `VendorNetwork`. @default a new `createFakeBackend()` */
+  backend?: B
   /** The phone's storage; pass the previous host's `storage` for a relaunch. @default empty */
   storage?: MemoryStorage
   behaviour?: Partial<VendorBehaviour>
 }
 
-export interface VendorHost {
+export interface VendorHost<B extends VendorNetwork = FakeBackend> {
   readonly fake: FakeVendor
-  readonly backend: FakeBackend
+  readonly backend: B
   readonly storage: MemoryStorage
   readonly runtime: VendorRuntime
   /** Loads a fresh copy of the build (the fake `my` / `tt` first), runs App onLaunch/onShow, opens the first page. */
@@ -37,9 +37,9 @@ export interface VendorHost {
  * are created and go through their lifecycle, but no template is rendered (assert on the call log,
  * the backend and the storage). Its loader and globals come from the WeChat host (../mp-host).
  */
-export function createVendorHost(options: VendorHostOptions): VendorHost {
+export function createVendorHost<B extends VendorNetwork = FakeBackend>(options: VendorHostOptions<B>): VendorHost<B> {
   const { distDir, vendor } = options
-  const backend = options.backend ?? createFakeBackend()
+  const backend = options.backend ?? (createFakeBackend() as VendorNetwork as B)
   const fake = createFakeVendor({ vendor, backend, storage: options.storage, behaviour: options.behaviour })
   const runtime = createVendorRuntime()
   const { pages } = JSON.parse(readFileSync(join(distDir, 'app.json'), 'utf8')) as { pages: string[] }
