@@ -4,8 +4,11 @@ import { createUniAuth } from './src'
 import { createAuthGuard } from './src/guard'
 import { createAuthTimeline } from './src/timeline'
 import App from './App.vue'
-import { API_BASE, LOGIN_TIMEOUT_MS } from './demo/config'
+import { API_BASE, LOGIN_TIMEOUT_MS, WECHAT_MOCK_BASE, WECHAT_OAUTH_APPID } from './demo/config'
 import { mockWechatCode } from './demo/dev-code-provider'
+// #ifdef H5
+import { wechatOAuth } from './src/h5'
+// #endif
 import { GUARD } from './demo/guard'
 
 export function createApp() {
@@ -19,7 +22,8 @@ export function createApp() {
       logout: '/auth/logout',
       engine: { loginTimeoutMs: LOGIN_TIMEOUT_MS },
       // #ifdef H5
-      getCode: mockWechatCode,
+      // With an official-account AppID, codes come through the mock WeChat API's OAuth authorize page.
+      getCode: WECHAT_OAUTH_APPID ? wechatOAuth({ appId: WECHAT_OAUTH_APPID, authorizeBase: WECHAT_MOCK_BASE }) : mockWechatCode,
       // #endif
     }),
   )

@@ -25,6 +25,8 @@ export default {
     'src/uni/request-marker.ts',
     'src/uni/create-auth.ts',
     'src/uni/describe-event.ts',
+    'src/uni/login-target.ts',
+    'src/h5/wechat-oauth.ts',
   ],
   coverageAnalysis: 'perTest',
   incremental: true,

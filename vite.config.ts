@@ -50,7 +50,13 @@ export default defineConfig({
         plugins: [uniLayerVue()],
         test: {
           name: 'unit',
-          include: ['tests/core/**/*.test.ts', 'tests/vue/**/*.test.ts', 'tests/testing/**/*.test.ts', 'tests/timeline/**/*.test.ts'],
+          include: [
+            'tests/core/**/*.test.ts',
+            'tests/vue/**/*.test.ts',
+            'tests/testing/**/*.test.ts',
+            'tests/timeline/**/*.test.ts',
+            'tests/h5/**/*.test.ts',
+          ],
           environment: 'node',
           server: { deps: { inline: UNI_LAYER } },
         },
@@ -83,6 +89,21 @@ export default defineConfig({
           pool: 'threads',
           isolate: false,
           testTimeout: 10_000,
+        },
+      },
+      {
+        // The demo compiled for Alipay and Douyin, run over a fake `my` / `tt` (testkit/vendor-host). The
+        // global setup builds dist/build/mp-alipay and mp-toutiao when missing or older than their sources.
+        test: {
+          name: 'vendor-host',
+          include: ['tests/vendor-host/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['tests/vendor-host/global-setup.ts'],
+          restoreMocks: true,
+          pool: 'threads',
+          isolate: false,
+          testTimeout: 10_000,
+          hookTimeout: 600_000,
         },
       },
       {

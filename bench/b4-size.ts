@@ -5,7 +5,7 @@
  * request call are the same everywhere; only the request setup in api.ts / main.ts / App.vue differs.
  */
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
@@ -23,6 +23,7 @@ export type SizeVariant =
   | 'alova'
   | 'luch-request'
   | 'base-noop-interceptor'
+  | 'ours-h5-oauth'
 /** Built for B4; the last one only serves B3 (uni's own interceptor cost, with an empty `invoke`). */
 const SIZE_VARIANTS: readonly SizeVariant[] = [
   'base',
@@ -35,8 +36,11 @@ const SIZE_VARIANTS: readonly SizeVariant[] = [
   'base-noop-interceptor',
 ]
 
-export function distOf(variant: SizeVariant): string {
-  return join(APPS_DIR, variant, 'dist/mp-weixin')
+/** uni-app build targets B4 can build (`uni build -p …`); mp-weixin is the one the headline figures use. */
+export type BuildTarget = 'mp-weixin' | 'mp-alipay' | 'mp-toutiao' | 'h5' | 'app'
+
+export function distOf(variant: SizeVariant, target: BuildTarget = 'mp-weixin'): string {
+  return join(APPS_DIR, variant, `dist/${target}`)
 }
 
 const MANIFEST = {
@@ -168,6 +172,14 @@ function files(variant: SizeVariant): AppFiles {
         }),
         'pages/index/index.vue': PHONE_PAGE(`../../${src}`),
       }
+    case 'ours-h5-oauth': {
+      // H5 inside WeChat: the same app taking its codes from uni-mp-auth/h5 (built for h5 only).
+      const ours = oursFiles(src, { imports: `import { wechatOAuth } from '${src}/h5'\n` })
+      return {
+        ...ours,
+        'main.ts': ours['main.ts'].replace("login: '/auth/login' }", "login: '/auth/login', getCode: wechatOAuth({ appId: 'wx-oa' }) }"),
+      }
+    }
     case 'article':
       return {
         'main.ts': MAIN_PLAIN,
@@ -265,21 +277,28 @@ function writeApp(variant: SizeVariant): string {
   mkdirSync(join(dir, 'pages/index'), { recursive: true })
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(MANIFEST, null, 2))
   writeFileSync(join(dir, 'pages.json'), JSON.stringify(PAGES, null, 2))
+  // The H5 build starts from index.html (mini-program builds ignore it).
+  writeFileSync(join(dir, 'index.html'), '<!DOCTYPE html>\n<div id="app"></div>\n<script type="module" src="/main.ts"></script>\n')
+  writeFileSync(
+    join(dir, 'vite.config.mjs'),
+    "import uni from '@dcloudio/vite-plugin-uni'\nexport default { plugins: [(uni.default ?? uni)()] }\n",
+  )
   writeFileSync(join(dir, 'pages/index/index.vue'), PAGE)
   for (const [name, text] of Object.entries(files(variant))) writeFileSync(join(dir, name), text)
   return dir
 }
 
-export function buildApp(variant: SizeVariant): void {
+export function buildApp(variant: SizeVariant, target: BuildTarget = 'mp-weixin'): void {
   const dir = writeApp(variant)
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('VITEST') && key !== 'NODE_ENV'))
-  const result = spawnSync(process.execPath, [join(ROOT, 'scripts/uni.mjs'), 'build', '-p', 'mp-weixin'], {
+  const result = spawnSync(process.execPath, [join(ROOT, 'scripts/uni.mjs'), 'build', '-p', target], {
     cwd: ROOT,
-    env: { ...env, UNI_INPUT_DIR: dir, UNI_OUTPUT_DIR: distOf(variant) },
+    // H5's vite root must be the scratch app (its index.html); mini-program builds keep the project's.
+    env: { ...env, UNI_INPUT_DIR: dir, UNI_OUTPUT_DIR: distOf(variant, target), ...(target === 'h5' && { VITE_ROOT_DIR: dir }) },
     encoding: 'utf8',
   })
   if (result.status !== 0) {
-    throw new Error(`building the ${variant} scratch app failed:\n${result.stdout}\n${result.stderr}`)
+    throw new Error(`building the ${variant} scratch app for ${target} failed:\n${result.stdout}\n${result.stderr}`)
   }
 }
 
@@ -288,7 +307,7 @@ export interface BuildSize {
   raw: number
   /** Sum of each file gzipped on its own (level 9). */
   gzip: number
-  /** common/vendor.js alone. */
+  /** common/vendor.js alone (0 for targets without one: H5, App). */
   vendorRaw: number
   vendorGzip: number
 }
@@ -300,8 +319,8 @@ function walk(dir: string): string[] {
   })
 }
 
-export function measure(variant: SizeVariant): BuildSize {
-  const out = distOf(variant)
+export function measure(variant: SizeVariant, target: BuildTarget = 'mp-weixin'): BuildSize {
+  const out = distOf(variant, target)
   const all = walk(out)
   let raw = 0
   let gzip = 0
@@ -310,8 +329,9 @@ export function measure(variant: SizeVariant): BuildSize {
     raw += bytes.length
     gzip += gzipSync(bytes, { level: 9 }).length
   }
-  const vendor = readFileSync(join(out, 'common/vendor.js'))
-  return { files: all.length, raw, gzip, vendorRaw: vendor.length, vendorGzip: gzipSync(vendor, { level: 9 }).length }
+  const vendorFile = join(out, 'common/vendor.js')
+  const vendor = existsSync(vendorFile) ? readFileSync(vendorFile) : Buffer.alloc(0)
+  return { files: all.length, raw, gzip, vendorRaw: vendor.length, vendorGzip: vendor.length ? gzipSync(vendor, { level: 9 }).length : 0 }
 }
 
 export function buildAll(log: (line: string) => void = console.log): Record<SizeVariant, BuildSize> {

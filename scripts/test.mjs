@@ -79,7 +79,11 @@ const steps = [
   ['build: mp-weixin', () => run('node', ['scripts/uni.mjs', 'build', '-p', 'mp-weixin'])],
   ['build: H5', () => run('node', ['scripts/uni.mjs', 'build'])],
   ['compiled mini-program scenarios', () => vitest('mp-host', ['--project', 'mp-host'])],
-  ['package: npm pack into a scratch app; mp-alipay and mp-toutiao builds', () => vitest('package', ['--project', 'package'])],
+  [
+    'compiled Alipay and Douyin scenarios (builds mp-alipay and mp-toutiao when stale)',
+    () => vitest('vendor-host', ['--project', 'vendor-host']),
+  ],
+  ['package: npm pack into a scratch app', () => vitest('package', ['--project', 'package'])],
   [
     'server: backend, mock WeChat, SQLite and PostgreSQL stores, Redis cache',
     () => vitest('server', ['--root', 'server', '--project', 'server']),

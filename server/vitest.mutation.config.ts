@@ -33,6 +33,9 @@ export default defineConfig({
       'tests/store/store-contract-edges.test.ts',
       'tests/store/sql-store-layout.test.ts',
       'tests/store/sql-store-failures.test.ts',
+      'tests/store/sql-store-rotation.test.ts',
+      'tests/routes/refresh-grace.test.ts',
+      'tests/http/contract-edges.test.ts',
     ],
   },
 })

@@ -2,6 +2,7 @@ import { ENGINE_DEFAULTS, type EngineOptions } from '../core/engine-options.js'
 import { AuthError } from '../core/errors.js'
 import type { AuthEventListener } from '../core/events.js'
 import type { Clock, LoginExchange, RefreshExchange, Session, StorageLike } from '../core/types.js'
+import { type LoginTarget, loginFields } from './login-target.js'
 import { postJson, requestGrant, type UniResponse } from './own-requests.js'
 import { globalUni, type UniLike, type UniOptions } from './uni-host.js'
 import { originOf, pathKey, resolveUrl } from './url.js'
@@ -16,7 +17,7 @@ export type AuthResponse = Partial<UniResponse> & Record<string, unknown>
 export interface UniAuthOptions {
   /**
    * How a login code becomes your backend's token. A URL (relative to `baseUrl`) receives a POST
-   * `{ code }` and answers `{ token, expiresIn?, refreshToken?, user? }`; or pass your own function.
+   * `{ code, platform?, appId? }` (see `target`) and answers `{ token, expiresIn?, refreshToken?, user? }`; or pass your own function.
    * If that function calls `uni.request`, add its URL to `skip`.
    * @example '/auth/login'
    */
@@ -44,6 +45,13 @@ export interface UniAuthOptions {
    * @default uni.login with the build target's provider
    */
   getCode?: () => Promise<string>
+  /**
+   * What the `login` URL is told besides the code: `platform`, the build target the code comes from,
+   * and `appId`, for a backend with several AppIDs of that target. Not used by a `login` function.
+   * @default platform: the build target's (`mp-weixin`, `mp-alipay`, `mp-toutiao`, App → `app-weixin`;
+   * on H5 the code source's: `h5-weixin` with `uni-mp-auth/h5`, else none); appId: the code source's, else none
+   */
+  target?: LoginTarget
   /**
    * The headers that carry the token; called once per token, not per request.
    * @default (token) => ({ Authorization: `Bearer ${token}` })
@@ -80,7 +88,7 @@ export const DEFAULTS = {
 } as const
 
 /** The options after normalization: the one shape every part of the plugin reads. */
-export interface AuthConfig extends Pick<UniAuthOptions, 'getCode' | 'engine' | 'onEvent' | 'debug' | 'host'> {
+export interface AuthConfig extends Pick<UniAuthOptions, 'getCode' | 'target' | 'engine' | 'onEvent' | 'debug' | 'host'> {
   uni: UniLike
   baseUrl: string | undefined
   /** Only URLs under it get the token; `undefined` means every URL. */
@@ -105,6 +113,7 @@ const SHAPE: Record<keyof UniAuthOptions, string> = {
   logout: 'string|function',
   baseUrl: 'string',
   getCode: 'function',
+  target: 'object',
   header: 'function',
   isAuthFailure: 'function',
   skip: 'array|function',
@@ -130,7 +139,12 @@ function assertOptions(options: UniAuthOptions): void {
       throw invalidOptions(`\`${key}\` must be ${shape.replace('!', '')}`)
     }
   }
-  const { maxReplays = 1, skip } = options
+  const { maxReplays = 1, skip, target = {} } = options
+  for (const [key, value] of Object.entries(target)) {
+    if (!['platform', 'appId'].includes(key) || (value !== undefined && (typeof value !== 'string' || value === ''))) {
+      throw invalidOptions(`\`target\` may only name a \`platform\` and an \`appId\`, each a non-empty string`)
+    }
+  }
   if (!Number.isInteger(maxReplays) || maxReplays < 0) throw invalidOptions('`maxReplays` must be a whole number ≥ 0')
   if (Array.isArray(skip) && skip.some((rule) => typeof rule !== 'string' && !(rule instanceof RegExp))) {
     throw invalidOptions('`skip` may only list URL paths and RegExps')
@@ -161,7 +175,10 @@ export function normalizeOptions(options: UniAuthOptions): AuthConfig {
     uni: api,
     baseUrl,
     tokenScope: baseUrl ?? (typeof login === 'string' ? originOf(login) : undefined),
-    login: endpoint(login, (url) => (code: string) => requestGrant(api, url, { code })) as LoginExchange,
+    login: endpoint(login, (url) => {
+      const fields = loginFields(options.target, options.getCode)
+      return (code: string) => requestGrant(api, url, { code, ...fields })
+    }) as LoginExchange,
     refresh: endpoint(refresh, (url) => (refreshToken: string) => requestGrant(api, url, { refreshToken })),
     notifyLogout: endpoint(
       logout,

@@ -30,10 +30,10 @@ export function isOk({ statusCode }: UniResponse): boolean {
 }
 
 /**
- * POSTs `{ code }` or `{ refreshToken }` and hands the 2xx body to the engine, which checks its shape.
+ * POSTs `{ code, platform, appId }` or `{ refreshToken }` (undefined fields drop out of the JSON) and hands the 2xx body to the engine, which checks its shape.
  * A refusal carries the server's `Retry-After` (429, 503), so the engine waits at least that long.
  */
-export async function requestGrant(uniApi: UniLike, url: string, data: Record<string, string>): Promise<TokenGrant> {
+export async function requestGrant(uniApi: UniLike, url: string, data: Record<string, string | undefined>): Promise<TokenGrant> {
   const response = await postJson(uniApi, url, data)
   if (isOk(response)) return response.data as TokenGrant
   const retryAfter = Number(response.header?.['Retry-After'] ?? response.header?.['retry-after'])

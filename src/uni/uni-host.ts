@@ -1,4 +1,5 @@
 import type { LoginPlatform, StorageLike } from '../core/types.js'
+import { buildPlatform } from './login-target.js'
 
 /** Options of a uni API call; the plugin reads them defensively. */
 export type UniOptions = Record<string, unknown>
@@ -49,40 +50,32 @@ export function globalUni(): UniLike | undefined {
   } as unknown as UniLike
 }
 
-/**
- * The `uni.login` provider of the platform this bundle was built for: uni-app's build replaces
- * `process.env.UNI_PLATFORM` with a literal (`mp-weixin` → `weixin`, `mp-alipay` → `alipay`, …).
- * A mini-program has no `process` at run time, hence the guard.
- */
-function buildProvider(): string | undefined {
-  try {
-    const platform = process.env.UNI_PLATFORM
-    return platform?.startsWith('mp-') ? platform.slice(3) : undefined
-  } catch {
-    return undefined
-  }
-}
-
 /** `uni.login` and `uni.checkSession` as the engine's platform; `getCode` replaces `uni.login` (H5). */
 export function uniPlatform(uniApi: UniLike, getCode?: () => Promise<string>): LoginPlatform {
-  const provider = buildProvider()
   return {
     getCode:
       getCode ??
       (() =>
         new Promise((resolve, reject) => {
           if (!uniApi.login) throw new Error('uni.login is missing here (H5?): pass `getCode` to createUniAuth')
-          uniApi.login({
-            provider,
+          const options: UniOptions = {
+            // uni's build writes the target in as a literal: only the App build keeps the App's branches.
+            // The mini-programs' provider is their name: `mp-weixin` → `weixin`, `mp-alipay` → `alipay`, …
+            provider: process.env.UNI_PLATFORM === 'app' ? 'weixin' : buildPlatform()?.slice(3),
             // Alipay names it authCode; everyone else code. The engine rejects a missing one.
             success: (result: { code?: string; authCode?: string }) => resolve((result.code ?? result.authCode) as string),
             fail: reject,
-          })
+          }
+          // WeChat's open-platform login on the App: only authorize, so the code comes to our backend
+          // instead of being traded by uniCloud.
+          if (process.env.UNI_PLATFORM === 'app') options.onlyAuthorize = true
+          uniApi.login(options)
         })),
     checkSession: () =>
       new Promise((resolve) => {
-        // Alipay and H5 have no checkSession: "unknown" defers to the token and the 401 path.
-        if (!uniApi.checkSession) return resolve('unknown')
+        // Alipay and H5 have no checkSession, and the App's WeChat login keeps no mini-program session to
+        // check (a literal comparison: other builds drop it): "unknown" defers to the token and the 401 path.
+        if (!uniApi.checkSession || process.env.UNI_PLATFORM === 'app') return resolve('unknown')
         uniApi.checkSession({
           success: () => resolve('valid'),
           fail: ({ errMsg }: { errMsg?: string } = {}) =>

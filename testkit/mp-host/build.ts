@@ -2,9 +2,9 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 
-/** What the mp-weixin build is made from, relative to the project root. */
+/** What a mini-program build is made from, relative to the project root. */
 export const BUILD_INPUTS = ['src', 'pages', 'demo', 'main.ts', 'App.vue', 'manifest.json', 'pages.json', 'vite.config.ts', 'package.json']
-/** Files every mp-weixin build has; the oldest of them dates the build. */
+/** Files every mini-program build has (mp-weixin, mp-alipay, mp-toutiao); the oldest of them dates the build. */
 const BUILD_OUTPUTS = ['app.js', 'app.json', 'common/vendor.js']
 
 export interface BuildCheck {
@@ -25,12 +25,17 @@ export function checkBuild(root: string, distDir: string): BuildCheck {
 
 /** Runs `node scripts/uni.mjs build -p mp-weixin`; throws when it fails. */
 export function buildMpWeixin(root: string): void {
-  const result = spawnSync(process.execPath, [join(root, 'scripts/uni.mjs'), 'build', '-p', 'mp-weixin'], {
+  buildMiniProgram(root, 'mp-weixin')
+}
+
+/** Runs `node scripts/uni.mjs build -p <platform>` (into dist/build/<platform>); throws when it fails. */
+export function buildMiniProgram(root: string, platform: string): void {
+  const result = spawnSync(process.execPath, [join(root, 'scripts/uni.mjs'), 'build', '-p', platform], {
     cwd: root,
     stdio: ['ignore', 'inherit', 'inherit'],
     env: buildEnv(),
   })
-  if (result.status !== 0) throw new Error(`mp-weixin build failed (exit ${result.status ?? result.signal})`)
+  if (result.status !== 0) throw new Error(`${platform} build failed (exit ${result.status ?? result.signal})`)
 }
 
 /**

@@ -67,16 +67,18 @@ describe('the packed package', () => {
       "const testing = await import('uni-mp-auth/testing')",
       "const guard = await import('uni-mp-auth/guard')",
       "const phone = await import('uni-mp-auth/phone')",
+      "const h5 = await import('uni-mp-auth/h5')",
       "const shim = await import('uni-mp-auth/testing/uni-app')",
-      'console.log(JSON.stringify([main, testing, guard, phone, shim].map((m) => Object.keys(m).sort())))',
+      'console.log(JSON.stringify([main, testing, guard, phone, h5, shim].map((m) => Object.keys(m).sort())))',
     ].join('\n')
     const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: join(work, 'app'), encoding: 'utf8' })
     expect(result.stderr).toBe('')
-    const [main, testing, guard, phone, shim] = JSON.parse(result.stdout) as string[][]
+    const [main, testing, guard, phone, h5, shim] = JSON.parse(result.stdout) as string[][]
     expect(main).toEqual(expect.arrayContaining(['createUniAuth', 'useAuth', 'useAuthLifecycle', 'AuthError', 'DEFAULTS']))
     expect(testing).toEqual(['createTestingAuth'])
     expect(guard).toEqual(['createAuthGuard', 'pagesNeedingLogin'])
     expect(phone).toEqual(['bindPhone'])
+    expect(h5).toEqual(['wechatOAuth'])
     expect(shim).toEqual(expect.arrayContaining(['onLaunch', 'onLoad', 'fireLifecycle']))
   })
 

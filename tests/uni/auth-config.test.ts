@@ -91,6 +91,22 @@ describe('development builds check every option', () => {
     ['a negative maxReplays', { maxReplays: -1 }, '`maxReplays` must be a whole number ≥ 0'],
     ['a skip rule that is a number', { skip: ['/a', 42] }, '`skip` may only list URL paths and RegExps'],
     ['a skip rule that is a function', { skip: [/a/, () => true] }, '`skip` may only list URL paths and RegExps'],
+    ['a target string', { target: 'mp-weixin' }, '`target` must be object'],
+    [
+      'a target with a typo',
+      { target: { platfrom: 'mp-weixin' } },
+      '`target` may only name a `platform` and an `appId`, each a non-empty string',
+    ],
+    [
+      'a target with an empty appId',
+      { target: { appId: '' } },
+      '`target` may only name a `platform` and an `appId`, each a non-empty string',
+    ],
+    [
+      'a target with a numeric platform',
+      { target: { platform: 1 } },
+      '`target` may only name a `platform` and an `appId`, each a non-empty string',
+    ],
   ])('refuses %s with INVALID_OPTIONS saying what is wrong', (_, options, detail) => {
     const error = refusal(options)
     expect(isAuthError(error)).toBe(true)
@@ -102,6 +118,8 @@ describe('development builds check every option', () => {
     ['maxReplays 0', { maxReplays: 0 }],
     ['skip paths and RegExps', { skip: ['/a', /b/] }],
     ['a skip function', { skip: () => false }],
+    ['a target', { target: { platform: 'mp-weixin', appId: 'wx1' } }],
+    ['an empty target', { target: {} }],
     ['every optional option', { refresh: '/r', logout: '/o', baseUrl: 'https://x', debug: false, engine: {}, onEvent: () => {} }],
   ])('accepts %s', (_, options) => {
     expect(() => normalize(options)).not.toThrow()

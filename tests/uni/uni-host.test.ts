@@ -31,6 +31,19 @@ describe('uni.checkSession as the engine’s platform session state', () => {
   it('no checkSession at all (Alipay, H5) means unknown', async () => {
     await expect(platformOf({}).checkSession()).resolves.toBe('unknown')
   })
+
+  it('the App build never asks: its WeChat login keeps no mini-program session', async () => {
+    const original = process.env.UNI_PLATFORM
+    process.env.UNI_PLATFORM = 'app'
+    try {
+      const checkSession = vi.fn()
+      await expect(platformOf({ checkSession }).checkSession()).resolves.toBe('unknown')
+      expect(checkSession).not.toHaveBeenCalled()
+    } finally {
+      if (original === undefined) delete process.env.UNI_PLATFORM
+      else process.env.UNI_PLATFORM = original
+    }
+  })
 })
 
 describe('uni.login as the engine’s code source', () => {

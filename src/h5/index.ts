@@ -1,0 +1,1 @@
+export { type BrowserLike, type WechatOAuth, type WechatOAuthOptions, wechatOAuth } from './wechat-oauth.js'

@@ -1,0 +1,43 @@
+/**
+ * What the default login exchange tells the backend about a code besides the code itself: the build
+ * target it comes from and, where the backend has several, the AppID. Names follow the reference
+ * backend's login contract (see "Build targets on the client" in docs/ARCHITECTURE.md).
+ */
+export type LoginPlatformName = 'mp-weixin' | 'h5-weixin' | 'web-weixin' | 'app-weixin' | 'mp-alipay' | 'mp-toutiao'
+
+/** The `target` option, and what a code source such as `uni-mp-auth/h5`'s WeChat OAuth declares. */
+export interface LoginTarget {
+  /** `(string & {})`: a backend of your own may know more targets (`mp-qq`, …). */
+  platform?: LoginPlatformName | (string & {})
+  appId?: string
+}
+
+/** A `getCode` that also says which target its codes belong to (a WeChat OAuth code is `h5-weixin`). */
+export interface CodeSource {
+  (): Promise<string>
+  readonly target?: LoginTarget
+}
+
+/**
+ * The login platform of a bare `uni.login` code of this build: a mini-program's by its name, the
+ * App's (uni's CLI turns `app-plus` into `app`) by WeChat's open platform; none on H5, whose code
+ * source names it. uni's build writes `process.env.UNI_PLATFORM` in as a literal; outside a uni build
+ * (tests, other bundlers in a browser) `process` may not exist at all, hence the guard.
+ */
+export function buildPlatform(): string | undefined {
+  try {
+    const target = process.env.UNI_PLATFORM || ''
+    // Compared as a literal, so builds for other targets drop the App's branch.
+    return process.env.UNI_PLATFORM === 'app' ? 'app-weixin' : target.startsWith('mp-') ? target : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * The fields sent with every code: the option wins over the code source, which wins over the build.
+ * An absent field stays `undefined`, which the JSON body leaves out.
+ */
+export function loginFields(target: LoginTarget | undefined, getCode: CodeSource | undefined): LoginTarget {
+  return { platform: buildPlatform(), ...getCode?.target, ...target }
+}
