@@ -85,6 +85,8 @@ export async function buildApp(appConfig: AppConfig, options: BuildAppOptions = 
     (await createStore(config.storeUrl, {
       now,
       userCacheTtlMs: config.userCacheTtlMs,
+      // A database written by 0.2 served this mini-program: its users become its identities.
+      legacyWxAppId: auth.wx.appId,
       // A pooled PostgreSQL connection broke (e.g. a restart): the pool replaces it by itself.
       onConnectionError: (error) => app.log.warn({ err: { message: error.message } }, 'database connection lost'),
     }))

@@ -47,12 +47,14 @@ export { createRedisClient } from './store/redis-client.js'
 export type {
   AuthStore,
   CachedAccessToken,
+  IdentityKey,
+  IdentityRecord,
+  NewLogin,
   RefreshRotateResult,
   RefreshSuccessor,
   RotateRefreshOptions,
   RefreshTokenRecord,
   UserRecord,
-  WechatIdentity,
 } from './store/types.js'
 export type { AccessClaims, AccessTokens } from './tokens/access-tokens.js'
 export type { AccessTokenProvider } from './wechat/access-token.js'

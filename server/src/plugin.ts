@@ -12,6 +12,7 @@ import { resolveOptions } from './config/resolve-options.js'
 import type { ProviderRegistry } from './providers/registry.js'
 import { registerAuthRoutes } from './routes/auth-routes.js'
 import { registerDevRoutes } from './routes/dev-routes.js'
+import { registerIdentityRoutes } from './routes/identity-routes.js'
 import { registerUserRoutes } from './routes/user-routes.js'
 import { createServices } from './services/services.js'
 import type { AuthStore } from './store/types.js'
@@ -73,6 +74,7 @@ async function uniMpAuthPlugin(app: FastifyInstance, options: UniMpAuthOptions):
       await registerRateLimits(scope, services.redis)
       registerAuthRoutes(scope, services)
       registerUserRoutes(scope, services)
+      registerIdentityRoutes(scope, services)
       if (config.devEndpoints) registerDevRoutes(scope, services)
     },
     { prefix: config.prefix },
@@ -80,7 +82,7 @@ async function uniMpAuthPlugin(app: FastifyInstance, options: UniMpAuthOptions):
 }
 
 /**
- * The login routes (`/auth/*`, `/me`, `/me/avatar`), `app.requireUser` for your own routes and
+ * The login routes (`/auth/*`, `/me`, `/me/avatar`, `/me/identities`), `app.requireUser` for your own routes and
  * `app.uniMpAuth` (WeChat client, store, tokens), as one fastify plugin.
  *
  * @example

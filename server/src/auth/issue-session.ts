@@ -1,8 +1,9 @@
 import type { Clock } from '../base/clock.js'
 import { type PublicUser, toPublicUser } from '../http/public-user.js'
+import type { ExchangedIdentity } from '../providers/types.js'
 import type { AuthStore, UserRecord } from '../store/types.js'
 import type { AccessTokens } from '../tokens/access-tokens.js'
-import { type NewRefreshToken, newRefreshToken } from '../tokens/refresh-tokens.js'
+import { type NewRefreshToken, newFamilyId, newRefreshToken } from '../tokens/refresh-tokens.js'
 
 /** Body of a successful login or refresh. */
 export interface SessionResponse {
@@ -54,4 +55,19 @@ export async function issueSession(issuer: SessionIssuer, user: UserRecord, fami
   const response = await sessionResponse(issuer, user, familyId, refresh)
   await issuer.store.saveRefreshToken({ hash: refresh.hash, userId: user.id, familyId, expiresAt: refreshExpiry(issuer) })
   return response
+}
+
+/**
+ * A login: the identity's user, its session key and the login's refresh family with its first token
+ * are written in one store transaction; the access token is signed after (it needs the user's id).
+ */
+export async function issueLoginSession(issuer: SessionIssuer, identity: ExchangedIdentity): Promise<SessionResponse> {
+  const refresh = newRefreshToken()
+  const familyId = newFamilyId()
+  const user = await issuer.store.loginWithIdentity(identity, {
+    familyId,
+    refreshTokenHash: refresh.hash,
+    refreshExpiresAt: refreshExpiry(issuer),
+  })
+  return sessionResponse(issuer, user, familyId, refresh)
 }

@@ -111,7 +111,15 @@ function resolveSettings(settings: AuthSettings, source: ConfigSource = pluginSo
   }
 }
 
-const STORE_METHODS = ['claimCode', 'upsertUser', 'saveRefreshToken', 'rotateRefreshToken', 'revokeFamily', 'ping'] as const
+const STORE_METHODS = [
+  'claimCode',
+  'loginWithIdentity',
+  'linkIdentity',
+  'saveRefreshToken',
+  'rotateRefreshToken',
+  'revokeFamily',
+  'ping',
+] as const
 
 /** The plugin's options, resolved: the one object `plugin.ts` and everything below it read. */
 export function resolveOptions(options: UniMpAuthOptions, source: ConfigSource = pluginSource()): ResolvedAuthOptions {

@@ -1,16 +1,14 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { bindIdentity } from '../auth/bind-identity.js'
-import { issueSession, refreshExpiry, sessionResponse } from '../auth/issue-session.js'
+import { claimLoginCode } from '../auth/claim-code.js'
+import { issueLoginSession, refreshExpiry, sessionResponse } from '../auth/issue-session.js'
 import { createLoginGuard } from '../auth/login-guard.js'
 import { verifyBearer } from '../auth/require-user.js'
 import { SERVER_DEFAULTS } from '../base/defaults.js'
 import { HttpAuthError } from '../base/errors.js'
 import { perAddress } from '../http/rate-limits.js'
-import { TARGET_SETTINGS } from '../providers/settings.js'
-import type { LoginPlatform } from '../providers/types.js'
 import type { Services } from '../services/services.js'
 import type { AccessClaims } from '../tokens/access-tokens.js'
-import { hashRefreshToken, newFamilyId, newRefreshToken } from '../tokens/refresh-tokens.js'
+import { hashRefreshToken, newRefreshToken } from '../tokens/refresh-tokens.js'
 import { routeSchema } from './openapi-schema.js'
 import {
   bearerSecurity,
@@ -26,22 +24,12 @@ import {
   sessionSchema,
 } from './schemas.js'
 
-// A wx.login code lives 5 minutes at WeChat (an Alipay auth code may live longer, but is spent by
-// the first exchange either way); remembering it twice as long covers clock skew.
-const CODE_GUARD_TTL_MS = 10 * 60_000
 // How long a login may wait for its turn at code2Session (see createLoginGuard): the client
 // plugin's default 10-second login deadline (loginTimeoutMs) less 2 s for wx.login and the
 // exchange itself, so the client still gets an answer it can act on.
 const LOGIN_TURN_WAIT_MS = 8000
 
 const tags = ['auth']
-
-function codeUsed(platform: LoginPlatform): HttpAuthError {
-  const retry = TARGET_SETTINGS[platform].retry
-  return platform.endsWith('-weixin')
-    ? new HttpAuthError('WX_CODE_USED', `The login code has already been used; ${retry}`)
-    : new HttpAuthError('PROVIDER_CODE_USED', `The login code has already been used; ${retry}`)
-}
 
 export function registerAuthRoutes(app: FastifyInstance, services: Services): void {
   const { store, providers, accessTokens, config } = services
@@ -84,12 +72,10 @@ export function registerAuthRoutes(app: FastifyInstance, services: Services): vo
       const { code, platform = 'mp-weixin', appId: askedAppId } = request.body
       const { provider, appId } = providers.select(platform, askedAppId)
       const identity = await loginGuard.run(request, async () => {
-        // Claimed before the exchange so a replayed code never costs an upstream call, on any instance;
-        // per target and AppID, because two vendors may well issue the same code string.
-        if (!(await store.claimCode(`${platform}:${appId}:${code}`, CODE_GUARD_TTL_MS))) throw codeUsed(platform)
+        await claimLoginCode(store, platform, appId, code)
         return provider.exchange(code, appId)
       })
-      return issueSession(services, await bindIdentity(store, identity), newFamilyId())
+      return issueLoginSession(services, identity)
     },
   )
 

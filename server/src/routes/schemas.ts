@@ -1,4 +1,4 @@
-import { LOGIN_PLATFORMS, type LoginPlatform } from '../providers/types.js'
+import { type IdentityProviderName, LOGIN_PLATFORMS, type LoginPlatform } from '../providers/types.js'
 
 /** Opaque credential strings from clients: printable ASCII, bounded, never empty. */
 const credential = { type: 'string', minLength: 1, maxLength: 512, pattern: '^[\\x21-\\x7e]+$' } as const
@@ -137,3 +137,55 @@ export const commonErrors = {
 } as const
 
 export const bearerSecurity = [{ bearerAuth: [] }]
+
+const appIdSchema = { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$' } as const
+
+export const linkBodySchema = {
+  type: 'object',
+  required: ['code', 'platform'],
+  properties: {
+    code: { ...credential, description: 'A one-time login code of the target to link (e.g. from wx.login)' },
+    platform: { type: 'string', enum: [...LOGIN_PLATFORMS], description: 'The build target the code comes from' },
+    appId: { ...appIdSchema, description: 'The AppID the code belongs to, when several are configured for the target' },
+  },
+} as const
+
+export interface LinkBody {
+  code: string
+  platform: LoginPlatform
+  appId?: string
+}
+
+export const identityParamsSchema = {
+  type: 'object',
+  required: ['provider', 'appId'],
+  properties: {
+    provider: { type: 'string', enum: ['weixin', 'alipay', 'toutiao'] },
+    appId: appIdSchema,
+  },
+} as const
+
+export interface IdentityParams {
+  provider: IdentityProviderName
+  appId: string
+}
+
+const publicIdentitySchema = {
+  type: 'object',
+  required: ['provider', 'platform', 'appId', 'createdAt'],
+  additionalProperties: false,
+  properties: {
+    provider: { type: 'string', description: '`weixin`, `alipay` or `toutiao`' },
+    platform: { type: 'string', description: 'The build target it first logged in or was linked from' },
+    appId: { type: 'string' },
+    createdAt: { type: 'string', format: 'date-time' },
+  },
+} as const
+
+export const identitiesBodySchema = {
+  description: "The user's identities, oldest first",
+  type: 'object',
+  required: ['identities'],
+  additionalProperties: false,
+  properties: { identities: { type: 'array', items: publicIdentitySchema } },
+} as const

@@ -37,6 +37,11 @@ export interface CreateStoreOptions {
   poolSize?: number
   /** PostgreSQL only: an idle pooled connection broke and will be replaced (log it). */
   onConnectionError?: (error: Error) => void
+  /**
+   * The mini-program AppID (`WX_APPID`) a database written by 0.2 served: its users become identities
+   * of that app. Required once, when such a database with users is first opened; ignored otherwise.
+   */
+  legacyWxAppId?: string
 }
 
 /**
@@ -51,7 +56,7 @@ export async function createStore(url: string, options: CreateStoreOptions = {})
   const userCacheTtlMs = options.userCacheTtlMs ?? SERVER_DEFAULTS.userCacheTtlMs
   if (location.engine === 'sqlite') {
     return new SqlStore({
-      db: await openSqlite(location.filename),
+      db: await openSqlite(location.filename, { legacyWxAppId: options.legacyWxAppId }),
       engine: 'sqlite',
       label: 'SQLite',
       now: options.now,
@@ -63,6 +68,7 @@ export async function createStore(url: string, options: CreateStoreOptions = {})
     schema: options.schema,
     poolSize: options.poolSize,
     onConnectionError: options.onConnectionError,
+    legacyWxAppId: options.legacyWxAppId,
   })
   return new SqlStore({ db, engine: 'postgres', label: 'PostgreSQL', now: options.now, userCacheTtlMs })
 }

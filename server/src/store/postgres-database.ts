@@ -1,10 +1,11 @@
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import { migrateToLatest } from './migrate.js'
+import type { MigrationContext } from './migrations/index.js'
 import { survivePostgresConnectionErrors } from './postgres-connection-errors.js'
 import type { Database } from './schema.js'
 
-export interface PostgresOptions {
+export interface PostgresOptions extends MigrationContext {
   connectionString: string
   /**
    * Schema for the tables (created if missing), for several apps or test runs in one database.
@@ -32,6 +33,7 @@ export async function openPostgres({
   schema,
   poolSize = 10,
   onConnectionError,
+  legacyWxAppId,
 }: PostgresOptions): Promise<Kysely<Database>> {
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) throw new Error(`Invalid PostgreSQL schema name "${schema}"`)
   const pool = new pg.Pool({
@@ -51,7 +53,7 @@ export async function openPostgres({
   survivePostgresConnectionErrors(pool, onConnectionError)
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
   try {
-    await migrateToLatest(db, schema)
+    await migrateToLatest(db, { schema, legacyWxAppId })
   } catch (error) {
     await db.destroy()
     throw error

@@ -5,7 +5,8 @@
  */
 export interface Database {
   users: UsersTable
-  session_keys: SessionKeysTable
+  identities: IdentitiesTable
+  identity_unions: IdentityUnionsTable
   code_claims: CodeClaimsTable
   refresh_families: RefreshFamiliesTable
   refresh_tokens: RefreshTokensTable
@@ -15,18 +16,38 @@ export interface Database {
 
 export interface UsersTable {
   id: string
-  openid: string
-  unionid: string | null
   /** The bound phone number (`purePhoneNumber`), `null` until bound. */
   phone: string | null
   created_at: number
 }
 
-/** The latest WeChat session_key per openid (needed to decrypt `encryptedData`). */
-export interface SessionKeysTable {
-  openid: string
-  session_key: string
-  updated_at: number
+/**
+ * One row per way of logging in: an account of one vendor (`provider`) in one app (`app_id`),
+ * named by that vendor's id (`subject`: openid, Alipay user id …). A user has at most one identity
+ * per app (unique `user_id, provider, app_id`), so clients can name one without seeing `subject`.
+ */
+export interface IdentitiesTable {
+  provider: string
+  app_id: string
+  subject: string
+  user_id: string
+  /** The build target the identity first logged in or was linked from (`mp-weixin`, `h5-weixin` …). */
+  platform: string
+  /** WeChat's cross-app id as last reported; `null` when the app is not bound to an open-platform account. */
+  unionid: string | null
+  /** The latest mini-program session key of this identity (secret; needed to decrypt `encryptedData`). */
+  session_key: string | null
+  created_at: number
+}
+
+/**
+ * Which user a unionid joins new identities to: the first user seen with it. Its primary key is what
+ * makes concurrent first logins of one person on two apps (on any instance) end in one user.
+ */
+export interface IdentityUnionsTable {
+  provider: string
+  unionid: string
+  user_id: string
 }
 
 /** One row per wx.login code ever exchanged (by sha256), kept until WeChat forgot the code too. */

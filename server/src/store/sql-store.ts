@@ -1,19 +1,24 @@
 import { randomUUID } from 'node:crypto'
-import { type Kysely, type Selectable, sql, type Transaction } from 'kysely'
+import { type CompiledQuery, type Kysely, type Selectable, sql, type Transaction } from 'kysely'
 import { type Clock, systemClock } from '../base/clock.js'
+import type { ExchangedIdentity, IdentityProviderName, LoginPlatform } from '../providers/types.js'
 import { sha256Hex } from './hash.js'
+import { type IdentityRow, linkSteps, loginSteps, RETRY, type Steps, type UserRow, unlinkSteps } from './identity-steps.js'
 import type { Database, UsersTable } from './schema.js'
-import { guardStore, isUniqueViolation } from './store-errors.js'
+import { type SqliteTransactions, sqliteTransactionsOf } from './sqlite-database.js'
+import { guardStore } from './store-errors.js'
 import { Turns } from './turns.js'
 import type {
   AuthStore,
   CachedAccessToken,
+  IdentityKey,
+  IdentityRecord,
+  NewLogin,
   RefreshRotateResult,
   RefreshSuccessor,
   RefreshTokenRecord,
   RotateRefreshOptions,
   UserRecord,
-  WechatIdentity,
 } from './types.js'
 import { UserCache } from './user-cache.js'
 
@@ -39,10 +44,40 @@ export interface SqlStoreOptions {
    * database every time. `createStore()` holds the default.
    */
   userCacheTtlMs: number
+  /** SQLite only: how to run a transaction synchronously; found for a database opened by `openSqlite`. */
+  sqlite?: SqliteTransactions | undefined
 }
 
 function toUser(row: Selectable<UsersTable>): UserRecord {
-  return { id: row.id, openid: row.openid, unionid: row.unionid, phone: row.phone, createdAt: row.created_at }
+  return { id: row.id, phone: row.phone, createdAt: row.created_at }
+}
+
+function toIdentity(row: IdentityRow): IdentityRecord {
+  return {
+    provider: row.provider as IdentityProviderName,
+    appId: row.app_id,
+    subject: row.subject,
+    platform: row.platform as LoginPlatform,
+    unionid: row.unionid,
+    createdAt: row.created_at,
+  }
+}
+
+/** Thrown inside a transaction to roll it back when its steps lost a race. */
+const LOST_RACE = new Error('lost a race; retrying')
+
+function driveSync<T>(steps: Steps<T | typeof RETRY>, run: (query: CompiledQuery) => unknown[]): T {
+  let next = steps.next()
+  while (!next.done) next = steps.next(run(next.value))
+  if (next.value === RETRY) throw LOST_RACE
+  return next.value
+}
+
+async function driveAsync<T>(steps: Steps<T | typeof RETRY>, run: (query: CompiledQuery) => Promise<unknown[]>): Promise<T> {
+  let next = steps.next()
+  while (!next.done) next = steps.next(await run(next.value))
+  if (next.value === RETRY) throw LOST_RACE
+  return next.value
 }
 
 /**
@@ -57,15 +92,28 @@ export class SqlStore implements AuthStore {
   private readonly now: Clock
   private readonly purgeIntervalMs: number
   private readonly users: UserCache | null
+  private readonly sqlite: SqliteTransactions | null
   private nextPurgeAt = Number.NEGATIVE_INFINITY
 
-  constructor({ db, engine, label = 'The database', now = systemClock, purgeIntervalMs = 60_000, userCacheTtlMs }: SqlStoreOptions) {
+  constructor({
+    db,
+    engine,
+    label = 'The database',
+    now = systemClock,
+    purgeIntervalMs = 60_000,
+    userCacheTtlMs,
+    sqlite,
+  }: SqlStoreOptions) {
     this.db = db
     this.engine = engine
     this.label = label
     this.now = now
     this.purgeIntervalMs = purgeIntervalMs
     this.users = userCacheTtlMs > 0 ? new UserCache({ ttlMs: userCacheTtlMs, now }) : null
+    this.sqlite = engine === 'sqlite' ? (sqlite ?? sqliteTransactionsOf(db) ?? null) : null
+    if (engine === 'sqlite' && !this.sqlite) {
+      throw new Error('SqlStore on SQLite needs a database opened by openSqlite(), or its transactions as the `sqlite` option')
+    }
   }
 
   /** Every user read from or written to the database passes here, so the cache holds the latest this instance saw. */
@@ -84,62 +132,100 @@ export class SqlStore implements AuthStore {
     return this.engine === 'sqlite' ? sqliteTransactions.run(run) : run()
   }
 
-  upsertUser(identity: WechatIdentity): Promise<UserRecord> {
+  loginWithIdentity(identity: ExchangedIdentity, login: NewLogin): Promise<UserRecord> {
     return this.guard(async () => {
-      const user = await this.upsert(identity)
-      this.users?.set(user)
-      return user
+      const now = this.now()
+      const row =
+        (this.engine === 'postgres' && (await this.loginKnownIdentity(identity, login, now))) ||
+        (await this.inTransaction('loginWithIdentity', () => loginSteps(this.context(now), identity, login)))
+      return this.seen(row)
     })
   }
 
-  private async upsert({ openid, unionid }: WechatIdentity): Promise<UserRecord> {
-    // The unique indexes on openid and unionid decide concurrent first logins on any instance:
-    // one INSERT wins, the others insert nothing and read the winner on their next pass.
-    for (let pass = 0; pass < 3; pass++) {
-      const existing = await this.findUser(openid, unionid)
-      if (existing) {
-        if (!unionid || existing.unionid) return existing
-        // First seen without a unionid (not yet bound to the open platform): attach it now.
-        const attached = await this.attachUnionid(existing.id, unionid)
-        if (attached) return attached
-        continue
-      }
-      const inserted = await this.db
-        .insertInto('users')
-        .values({ id: randomUUID(), openid, unionid: unionid ?? null, phone: null, created_at: this.now() })
-        .onConflict((conflict) => conflict.doNothing())
-        .returningAll()
-        .executeTakeFirst()
-      if (inserted) return toUser(inserted)
-    }
-    throw new Error('upsertUser: the users table changed under three consecutive passes')
+  /**
+   * PostgreSQL, an identity seen before (nearly every login): the whole login is one statement,
+   * so one round trip and one commit. `undefined` for a new identity, which takes the transaction.
+   */
+  private async loginKnownIdentity(identity: ExchangedIdentity, login: NewLogin, now: number): Promise<UserRow | undefined> {
+    const { provider, appId, subject, unionid = null, sessionKey = null } = identity
+    // Every insert selects from `ident`: when the identity is unknown, the statement changes nothing.
+    const anchor = unionid
+      ? sql`, anchor as (insert into identity_unions (provider, unionid, user_id) select ${provider}, ${unionid}, user_id from ident on conflict do nothing)`
+      : sql``
+    const { rows } = await sql<UserRow>`
+      with ident as (
+        update identities set session_key = coalesce(${sessionKey}, session_key), unionid = coalesce(${unionid}, unionid)
+        where provider = ${provider} and app_id = ${appId} and subject = ${subject}
+        returning user_id
+      )${anchor}, family as (
+        insert into refresh_families (id, user_id, created_at) select ${login.familyId}, user_id, ${now}::bigint from ident
+        returning id, user_id
+      ), token as (
+        insert into refresh_tokens (hash, family_id, user_id, expires_at)
+        select ${login.refreshTokenHash}, id, user_id, ${login.refreshExpiresAt}::bigint from family
+      )
+      select users.* from users join ident on users.id = ident.user_id`.execute(this.db)
+    return rows[0]
   }
 
-  private async findUser(openid: string, unionid: string | undefined): Promise<UserRecord | null> {
-    let query = this.db.selectFrom('users').selectAll()
-    query = unionid
-      ? query.where((eb) => eb.or([eb('unionid', '=', unionid), eb('openid', '=', openid)]))
-      : query.where('openid', '=', openid)
-    const rows = await query.execute()
-    const row = rows.find((r) => unionid && r.unionid === unionid) ?? rows[0]
-    return row ? toUser(row) : null
+  linkIdentity(userId: string, identity: ExchangedIdentity): Promise<IdentityRecord> {
+    return this.guard(async () =>
+      toIdentity(await this.inTransaction('linkIdentity', () => linkSteps(this.context(this.now()), userId, identity))),
+    )
   }
 
-  /** `null` when another writer set a unionid first (on this user or, for this unionid, on another). */
-  private async attachUnionid(userId: string, unionid: string): Promise<UserRecord | null> {
-    try {
+  unlinkIdentity(userId: string, provider: IdentityProviderName, appId: string): Promise<boolean> {
+    return this.guard(() => this.inTransaction('unlinkIdentity', () => unlinkSteps(this.context(this.now()), userId, provider, appId)))
+  }
+
+  listIdentities(userId: string): Promise<IdentityRecord[]> {
+    return this.guard(async () => {
+      const rows = await this.db
+        .selectFrom('identities')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .orderBy('created_at')
+        .orderBy('provider')
+        .orderBy('app_id')
+        .execute()
+      return rows.map(toIdentity)
+    })
+  }
+
+  getSessionKey({ provider, appId, subject }: IdentityKey): Promise<string | null> {
+    return this.guard(async () => {
       const row = await this.db
-        .updateTable('users')
-        .set({ unionid })
-        .where('id', '=', userId)
-        .where('unionid', 'is', null)
-        .returningAll()
+        .selectFrom('identities')
+        .select('session_key')
+        .where('provider', '=', provider)
+        .where('app_id', '=', appId)
+        .where('subject', '=', subject)
         .executeTakeFirst()
-      return row ? toUser(row) : null
-    } catch (error) {
-      if (isUniqueViolation(error)) return null
-      throw error
+      return row?.session_key ?? null
+    })
+  }
+
+  private context(now: number) {
+    return { db: this.db, engine: this.engine, now }
+  }
+
+  /**
+   * Runs steps in one transaction: synchronously on SQLite (see `SqliteTransactions`), statement by
+   * statement on PostgreSQL. Steps that lost a race (`RETRY`) are rolled back and run again.
+   */
+  private async inTransaction<T>(what: string, steps: () => Steps<T | typeof RETRY>): Promise<T> {
+    for (let pass = 0; pass < 3; pass++) {
+      try {
+        const { sqlite } = this
+        return sqlite
+          ? // Synchronous, but after any other SQLite transaction of this process has finished (see `sqliteTransactions`).
+            await sqliteTransactions.run(async () => sqlite.transaction((run) => driveSync(steps(), run)))
+          : await this.db.transaction().execute((trx) => driveAsync(steps(), async (query) => (await trx.executeQuery(query)).rows))
+      } catch (error) {
+        if (error !== LOST_RACE) throw error
+      }
     }
+    throw new Error(`${what}: concurrent writers changed the identities under three consecutive passes`)
   }
 
   getUserById(id: string): Promise<UserRecord | null> {
@@ -160,32 +246,27 @@ export class SqlStore implements AuthStore {
     })
   }
 
-  saveSessionKey(openid: string, sessionKey: string): Promise<void> {
-    return this.guard(async () => {
-      const updatedAt = this.now()
-      await this.db
-        .insertInto('session_keys')
-        .values({ openid, session_key: sessionKey, updated_at: updatedAt })
-        .onConflict((conflict) => conflict.column('openid').doUpdateSet({ session_key: sessionKey, updated_at: updatedAt }))
-        .execute()
-    })
-  }
-
-  getSessionKey(openid: string): Promise<string | null> {
-    return this.guard(async () => {
-      const row = await this.db.selectFrom('session_keys').select('session_key').where('openid', '=', openid).executeTakeFirst()
-      return row?.session_key ?? null
-    })
-  }
-
   claimCode(code: string, ttlMs: number): Promise<boolean> {
     return this.guard(async () => {
       const now = this.now()
       await this.purgeExpiredWhenDue(now)
-      // Inserted, or taking over a claim that expired: either way one statement, one winner.
+      const hash = sha256Hex(code)
+      if (this.engine === 'postgres') {
+        // The claim only spares the vendor a replayed code: the vendor refuses a used code itself
+        // (WeChat 40163). So this commit does not wait for the disk (`synchronous_commit` off for
+        // this statement only): it is visible to every instance at once, and a PostgreSQL crash in
+        // the next fraction of a second could only let a replay reach the vendor, which refuses it.
+        // The login's own commit stays durable. Inserted, or taking over an expired claim: one winner.
+        const { rows } = await sql`
+          insert into code_claims (code_hash, expires_at)
+          select ${hash}, ${now + ttlMs}::bigint from (select set_config('synchronous_commit', 'off', true)) as async_commit
+          on conflict (code_hash) do update set expires_at = excluded.expires_at where code_claims.expires_at <= ${now}
+          returning code_hash`.execute(this.db)
+        return rows.length > 0
+      }
       const claimed = await this.db
         .insertInto('code_claims')
-        .values({ code_hash: sha256Hex(code), expires_at: now + ttlMs })
+        .values({ code_hash: hash, expires_at: now + ttlMs })
         .onConflict((conflict) =>
           conflict
             .column('code_hash')

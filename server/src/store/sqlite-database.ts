@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
-import { Kysely, type SqliteDatabase, SqliteDialect } from 'kysely'
+import { type CompiledQuery, Kysely, type SqliteDatabase, SqliteDialect } from 'kysely'
 import { ConfigError } from '../base/errors.js'
 import { migrateToLatest } from './migrate.js'
+import type { MigrationContext } from './migrations/index.js'
 import type { Database } from './schema.js'
 
 // Far more than the store's distinct statements; a bound only in case a future query builds SQL
@@ -15,7 +16,7 @@ const MAX_CACHED_STATEMENTS = 256
  * it on this store's small indexed queries: one prepared statement per SQL text is reused instead.
  * Safe because better-sqlite3 runs a statement to completion synchronously (Kysely streams nothing here).
  */
-function withStatementCache(database: BetterSqlite3.Database): SqliteDatabase {
+function withStatementCache(database: BetterSqlite3.Database): SqliteDatabase & { prepare(sql: string): BetterSqlite3.Statement } {
   const statements = new Map<string, BetterSqlite3.Statement>()
   return {
     close: () => database.close(),
@@ -29,6 +30,39 @@ function withStatementCache(database: BetterSqlite3.Database): SqliteDatabase {
       return statement
     },
   }
+}
+
+/**
+ * Runs several statements as one SQLite transaction without ever yielding to the event loop.
+ * A transaction that awaited between statements would hold SQLite's write lock while another
+ * connection of the same process (another store on the file) blocks the thread waiting for it:
+ * a deadlock until the busy timeout. Synchronous, `BEGIN IMMEDIATE`, it cannot interleave, and
+ * other processes simply wait their turn.
+ */
+export interface SqliteTransactions {
+  /** Runs `work` in one `BEGIN IMMEDIATE … COMMIT` (rolled back if it throws); `run` executes one compiled statement. */
+  transaction<T>(work: (run: (query: CompiledQuery) => unknown[]) => T): T
+}
+
+const transactionsByDb = new WeakMap<Kysely<Database>, SqliteTransactions>()
+
+/** The synchronous transactions of a database opened by `openSqlite` (not of one derived with `withPlugin`). */
+export function sqliteTransactionsOf(db: Kysely<Database>): SqliteTransactions | undefined {
+  return transactionsByDb.get(db)
+}
+
+function sqliteTransactions(
+  database: BetterSqlite3.Database,
+  cached: { prepare(sql: string): BetterSqlite3.Statement },
+): SqliteTransactions {
+  const run = (query: CompiledQuery): unknown[] => {
+    const statement = cached.prepare(query.sql)
+    const parameters = query.parameters as unknown[]
+    if (statement.reader) return statement.all(parameters)
+    statement.run(parameters)
+    return []
+  }
+  return { transaction: (work) => database.transaction(() => work(run)).immediate() }
 }
 
 /** Tables of a release that predates versioned migrations would make `001-initial` fail half-way, cryptically. */
@@ -50,7 +84,7 @@ function refuseUnversionedSchema(database: BetterSqlite3.Database, filename: str
  * instead of failing. Migrations run inside one `BEGIN IMMEDIATE` transaction: processes starting
  * together on one file take turns, and a failed migration leaves nothing half-applied.
  */
-export async function openSqlite(filename: string): Promise<Kysely<Database>> {
+export async function openSqlite(filename: string, context: MigrationContext = {}): Promise<Kysely<Database>> {
   if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true })
   const database = new BetterSqlite3(filename)
   try {
@@ -61,11 +95,13 @@ export async function openSqlite(filename: string): Promise<Kysely<Database>> {
     // the last commits. FULL would add one fsync (~0.5 ms here) to each of the login's three commits.
     database.pragma('synchronous = NORMAL')
     database.pragma('foreign_keys = ON')
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) })
+    const cached = withStatementCache(database)
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached }) })
+    transactionsByDb.set(db, sqliteTransactions(database, cached))
     database.exec('BEGIN IMMEDIATE')
     try {
       refuseUnversionedSchema(database, filename)
-      await migrateToLatest(db)
+      await migrateToLatest(db, context)
       database.exec('COMMIT')
     } finally {
       if (database.inTransaction) database.exec('ROLLBACK')

@@ -1,17 +1,37 @@
-/** A business user bound to one WeChat identity. */
+import type { ExchangedIdentity, IdentityProviderName, LoginPlatform } from '../providers/types.js'
+
+/** A business user; it logs in through one or more identities (`IdentityRecord`). */
 export interface UserRecord {
   id: string
-  openid: string
-  unionid: string | null
   /** Full phone number as WeChat returned it (`purePhoneNumber`); never sent to clients unmasked. */
   phone: string | null
   /** Milliseconds since the epoch. */
   createdAt: number
 }
 
-export interface WechatIdentity {
-  openid: string
-  unionid?: string | undefined
+/** Names one identity: an account of one vendor in one app. */
+export interface IdentityKey {
+  provider: IdentityProviderName
+  appId: string
+  subject: string
+}
+
+/** One way a user logs in. Holds no secret: the session key stays in the store (`getSessionKey`). */
+export interface IdentityRecord extends IdentityKey {
+  /** The build target it first logged in or was linked from. */
+  platform: LoginPlatform
+  unionid: string | null
+  /** Milliseconds since the epoch. */
+  createdAt: number
+}
+
+/** The refresh-token family a login starts, with its first token. */
+export interface NewLogin {
+  familyId: string
+  /** sha256 of the first refresh token. */
+  refreshTokenHash: string
+  /** Milliseconds since the epoch. */
+  refreshExpiresAt: number
 }
 
 export interface RefreshTokenRecord {
@@ -79,13 +99,31 @@ export interface AccessTokenCache {
  * Methods reject with `HttpAuthError('STORE_UNAVAILABLE')` when the database cannot be reached.
  */
 export interface AuthStore extends AccessTokenCache {
-  /** Finds the user by unionid (when given) or openid, creating it on first sight. */
-  upsertUser(identity: WechatIdentity): Promise<UserRecord>
+  /**
+   * A login, in one transaction: finds the identity's user (by the identity; else, for a new
+   * identity, by its unionid within the provider; else a new user), records the identity and its
+   * session key, and starts the login's refresh-token family with its first token. Concurrent first
+   * logins of one person (one identity, or one unionid on two apps) end in one user, across instances.
+   */
+  loginWithIdentity(identity: ExchangedIdentity, login: NewLogin): Promise<UserRecord>
+  /**
+   * Adds an identity to a user. Rejects with `IDENTITY_CONFLICT` when the identity, or the person its
+   * unionid names, belongs to another user, or the user already has another identity in that app;
+   * linking an identity the user already has only refreshes its session key.
+   */
+  linkIdentity(userId: string, identity: ExchangedIdentity): Promise<IdentityRecord>
+  /**
+   * Removes the user's identity in that app. Resolves `false` when the user has none there;
+   * rejects with `LAST_IDENTITY` rather than remove the user's only way to log in.
+   */
+  unlinkIdentity(userId: string, provider: IdentityProviderName, appId: string): Promise<boolean>
+  /** The user's identities, oldest first. */
+  listIdentities(userId: string): Promise<IdentityRecord[]>
+  /** The latest session key of an identity (mini-programs only), for decrypting `encryptedData`. */
+  getSessionKey(identity: IdentityKey): Promise<string | null>
+
   getUserById(id: string): Promise<UserRecord | null>
   setUserPhone(id: string, phone: string): Promise<UserRecord | null>
-
-  saveSessionKey(openid: string, sessionKey: string): Promise<void>
-  getSessionKey(openid: string): Promise<string | null>
 
   /** Marks a wx.login code as used. Resolves `true` only for the first caller, across instances. */
   claimCode(code: string, ttlMs: number): Promise<boolean>

@@ -120,7 +120,15 @@ describe('loadConfig', () => {
 })
 
 describe('one configuration path', () => {
-  const store = { claimCode() {}, upsertUser() {}, saveRefreshToken() {}, rotateRefreshToken() {}, revokeFamily() {}, ping() {} }
+  const store = {
+    claimCode() {},
+    loginWithIdentity() {},
+    linkIdentity() {},
+    saveRefreshToken() {},
+    rotateRefreshToken() {},
+    revokeFamily() {},
+    ping() {},
+  }
 
   it('the environment and the plugin options resolve to the same settings, from the same defaults', () => {
     const { auth } = loadConfig({})

@@ -60,12 +60,13 @@ describe('three instances on one PostgreSQL under faults', () => {
   /** No account lost: every user, with the same id and phone binding, after a SIGKILL and restarts. */
   const expectAccountsKept = async () => {
     const users = await query<{ id: string; openid: string; phone: string | null }>(
-      "SELECT id, openid, phone FROM users WHERE openid LIKE 'o_fault_%' AND openid NOT LIKE 'o_fault_load_%'",
+      'SELECT users.id, identities.subject AS openid, users.phone FROM users JOIN identities ON identities.user_id = users.id ' +
+        "WHERE subject LIKE 'o_fault_%' AND subject NOT LIKE 'o_fault_load_%'",
     )
     const byOpenid = new Map(users.filter((u) => u.openid !== 'o_fault_probe').map((u) => [u.openid, u.id]))
     expect(byOpenid).toEqual(userIdByOpenid)
     for (const [userId, phone] of phoneByUser) expect(users.find((u) => u.id === userId)?.phone).toBe(phone)
-    expect(await query('SELECT openid FROM users GROUP BY openid HAVING count(*) > 1')).toEqual([])
+    expect(await query('SELECT subject FROM identities GROUP BY subject HAVING count(*) > 1')).toEqual([])
   }
 
   it('500 concurrent logins, 50 pairs sharing a code: one user per openid, one winner per code', async () => {
@@ -90,8 +91,9 @@ describe('three instances on one PostgreSQL under faults', () => {
       sessions.push(session)
     }
 
-    expect(await query('SELECT openid FROM users GROUP BY openid HAVING count(*) > 1')).toEqual([])
-    const users = await query<{ id: string; openid: string }>('SELECT id, openid FROM users')
+    expect(await query('SELECT subject FROM identities GROUP BY subject HAVING count(*) > 1')).toEqual([])
+    expect(await query('SELECT id FROM users WHERE id NOT IN (SELECT user_id FROM identities)')).toEqual([])
+    const users = await query<{ id: string; openid: string }>('SELECT user_id AS id, subject AS openid FROM identities')
     expect(new Map(users.map((u) => [u.openid, u.id]))).toEqual(userIdByOpenid)
     const claims = await query<{ code_hash: string }>('SELECT code_hash FROM code_claims')
     // Claims are per login target and AppID (two vendors may issue the same code string).

@@ -3,10 +3,10 @@
  * be killed without any chance to close or flush. Usage: login-then-wait-child.ts <STORE_URL> <openid>
  */
 import { createStore } from '../../src/store/create-store.js'
+import { mpWeixin, newLogin } from './identities.js'
 
 const [url, openid] = process.argv.slice(2)
 const store = await createStore(url ?? '')
-const user = await store.upsertUser({ openid: openid ?? 'o-crash' })
-await store.saveSessionKey(user.openid, 'session-key-before-the-crash')
+const user = await store.loginWithIdentity(mpWeixin(openid ?? 'o-crash', { sessionKey: 'session-key-before-the-crash' }), newLogin())
 console.log(user.id)
 setInterval(() => {}, 1000)

@@ -10,7 +10,7 @@ import type {
 import { inject } from 'vitest'
 import { openPostgres } from '../../src/store/postgres-database.js'
 import type { Database } from '../../src/store/schema.js'
-import { openSqlite } from '../../src/store/sqlite-database.js'
+import { openSqlite, type SqliteTransactions, sqliteTransactionsOf } from '../../src/store/sqlite-database.js'
 import { schemaFor } from './stores.js'
 
 /** Both SQL engines, opened bare (migrated, no SqlStore yet), for tests of SqlStore itself. */
@@ -50,7 +50,11 @@ export class StatementSpy implements KyselyPlugin {
   }
 }
 
-export function spied(db: Kysely<Database>): { db: Kysely<Database>; spy: StatementSpy } {
+/**
+ * The database with a spy; `sqlite` carries the bare database's synchronous transactions over (on
+ * SQLite those statements are compiled, so seen by the spy, but their results bypass `rewrite`).
+ */
+export function spied(db: Kysely<Database>): { db: Kysely<Database>; spy: StatementSpy; sqlite: SqliteTransactions | undefined } {
   const spy = new StatementSpy()
-  return { db: db.withPlugin(spy), spy }
+  return { db: db.withPlugin(spy), spy, sqlite: sqliteTransactionsOf(db) }
 }

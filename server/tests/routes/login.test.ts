@@ -24,10 +24,11 @@ describe('POST /auth/login', () => {
     expect(other.user.id).not.toBe(first.user.id)
   })
 
-  it('prefers unionid: two openids with one unionid are one user', async () => {
-    const a = await harness().login({ openid: 'o-app-a', unionid: 'u-shared' })
-    const b = await harness().login({ openid: 'o-app-b', unionid: 'u-shared' })
-    expect(b.user.id).toBe(a.user.id)
+  it('one openid is one user, also once it reports a unionid; another openid of this app is another user', async () => {
+    const a = await harness().login({ openid: 'o-app-a' })
+    expect((await harness().login({ openid: 'o-app-a', unionid: 'u-shared' })).user.id).toBe(a.user.id)
+    // One person has one openid per app: a second one with the same unionid is never merged in.
+    expect((await harness().login({ openid: 'o-app-b', unionid: 'u-shared' })).user.id).not.toBe(a.user.id)
   })
 
   it('refuses a code used twice without calling WeChat again', async () => {

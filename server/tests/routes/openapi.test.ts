@@ -22,9 +22,12 @@ describe('docs/openapi.json', () => {
     )
     expect(operations.map((o) => o.name).sort()).toEqual(
       [
+        'DELETE /auth/identities/{provider}/{appId}',
         'GET /healthz',
         'GET /me',
+        'GET /me/identities',
         'GET /readyz',
+        'POST /auth/link',
         'POST /auth/login',
         'POST /auth/logout',
         'POST /auth/logout-all',
@@ -41,6 +44,15 @@ describe('docs/openapi.json', () => {
       ).toBe(true)
     }
     const secured = operations.filter((o) => JSON.stringify(o.security ?? []).includes('bearerAuth')).map((o) => o.name)
-    expect(secured.sort()).toEqual(['GET /me', 'POST /auth/logout', 'POST /auth/logout-all', 'POST /auth/phone', 'POST /me/avatar'])
+    expect(secured.sort()).toEqual([
+      'DELETE /auth/identities/{provider}/{appId}',
+      'GET /me',
+      'GET /me/identities',
+      'POST /auth/link',
+      'POST /auth/logout',
+      'POST /auth/logout-all',
+      'POST /auth/phone',
+      'POST /me/avatar',
+    ])
   })
 })

@@ -12,8 +12,8 @@ describe('POST /auth/refresh, retried', () => {
     await Promise.all(open.splice(0).map((resource) => resource.close()))
   })
   const start = async (env: Record<string, string> = {}) => {
-    const { db, spy } = spied(await openSqlite(':memory:'))
-    const store = new SqlStore({ db, engine: 'sqlite', now: () => now, userCacheTtlMs: 0 })
+    const { db, spy, sqlite } = spied(await openSqlite(':memory:'))
+    const store = new SqlStore({ db, engine: 'sqlite', now: () => now, userCacheTtlMs: 0, sqlite })
     const harness = await startHarness({ now: () => now, store, env })
     open.push(harness, store)
     const refresh = (refreshToken: string) => harness.inject({ method: 'POST', url: '/auth/refresh', payload: { refreshToken } })

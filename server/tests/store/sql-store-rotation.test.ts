@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Database } from '../../src/store/schema.js'
 import { SqlStore } from '../../src/store/sql-store.js'
+import { mpWeixin, newLogin } from '../helpers/identities.js'
 import { SQL_ENGINES, spied } from '../helpers/sql-engines.js'
 
 const GRACE_MS = 30_000
@@ -20,9 +21,9 @@ describe.each(SQL_ENGINES)('SqlStore refresh rotation: $name', (engine) => {
   const open = async () => {
     const bare = await engine.open()
     opened.push(bare)
-    const { db, spy } = spied(bare)
-    const store = new SqlStore({ db, engine: engine.name, now: () => now, userCacheTtlMs: 0 })
-    const user = await store.upsertUser({ openid: `o-${randomUUID()}` })
+    const { db, spy, sqlite } = spied(bare)
+    const store = new SqlStore({ db, engine: engine.name, now: () => now, userCacheTtlMs: 0, sqlite })
+    const user = await store.loginWithIdentity(mpWeixin(`o-${randomUUID()}`), newLogin())
     const familyId = randomUUID()
     await store.saveRefreshToken({ hash: 'first', userId: user.id, familyId, expiresAt: now + 3_600_000 })
     const successor = (hash: string) => ({ hash, expiresAt: now + 3_600_000 })

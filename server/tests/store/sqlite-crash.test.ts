@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { expect, it } from 'vitest'
 import { createStore } from '../../src/store/create-store.js'
 import { sqliteFileUrl } from '../helpers/stores.js'
+import { mpWeixin } from '../helpers/identities.js'
 
 const CHILD = fileURLToPath(new URL('../helpers/login-then-wait-child.ts', import.meta.url))
 
@@ -22,8 +23,9 @@ it('SQLite keeps a committed user when its process is SIGKILLed right after', as
 
   const store = await createStore(url)
   try {
-    expect(await store.getUserById(userId)).toMatchObject({ id: userId, openid: 'o-crash' })
-    expect(await store.getSessionKey('o-crash')).toBe('session-key-before-the-crash')
+    expect(await store.getUserById(userId)).toMatchObject({ id: userId })
+    expect(await store.listIdentities(userId)).toMatchObject([{ subject: 'o-crash' }])
+    expect(await store.getSessionKey(mpWeixin('o-crash'))).toBe('session-key-before-the-crash')
   } finally {
     await store.close()
   }

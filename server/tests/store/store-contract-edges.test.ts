@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { AccessTokenCache, AuthStore } from '../../src/store/types.js'
 import { CACHE_KINDS, STORE_KINDS } from '../helpers/stores.js'
+import { h5Weixin, loginAs, MP_APPID, mpWeixin, newLogin } from '../helpers/identities.js'
 import { rotate } from '../helpers/rotate.js'
 
 // Edge cases of the AuthStore and AccessTokenCache contracts, on every kind (see store-contract.test.ts).
@@ -17,25 +18,50 @@ describe.each(STORE_KINDS)('AuthStore contract edges: $name', (kind) => {
     await Promise.all(opened.splice(0).map((store) => store.close()))
   })
 
-  it('a user known by the unionid wins over an older user of the openid that has none', async () => {
+  it('a known identity keeps its user when it first reports a unionid another user already has', async () => {
     const store = await open()
-    // The openid's own user is created first, so it is not the first row whichever way the database reads.
-    const openidOnly = await store.upsertUser({ openid: 'o-app2' })
-    const byUnionid = await store.upsertUser({ openid: 'o-app1', unionid: 'u-shared' })
-    expect(byUnionid.id).not.toBe(openidOnly.id)
-    const again = await store.upsertUser({ openid: 'o-app2', unionid: 'u-shared' })
-    expect(again.id).toBe(byUnionid.id)
-    expect(again.unionid).toBe('u-shared')
+    // Its app was bound to the open platform after the identity's first login.
+    const early = await loginAs(store, mpWeixin('o-early'))
+    const owner = await loginAs(store, h5Weixin('o-owner', { unionid: 'u-shared' }))
+    const again = await loginAs(store, mpWeixin('o-early', { unionid: 'u-shared' }))
+    expect(again.id).toBe(early.id)
+    expect(owner.id).not.toBe(early.id)
+    expect(await store.listIdentities(early.id)).toMatchObject([{ subject: 'o-early', unionid: 'u-shared' }])
+    // The unionid still leads to the user that had it first.
+    expect((await loginAs(store, mpWeixin('o-third', { appId: 'wx-third', unionid: 'u-shared' }), newLogin())).id).toBe(owner.id)
   })
 
-  it('several openid users attaching one unionid at once agree on one user', async () => {
+  it("a new identity in an app its unionid's user already has an identity in starts a user of its own", async () => {
     const store = await open()
-    const users = await Promise.all(['o-a', 'o-b', 'o-c', 'o-d'].map((openid) => store.upsertUser({ openid })))
-    // Each finds its own user without a unionid; one attach wins, the others collide on the unique unionid.
-    const attached = await Promise.all(users.map((user) => store.upsertUser({ openid: user.openid, unionid: 'u-race' })))
-    expect(new Set(attached.map((user) => user.id)).size).toBe(1)
-    expect(attached[0]?.unionid).toBe('u-race')
-    expect(users.map((user) => user.id)).toContain(attached[0]?.id)
+    const owner = await loginAs(store, mpWeixin('o-first', { unionid: 'u-app' }))
+    const second = await loginAs(store, mpWeixin('o-second', { unionid: 'u-app' }))
+    expect(second.id).not.toBe(owner.id)
+    expect((await loginAs(store, h5Weixin('o-h5', { unionid: 'u-app' }))).id).toBe(owner.id)
+    expect((await loginAs(store, mpWeixin('o-second', { unionid: 'u-app' }))).id).toBe(second.id)
+  })
+
+  it('a unionid first reported by a known identity joins later identities of the person to its user', async () => {
+    const store = await open()
+    const user = await loginAs(store, mpWeixin('o-late'))
+    await loginAs(store, mpWeixin('o-late', { unionid: 'u-late' }))
+    expect((await loginAs(store, h5Weixin('o-h5-late', { unionid: 'u-late' }))).id).toBe(user.id)
+  })
+
+  it('unlinking one of two identities of a unionid keeps the unionid with the user', async () => {
+    const store = await open()
+    const user = await loginAs(store, mpWeixin('o-a', { unionid: 'u-two' }))
+    await loginAs(store, h5Weixin('o-b', { unionid: 'u-two' }))
+    expect(await store.unlinkIdentity(user.id, 'weixin', MP_APPID)).toBe(true)
+    expect((await loginAs(store, mpWeixin('o-a', { unionid: 'u-two' }))).id).toBe(user.id)
+  })
+
+  it('several first logins of one unionid at once, each on its own app, agree on one user', async () => {
+    const store = await open()
+    const users = await Promise.all(
+      ['wx-a', 'wx-b', 'wx-c', 'wx-d'].map((appId) => loginAs(store, mpWeixin(`o-${appId}`, { appId, unionid: 'u-race' }))),
+    )
+    expect(new Set(users.map((user) => user.id)).size).toBe(1)
+    expect(await store.listIdentities(users[0]!.id)).toHaveLength(4)
   })
 
   it('a spent token of a family already revoked is invalid, not reported as a replay again', async () => {

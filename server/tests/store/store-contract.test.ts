@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { AccessTokenCache, AuthStore } from '../../src/store/types.js'
 import { CACHE_KINDS, SHARED_STORE_KINDS, STORE_KINDS } from '../helpers/stores.js'
+import { alipay, H5_APPID, h5Weixin, loginAs, MP_APPID, mpWeixin, newLogin } from '../helpers/identities.js'
 import { rotate } from '../helpers/rotate.js'
 
 const refresh = (hash: string, familyId: string, expiresAt: number, userId = 'u1') => ({ hash, userId, familyId, expiresAt })
@@ -18,54 +19,144 @@ describe.each(STORE_KINDS)('AuthStore contract: $name', (kind) => {
     await Promise.all(opened.splice(0).map((store) => store.close()))
   })
 
-  it('upserts users by openid', async () => {
+  it('a login creates the user of a new identity, finds it again, and records the identity', async () => {
     const store = await open()
-    const a = await store.upsertUser({ openid: 'o1' })
-    expect(a).toEqual({ id: expect.any(String), openid: 'o1', unionid: null, phone: null, createdAt: now })
-    expect((await store.upsertUser({ openid: 'o1' })).id).toBe(a.id)
-    expect((await store.upsertUser({ openid: 'o2' })).id).not.toBe(a.id)
+    const a = await loginAs(store, mpWeixin('o1'))
+    expect(a).toEqual({ id: expect.any(String), phone: null, createdAt: now })
+    expect((await loginAs(store, mpWeixin('o1'))).id).toBe(a.id)
+    expect((await loginAs(store, mpWeixin('o2'))).id).not.toBe(a.id)
     expect(await store.getUserById(a.id)).toEqual(a)
     expect(await store.getUserById('missing')).toBeNull()
+    expect(await store.listIdentities(a.id)).toEqual([
+      { provider: 'weixin', appId: MP_APPID, subject: 'o1', platform: 'mp-weixin', unionid: null, createdAt: now },
+    ])
+    expect(await store.listIdentities('missing')).toEqual([])
   })
 
-  it('prefers unionid and attaches a late unionid to the openid user', async () => {
+  it("a login starts the login's refresh family with its first token", async () => {
     const store = await open()
-    const first = await store.upsertUser({ openid: 'oa' })
-    const withUnion = await store.upsertUser({ openid: 'oa', unionid: 'u1' })
-    expect(withUnion.id).toBe(first.id)
-    expect(withUnion.unionid).toBe('u1')
-    const otherApp = await store.upsertUser({ openid: 'ob', unionid: 'u1' })
-    expect(otherApp.id).toBe(first.id)
+    const login = newLogin(now + 60_000)
+    const user = await loginAs(store, mpWeixin('o-family'), login)
+    expect(await rotate(store, login.refreshTokenHash)).toEqual({ status: 'ok', userId: user.id, familyId: login.familyId })
+    // A known identity's login starts a family of its own too.
+    const second = newLogin(now + 60_000)
+    await loginAs(store, mpWeixin('o-family'), second)
+    await store.revokeFamily(login.familyId)
+    expect(await rotate(store, second.refreshTokenHash)).toEqual({ status: 'ok', userId: user.id, familyId: second.familyId })
   })
 
-  it('concurrent first logins of one openid create one user', async () => {
+  it('a unionid joins new identities of other WeChat apps to the same user, not those of other vendors', async () => {
     const store = await open()
-    const users = await Promise.all(Array.from({ length: 10 }, () => store.upsertUser({ openid: 'o-race' })))
+    const first = await loginAs(store, mpWeixin('o-mp', { unionid: 'u1' }))
+    const h5 = await loginAs(store, h5Weixin('o-h5', { unionid: 'u1' }))
+    expect(h5.id).toBe(first.id)
+    expect((await store.listIdentities(first.id)).map((i) => [i.platform, i.subject, i.unionid])).toEqual([
+      ['h5-weixin', 'o-h5', 'u1'],
+      ['mp-weixin', 'o-mp', 'u1'],
+    ])
+    expect((await loginAs(store, h5Weixin('o-h5-other', { unionid: 'u2' }))).id).not.toBe(first.id)
+    expect((await loginAs(store, { ...alipay('o-mp'), unionid: 'u1' })).id).not.toBe(first.id)
+  })
+
+  it('concurrent first logins of one identity create one user', async () => {
+    const store = await open()
+    const users = await Promise.all(Array.from({ length: 10 }, () => loginAs(store, mpWeixin('o-race'))))
     expect(new Set(users.map((u) => u.id)).size).toBe(1)
+    expect(await store.listIdentities(users[0]!.id)).toHaveLength(1)
   })
 
-  it('concurrent logins attaching one unionid agree on one user', async () => {
+  it('concurrent first logins of one person on two apps (one unionid) create one user', async () => {
     const store = await open()
-    await store.upsertUser({ openid: 'o-late' })
-    const users = await Promise.all(Array.from({ length: 10 }, () => store.upsertUser({ openid: 'o-late', unionid: 'u-late' })))
+    const users = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        loginAs(store, i % 2 ? h5Weixin('o-h5-race', { unionid: 'u-race' }) : mpWeixin('o-mp-race', { unionid: 'u-race' })),
+      ),
+    )
     expect(new Set(users.map((u) => u.id)).size).toBe(1)
-    expect(users.every((u) => u.unionid === 'u-late')).toBe(true)
+    expect(await store.listIdentities(users[0]!.id)).toHaveLength(2)
   })
 
   it('stores the phone number', async () => {
     const store = await open()
-    const user = await store.upsertUser({ openid: 'o-phone' })
+    const user = await loginAs(store, mpWeixin('o-phone'))
     expect((await store.setUserPhone(user.id, '13800138000'))?.phone).toBe('13800138000')
     expect((await store.getUserById(user.id))?.phone).toBe('13800138000')
+    expect((await loginAs(store, mpWeixin('o-phone'))).phone).toBe('13800138000')
     expect(await store.setUserPhone('missing', '1')).toBeNull()
   })
 
-  it('keeps the latest session_key per openid', async () => {
+  it('keeps the latest session key per identity; a login without one keeps it', async () => {
     const store = await open()
-    expect(await store.getSessionKey('o1')).toBeNull()
-    await store.saveSessionKey('o1', 'k1')
-    await store.saveSessionKey('o1', 'k2')
-    expect(await store.getSessionKey('o1')).toBe('k2')
+    expect(await store.getSessionKey(mpWeixin('o1'))).toBeNull()
+    await loginAs(store, mpWeixin('o1', { sessionKey: 'k1' }))
+    await loginAs(store, mpWeixin('o1', { sessionKey: 'k2' }))
+    expect(await store.getSessionKey(mpWeixin('o1'))).toBe('k2')
+    await loginAs(store, mpWeixin('o1', { sessionKey: undefined }))
+    expect(await store.getSessionKey(mpWeixin('o1'))).toBe('k2')
+    // Per identity: the same openid string in another app is another identity.
+    expect(await store.getSessionKey({ ...mpWeixin('o1'), appId: 'wx-other' })).toBeNull()
+  })
+
+  it('links an identity of another vendor: it then logs in to the same user; linking it again changes nothing', async () => {
+    const store = await open()
+    const user = await loginAs(store, mpWeixin('o-link'))
+    const linked = await store.linkIdentity(user.id, alipay('2088-link'))
+    expect(linked).toEqual({
+      provider: 'alipay',
+      appId: alipay('x').appId,
+      subject: '2088-link',
+      platform: 'mp-alipay',
+      unionid: null,
+      createdAt: now,
+    })
+    expect(await store.linkIdentity(user.id, alipay('2088-link'))).toEqual(linked)
+    expect((await loginAs(store, alipay('2088-link'))).id).toBe(user.id)
+    expect((await store.listIdentities(user.id)).map((i) => i.provider)).toEqual(['alipay', 'weixin'])
+  })
+
+  it("refuses to link another user's identity, a second identity in one app, or the person behind another user's unionid", async () => {
+    const store = await open()
+    const user = await loginAs(store, mpWeixin('o-mine'))
+    const other = await loginAs(store, h5Weixin('o-theirs', { unionid: 'u-theirs' }))
+    const conflict = { code: 'IDENTITY_CONFLICT', statusCode: 409 }
+    await expect(store.linkIdentity(user.id, h5Weixin('o-theirs'))).rejects.toMatchObject({
+      ...conflict,
+      message: expect.stringMatching(/another account/),
+    })
+    await expect(store.linkIdentity(user.id, mpWeixin('o-second'))).rejects.toMatchObject({
+      ...conflict,
+      message: expect.stringMatching(/unlink it first/),
+    })
+    await expect(store.linkIdentity(user.id, { ...alipay('x'), provider: 'weixin', unionid: 'u-theirs' })).rejects.toMatchObject({
+      ...conflict,
+      message: expect.stringMatching(/person behind/),
+    })
+    // Nothing moved: each identity still logs in to its own user.
+    expect((await loginAs(store, h5Weixin('o-theirs'))).id).toBe(other.id)
+    expect(await store.listIdentities(user.id)).toHaveLength(1)
+    await expect(store.linkIdentity('missing', alipay('2088-x'))).rejects.toMatchObject({ code: 'AUTH_USER_NOT_FOUND' })
+  })
+
+  it('a linked unionid joins later identities of that person to the user', async () => {
+    const store = await open()
+    const user = await loginAs(store, alipay('2088-first'))
+    await store.linkIdentity(user.id, mpWeixin('o-linked', { unionid: 'u-linked' }))
+    expect((await loginAs(store, h5Weixin('o-h5-later', { unionid: 'u-linked' }))).id).toBe(user.id)
+  })
+
+  it('unlinks an identity, never the last one; an unlinked identity then logs in to a new user', async () => {
+    const store = await open()
+    const user = await loginAs(store, mpWeixin('o-keep', { unionid: 'u-unlink' }))
+    await expect(store.unlinkIdentity(user.id, 'weixin', MP_APPID)).rejects.toMatchObject({ code: 'LAST_IDENTITY', statusCode: 409 })
+    await store.linkIdentity(user.id, alipay('2088-unlink'))
+    expect(await store.unlinkIdentity(user.id, 'weixin', 'wx-not-linked')).toBe(false)
+    expect(await store.unlinkIdentity('missing', 'weixin', MP_APPID)).toBe(false)
+    expect(await store.unlinkIdentity(user.id, 'weixin', MP_APPID)).toBe(true)
+    expect((await store.listIdentities(user.id)).map((i) => i.provider)).toEqual(['alipay'])
+    expect((await loginAs(store, mpWeixin('o-keep', { unionid: 'u-unlink' }))).id).not.toBe(user.id)
+    // Nor does the person's unionid lead back to the user.
+    expect((await loginAs(store, h5Weixin('o-h5-unlink', { unionid: 'u-unlink' }))).id).not.toBe(user.id)
+    expect((await loginAs(store, alipay('2088-unlink'))).id).toBe(user.id)
   })
 
   it('claims a code exactly once, even under concurrency', async () => {
@@ -218,8 +309,8 @@ describe.each(SHARED_STORE_KINDS)('instances sharing one store: $name', (kind) =
 
   it('share users, the code guard, refresh tokens and locks', async () => {
     const [a, b] = (await openShared(2)) as [AuthStore, AuthStore]
-    const user = await a.upsertUser({ openid: 'o-shared' })
-    expect((await b.upsertUser({ openid: 'o-shared' })).id).toBe(user.id)
+    const user = await loginAs(a, mpWeixin('o-shared'))
+    expect((await loginAs(b, mpWeixin('o-shared'))).id).toBe(user.id)
     expect(await a.claimCode('c', 60_000)).toBe(true)
     expect(await b.claimCode('c', 60_000)).toBe(false)
     await a.saveRefreshToken(refresh('h', 'f', Date.now() + 60_000, user.id))
@@ -232,7 +323,7 @@ describe.each(SHARED_STORE_KINDS)('instances sharing one store: $name', (kind) =
 
   it('three instances: one user per openid, one claim per code, one rotation per token', async () => {
     const stores = await openShared(3)
-    const users = await Promise.all(stores.flatMap((s) => Array.from({ length: 5 }, () => s.upsertUser({ openid: 'o-3' }))))
+    const users = await Promise.all(stores.flatMap((s) => Array.from({ length: 5 }, () => loginAs(s, mpWeixin('o-3')))))
     expect(new Set(users.map((u) => u.id)).size).toBe(1)
     const claims = await Promise.all(stores.flatMap((s) => Array.from({ length: 5 }, () => s.claimCode('c-3', 60_000))))
     expect(claims.filter(Boolean)).toHaveLength(1)
@@ -243,6 +334,14 @@ describe.each(SHARED_STORE_KINDS)('instances sharing one store: $name', (kind) =
     // The replay revoked the family: the winner's successor is dead too.
     await stores[1]!.saveRefreshToken(refresh('h-3-next', 'f-3', Date.now() + 60_000))
     expect((await rotate(stores[2]!, 'h-3-next')).status).toBe('invalid')
+  })
+
+  it('concurrent first logins of one person on two apps through three instances: one user', async () => {
+    const stores = await openShared(3)
+    const identities = [mpWeixin('o-mp-3', { unionid: 'u-3' }), h5Weixin('o-h5-3', { unionid: 'u-3' })]
+    const users = await Promise.all(stores.flatMap((s) => Array.from({ length: 6 }, (_, i) => loginAs(s, identities[i % 2]!))))
+    expect(new Set(users.map((u) => u.id)).size).toBe(1)
+    expect((await stores[0]!.listIdentities(users[0]!.id)).map((i) => i.appId)).toEqual(expect.arrayContaining([MP_APPID, H5_APPID]))
   })
 
   it('a revocation on one instance stops rotation on the others', async () => {

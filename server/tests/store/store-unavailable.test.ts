@@ -6,6 +6,7 @@ import { createStore } from '../../src/store/create-store.js'
 import { RedisTokenCache } from '../../src/store/redis-token-cache.js'
 import type { AuthStore } from '../../src/store/types.js'
 import { type Harness, startHarness } from '../helpers/harness.js'
+import { loginAs, mpWeixin } from '../helpers/identities.js'
 
 const UNAVAILABLE = { name: 'HttpAuthError', code: 'STORE_UNAVAILABLE', statusCode: 503 }
 
@@ -39,7 +40,7 @@ describe('PostgreSQL going away and coming back', () => {
   })
 
   it('answers 503 STORE_UNAVAILABLE while down, recovers after, and loses nothing', async () => {
-    const user = await store.upsertUser({ openid: 'o-survivor' })
+    const user = await loginAs(store, mpWeixin('o-survivor'))
     const session = await harness.login({ openid: 'o-http' })
     await postgres.stop()
 

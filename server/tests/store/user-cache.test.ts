@@ -4,6 +4,7 @@ import { SERVER_DEFAULTS } from '../../src/base/defaults.js'
 import { createStore } from '../../src/store/create-store.js'
 import type { AuthStore } from '../../src/store/types.js'
 import { schemaFor, sqliteFileUrl } from '../helpers/stores.js'
+import { loginAs, mpWeixin } from '../helpers/identities.js'
 
 const KINDS = [
   { name: 'sqlite file', url: (shared: string) => sqliteFileUrl(shared), schema: () => undefined },
@@ -31,7 +32,7 @@ describe.each(KINDS)('user lookups served from memory: $name', (kind) => {
     const shared = randomUUID()
     const a = await open(shared, 1000)
     const b = await open(shared, 1000)
-    const user = await a.upsertUser({ openid: 'o-cache' })
+    const user = await loginAs(a, mpWeixin('o-cache'))
     expect((await a.getUserById(user.id))?.phone).toBeNull()
     expect((await b.getUserById(user.id))?.phone).toBeNull()
 
@@ -47,7 +48,7 @@ describe.each(KINDS)('user lookups served from memory: $name', (kind) => {
     const shared = randomUUID()
     const a = await open(shared, undefined)
     const b = await open(shared, undefined)
-    const user = await a.upsertUser({ openid: 'o-default' })
+    const user = await loginAs(a, mpWeixin('o-default'))
     expect((await b.getUserById(user.id))?.phone).toBeNull()
     await a.setUserPhone(user.id, '13600136000')
     now += SERVER_DEFAULTS.userCacheTtlMs - 1
@@ -60,7 +61,7 @@ describe.each(KINDS)('user lookups served from memory: $name', (kind) => {
     const shared = randomUUID()
     const a = await open(shared, 0)
     const b = await open(shared, 0)
-    const user = await a.upsertUser({ openid: 'o-nocache' })
+    const user = await loginAs(a, mpWeixin('o-nocache'))
     expect((await b.getUserById(user.id))?.phone).toBeNull()
     await a.setUserPhone(user.id, '13900139000')
     expect((await b.getUserById(user.id))?.phone).toBe('13900139000')
@@ -70,7 +71,7 @@ describe.each(KINDS)('user lookups served from memory: $name', (kind) => {
     const shared = randomUUID()
     const a = await open(shared, 0)
     const b = await open(shared, 0)
-    const user = await a.upsertUser({ openid: 'o-clock-back' })
+    const user = await loginAs(a, mpWeixin('o-clock-back'))
     expect((await b.getUserById(user.id))?.phone).toBeNull()
     await a.setUserPhone(user.id, '13700137000')
     now -= 1000 // an NTP step: Date.now() can go backwards

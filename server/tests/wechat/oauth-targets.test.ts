@@ -91,7 +91,7 @@ describe('WeChat targets besides the mini-program (sns/oauth2/access_token)', ()
   it('mp-weixin stays the default target and its session_key is kept for phone binding', async () => {
     const { code, openid } = harness().mock.state.mintLoginCode({ openid: 'o-keeps-key' })
     expect((await login(harness(), { code, platform: 'mp-weixin', appId: TEST_APPID })).statusCode).toBe(200)
-    const stored = await harness().app.uniMpAuth.store.getSessionKey(openid)
+    const stored = await harness().app.uniMpAuth.store.getSessionKey({ provider: 'weixin', appId: TEST_APPID, subject: openid })
     expect(harness().mock.state.issuedSessionKeys.has(stored ?? '')).toBe(true)
   })
 })

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { AuthStore, CachedAccessToken, RefreshRotateResult, RefreshTokenRecord, UserRecord, WechatIdentity } from '@uni-mp-auth/server'
+import type { AuthStore, CachedAccessToken, IdentityRecord, RefreshRotateResult, RefreshTokenRecord, UserRecord } from '@uni-mp-auth/server'
 
 interface RefreshEntry extends RefreshTokenRecord {
   used: boolean
@@ -8,7 +8,9 @@ interface RefreshEntry extends RefreshTokenRecord {
 /** A team's own store, as small as AuthStore allows: one process, nothing persisted. */
 export function memoryStore(): AuthStore {
   const users = new Map<string, UserRecord>()
-  const sessionKeys = new Map<string, string>()
+  const identities = new Map<string, IdentityRecord & { userId: string; sessionKey: string | null }>()
+  const keyOf = (identity: { provider: string; appId: string; subject: string }) =>
+    `${identity.provider}/${identity.appId}/${identity.subject}`
   const codes = new Set<string>()
   const refresh = new Map<string, RefreshEntry>()
   const revokedFamilies = new Set<string>()
@@ -16,12 +18,43 @@ export function memoryStore(): AuthStore {
   let accessToken: CachedAccessToken | null = null
 
   return {
-    async upsertUser({ openid, unionid }: WechatIdentity) {
-      const found = [...users.values()].find((u) => (unionid && u.unionid === unionid) || u.openid === openid)
-      if (found) return found
-      const user: UserRecord = { id: randomUUID(), openid, unionid: unionid ?? null, phone: null, createdAt: Date.now() }
-      users.set(user.id, user)
-      return user
+    async loginWithIdentity(identity, login) {
+      let found = identities.get(keyOf(identity))
+      if (!found) {
+        const user: UserRecord = { id: randomUUID(), phone: null, createdAt: Date.now() }
+        users.set(user.id, user)
+        found = { ...identity, unionid: identity.unionid ?? null, createdAt: user.createdAt, userId: user.id, sessionKey: null }
+        identities.set(keyOf(identity), found)
+      }
+      found.sessionKey = identity.sessionKey ?? found.sessionKey
+      refresh.set(login.refreshTokenHash, {
+        hash: login.refreshTokenHash,
+        userId: found.userId,
+        familyId: login.familyId,
+        expiresAt: login.refreshExpiresAt,
+        used: false,
+      })
+      return users.get(found.userId)!
+    },
+    async linkIdentity(userId, identity) {
+      const found = identities.get(keyOf(identity))
+      if (found && found.userId !== userId) throw new Error('IDENTITY_CONFLICT')
+      const record = found ?? { ...identity, unionid: identity.unionid ?? null, createdAt: Date.now(), userId, sessionKey: null }
+      identities.set(keyOf(identity), record)
+      return record
+    },
+    async unlinkIdentity(userId, provider, appId) {
+      const own = [...identities.entries()].filter(([, identity]) => identity.userId === userId)
+      const target = own.find(([, identity]) => identity.provider === provider && identity.appId === appId)
+      if (!target) return false
+      if (own.length === 1) throw new Error('LAST_IDENTITY')
+      return identities.delete(target[0])
+    },
+    async listIdentities(userId) {
+      return [...identities.values()].filter((identity) => identity.userId === userId)
+    },
+    async getSessionKey(identity) {
+      return identities.get(keyOf(identity))?.sessionKey ?? null
     },
     async getUserById(id) {
       return users.get(id) ?? null
@@ -31,12 +64,6 @@ export function memoryStore(): AuthStore {
       if (!user) return null
       user.phone = phone
       return user
-    },
-    async saveSessionKey(openid, sessionKey) {
-      sessionKeys.set(openid, sessionKey)
-    },
-    async getSessionKey(openid) {
-      return sessionKeys.get(openid) ?? null
     },
     async claimCode(code) {
       if (codes.has(code)) return false
