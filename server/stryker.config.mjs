@@ -15,7 +15,15 @@ export default {
   // Every suite listed there is about this code: no need for vitest's related-file search.
   vitest: { configFile: 'vitest.mutation.config.ts', related: false },
   // Whole files: sql-store.ts beyond rotation, revocation and code claims costs little more.
-  mutate: ['src/tokens/**/*.ts', 'src/auth/issue-session.ts', 'src/store/sql-store.ts', 'src/store/hash.ts', 'src/store/store-errors.ts'],
+  mutate: [
+    'src/tokens/**/*.ts',
+    'src/auth/issue-session.ts',
+    'src/auth/claim-code.ts',
+    'src/store/sql-store.ts',
+    'src/store/identity-steps.ts',
+    'src/store/hash.ts',
+    'src/store/store-errors.ts',
+  ],
   coverageAnalysis: 'perTest',
   incremental: true,
   incrementalFile: '../mutation/server-incremental.json',

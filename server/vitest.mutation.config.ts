@@ -36,6 +36,7 @@ export default defineConfig({
       'tests/store/sql-store-rotation.test.ts',
       'tests/routes/refresh-grace.test.ts',
       'tests/http/contract-edges.test.ts',
+      'tests/routes/identity-routes.test.ts',
     ],
   },
 })
