@@ -22,7 +22,8 @@ const MP_DIR = join(ROOT, 'dist', 'build', 'mp-weixin')
 const HOST = '127.0.0.1'
 const READY_TIMEOUT_MS = 30_000
 /** The mock official account (h5-weixin) of DEMO_H5_OAUTH=1: the H5 build, the mock and the backend all get it. */
-const H5_OAUTH = process.env.DEMO_H5_OAUTH === '1' ? { appId: 'wx0000000000mockh5', secret: 'mock-h5-secret-not-for-production' } : undefined
+const H5_OAUTH =
+  process.env.DEMO_H5_OAUTH === '1' ? { appId: 'wx0000000000mockh5', secret: 'mock-h5-secret-not-for-production' } : undefined
 const STOP_TIMEOUT_MS = 5_000
 
 function portFrom(name, fallback) {
