@@ -119,8 +119,8 @@ export default defineConfig({
       },
       {
         // The demo app in a real browser (Debian chromium via playwright-core) against the real backend
-        // and mock WeChat. The global setup builds the H5 demo for this run's ports into dist/e2e/h5,
-        // starts everything and the browser.
+        // and mock WeChat. The global setup starts everything and the browser, and builds the H5 demo
+        // (dist/e2e/h5) and its WeChat OAuth variant (dist/e2e/h5-oauth) when stale.
         test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],

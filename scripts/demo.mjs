@@ -5,6 +5,8 @@
 //
 // Ports: DEMO_API_PORT (3000), DEMO_MOCK_PORT (3001), DEMO_WEB_PORT (5173); the builds get the
 // matching VITE_API_BASE / VITE_WECHAT_MOCK, so changing a port rebuilds a consistent app.
+// DEMO_H5_OAUTH=1: the H5 page logs in as H5 inside WeChat does, through the mock's OAuth authorize
+// page (a picker of mock users), with one unionid per mock user across the mini-program and H5.
 import { spawn } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { createServer as createNetServer } from 'node:net'
@@ -19,6 +21,9 @@ const H5_DIR = join(ROOT, 'dist', 'build', 'h5')
 const MP_DIR = join(ROOT, 'dist', 'build', 'mp-weixin')
 const HOST = '127.0.0.1'
 const READY_TIMEOUT_MS = 30_000
+/** The mock official account (h5-weixin) of DEMO_H5_OAUTH=1: the H5 build, the mock and the backend all get it. */
+const H5_OAUTH =
+  process.env.DEMO_H5_OAUTH === '1' ? { appId: 'wx0000000000mockh5', secret: 'mock-h5-secret-not-for-production' } : undefined
 const STOP_TIMEOUT_MS = 5_000
 
 function portFrom(name, fallback) {
@@ -236,8 +241,10 @@ async function main() {
   // Development builds that keep watching (so the page's timeline sees every request: request
   // events exist in development builds only), wired to the local backend and mock (baked in).
   const buildEnv = { ...process.env, VITE_API_BASE: urls.api, VITE_WECHAT_MOCK: urls.mock }
-  console.log(`[demo] building H5 (API ${urls.api}, mock WeChat ${urls.mock})…`)
-  await build(undefined, H5_DIR, buildEnv)
+  const oauthNote = H5_OAUTH ? `, WeChat OAuth as ${H5_OAUTH.appId}` : ''
+  console.log(`[demo] building H5 (API ${urls.api}, mock WeChat ${urls.mock}${oauthNote})…`)
+  // Only with DEMO_H5_OAUTH=1: an AppID the mock and the backend do not know would only fail to log in.
+  await build(undefined, H5_DIR, { ...buildEnv, VITE_WECHAT_OAUTH_APPID: H5_OAUTH?.appId ?? '' })
   if (stopping) return
   console.log('[demo] building mp-weixin…')
   await build('mp-weixin', MP_DIR, buildEnv)
@@ -249,8 +256,9 @@ async function main() {
   // Development secrets on both sides: empty values fall back to the matching dev defaults, even
   // when the shell exports real WeChat credentials.
   const devSecrets = { WX_APPID: '', WX_SECRET: '', JWT_SECRET: '', JWT_SECRET_FILE: '' }
+  const officialAccount = H5_OAUTH ? { WX_H5_APPID: H5_OAUTH.appId, WX_H5_SECRET: H5_OAUTH.secret, MOCK_SHARED_UNIONID: '1' } : {}
   const webOrigins = `${urls.web},http://localhost:${ports.web}`
-  const childEnv = { ...process.env, ...devSecrets, NODE_ENV: 'development', HOST }
+  const childEnv = { ...process.env, ...devSecrets, ...officialAccount, NODE_ENV: 'development', HOST }
 
   const mock = startChild('mock-wechat', ['--import', tsx, 'mock-wechat/main.ts'], {
     cwd: SERVER_DIR,
@@ -285,7 +293,7 @@ async function main() {
 
   console.log(`
 [demo] ready.
-  H5 demo page     ${urls.web}/
+  H5 demo page     ${urls.web}/${H5_OAUTH ? `  (logs in through the mock WeChat OAuth page, official account ${H5_OAUTH.appId})` : ''}
   backend          ${urls.api}   (GET /healthz, SQLite in server/data/auth.db, dev endpoints on)
   mock WeChat API  ${urls.mock}   (GET /__stats)
   mini-program     import ${MP_DIR} into WeChat DevTools;

@@ -16,11 +16,16 @@ export function checkBuild(root: string, distDir: string): BuildCheck {
   const outputs = BUILD_OUTPUTS.map((file) => join(distDir, file))
   const missing = outputs.find((file) => !existsSync(file))
   if (missing) return { stale: true, reason: `${missing} is missing` }
-  const builtAt = Math.min(...outputs.map((file) => statSync(file).mtimeMs))
-  const newer = BUILD_INPUTS.map((input) => join(root, input))
+  const newer = sourceNewerThan(root, Math.min(...outputs.map((file) => statSync(file).mtimeMs)))
+  return newer ? { stale: true, reason: `${newer} is newer than the build` } : { stale: false, reason: 'up to date' }
+}
+
+/** The first of the demo's sources (BUILD_INPUTS) changed after `builtAt` (ms), if any: the build is stale then. */
+export function sourceNewerThan(root: string, builtAt: number, extraInputs: readonly string[] = []): string | undefined {
+  return [...BUILD_INPUTS, ...extraInputs]
+    .map((input) => join(root, input))
     .flatMap((input) => (existsSync(input) ? filesUnder(input) : []))
     .find((file) => statSync(file).mtimeMs > builtAt)
-  return newer ? { stale: true, reason: `${newer} is newer than the build` } : { stale: false, reason: 'up to date' }
 }
 
 /** Runs `node scripts/uni.mjs build -p mp-weixin`; throws when it fails. */

@@ -10,6 +10,8 @@ export interface PageCall {
   target: 'api' | 'mock' | 'web' | 'other'
   path: string
   authorization: string | undefined
+  /** The request body as sent (the login's `{ code, platform, appId }`). */
+  body: string | undefined
   status: number | undefined
   /** Response body when it was JSON (login/refresh/avatar answers), for token checks. */
   json: unknown
@@ -53,7 +55,15 @@ export function useBrowser(env: E2eEnv): () => Browser {
 }
 
 /** A fresh browser context (empty storage = a phone that never ran the app) on the demo page. */
-export async function openDemo(browser: Browser, env: E2eEnv, options: { goto?: boolean } = {}): Promise<DemoPage> {
+export interface DemoOptions {
+  /** Open the page at once. @default true */
+  goto?: boolean
+  /** Which build of the demo: `env.oauthWebUrl` for the WeChat OAuth one. @default env.webUrl */
+  webUrl?: string
+}
+
+export async function openDemo(browser: Browser, env: E2eEnv, options: DemoOptions = {}): Promise<DemoPage> {
+  const webUrl = options.webUrl ?? env.webUrl
   const context = await browser.newContext({ viewport: { width: 420, height: 760 } })
   // Only loopback exists here; uni's H5 CSS also asks a CDN for an image. Refuse such requests at
   // once instead of letting the page's load event wait on DNS.
@@ -68,12 +78,13 @@ export async function openDemo(browser: Browser, env: E2eEnv, options: { goto?: 
   page.on('pageerror', (error) => pageErrors.push(error.message))
   page.on('request', (request) => {
     const url = new URL(request.url())
-    const target = url.origin === env.apiUrl ? 'api' : url.origin === env.mockUrl ? 'mock' : url.origin === env.webUrl ? 'web' : 'other'
+    const target = url.origin === env.apiUrl ? 'api' : url.origin === env.mockUrl ? 'mock' : url.origin === webUrl ? 'web' : 'other'
     const call: PageCall = {
       method: request.method(),
       target,
       path: url.pathname,
       authorization: request.headers().authorization,
+      body: request.postData() ?? undefined,
       status: undefined,
       json: undefined,
       sentAt: Date.now(),
@@ -103,7 +114,7 @@ export async function openDemo(browser: Browser, env: E2eEnv, options: { goto?: 
     const call = byRequest.get(request)
     if (call) call.failed = request.failure()?.errorText ?? 'failed'
   })
-  if (options.goto !== false) await page.goto(env.webUrl)
+  if (options.goto !== false) await page.goto(webUrl)
 
   const text = async (selector: string) => ((await page.textContent(selector)) ?? '').trim()
   return {
@@ -139,7 +150,7 @@ export async function withDemo(
   browser: Browser,
   env: E2eEnv,
   scenario: (demo: DemoPage) => Promise<void>,
-  options: { goto?: boolean } = {},
+  options: DemoOptions = {},
 ): Promise<void> {
   const demo = await openDemo(browser, env, options)
   try {
