@@ -49,7 +49,8 @@ describe('invariant 9: logout wins', () => {
     expect(engine.loggedOut).toBe(true)
     const starts = events.filter((e) => e.type === 'login-start').length
     expect(await code(engine.ensureSession())).toBe('LOGGED_OUT')
-    expect(await code(engine.ensureSession())).toBe('LOGGED_OUT')
+    // The message says the way back, for the app's log and its developer.
+    await expect(engine.ensureSession()).rejects.toThrow('relogin() logs in again')
     expect(await code(engine.recover(first.generation))).toBe('LOGGED_OUT')
     expect(engine.peek()).toBeNull()
     expect(counts.getCode).toBe(1)

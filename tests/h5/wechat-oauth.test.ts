@@ -1,10 +1,11 @@
 import { webcrypto } from 'node:crypto'
 import { Window } from 'happy-dom'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { isAuthError } from '../../src/core/errors'
 import { type BrowserLike, type WechatOAuthOptions, wechatOAuth } from '../../src/h5'
 
 const STATE_KEY = 'uni-mp-auth:wechat-oauth:state'
+const RETURN_KEY = 'uni-mp-auth:wechat-oauth:return'
 const PAGE = 'https://h5.example.com/app/?from=menu#/pages/index/index'
 
 /** A browser tab: the address bar, its history entry, its sessionStorage, and where it was sent. */
@@ -42,6 +43,9 @@ function fakeTab(href = PAGE, storage = new Map<string, string>()) {
 }
 
 type Tab = ReturnType<typeof fakeTab>
+
+/** The address WeChat is told to send the user back to, from the tab's latest redirect. */
+const redirectUriOf = (tab: Tab) => new URL(tab.redirects.at(-1) ?? 'about:blank').searchParams.get('redirect_uri')
 
 function oauthIn(tab: Tab, options: Partial<WechatOAuthOptions> & { at?: () => number } = {}) {
   const { at = () => 1_000_000, ...rest } = options
@@ -104,7 +108,7 @@ describe('without a code in the address: off to WeChat’s authorize page', () =
   it('authorizeBase (a mock), scope and redirectUri are configurable', () => {
     const tab = fakeTab()
     oauthIn(tab, {
-      authorizeBase: 'http://127.0.0.1:3001/',
+      authorizeBase: 'http://127.0.0.1:3001//', // trailing slashes are trimmed, however many
       scope: 'snsapi_userinfo',
       redirectUri: 'https://h5.example.com/cb',
     }).authorize()
@@ -113,12 +117,46 @@ describe('without a code in the address: off to WeChat’s authorize page', () =
     )
   })
 
+  it('the state is the browser’s random bytes, two hex digits each: no bit of the 128 is lost', () => {
+    const tab = fakeTab()
+    const counting = { getRandomValues: (bytes: Uint8Array) => bytes.map((_, i) => i) }
+    wechatOAuth({ appId: 'wx-oa', host: { browser: { ...tab.browser, crypto: counting }, now: () => 1 } }).authorize()
+    expect(tab.storage.get(STATE_KEY)).toBe('000102030405060708090a0b0c0d0e0f')
+    expect(new URL(tab.redirects[0] as string).searchParams.get('state')).toBe('000102030405060708090a0b0c0d0e0f')
+  })
+
+  it('keeps the page’s other query parameters, in order, on the way to WeChat and back', async () => {
+    const page = 'https://h5.example.com/app/?from=menu&utm_source=share#/pages/index/index'
+    const tab = fakeTab(page)
+    oauthIn(tab).authorize()
+    expect(redirectUriOf(tab)).toBe(page)
+    const back = backFromWechat(tab, 'c-params')
+    await expect(oauthIn(back)()).resolves.toBe('c-params')
+    expect(back.href).toBe(page)
+  })
+
+  it('works with the history router’s address (no `#`, no query): nothing is added or cut', async () => {
+    const page = 'https://h5.example.com/pages/orders/index'
+    const tab = fakeTab(page)
+    oauthIn(tab).authorize()
+    expect(redirectUriOf(tab)).toBe(page)
+    const back = fakeTab(`${page}?code=c3&state=${tab.storage.get(STATE_KEY)}`, tab.storage)
+    await expect(oauthIn(back)()).resolves.toBe('c3')
+    expect(back.href).toBe(page)
+  })
+
   it('declares its codes as h5-weixin codes of its AppID, for the login request', () => {
     expect(oauthIn(fakeTab()).target).toEqual({ platform: 'h5-weixin', appId: 'wx-oa' })
   })
 
-  it('refuses a missing AppID with a typed error', () => {
-    expect(() => wechatOAuth({ appId: '' })).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }))
+  it.each([
+    ['an empty AppID', ''],
+    ['no AppID (a JavaScript caller, an unset env variable)', undefined],
+    ['a numeric AppID', 42],
+  ])('refuses %s with a typed error naming the option', (_, appId) => {
+    expect(() => wechatOAuth({ appId } as unknown as WechatOAuthOptions)).toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTIONS', message: expect.stringContaining('`appId`') }),
+    )
   })
 })
 
@@ -143,6 +181,7 @@ describe('back from WeChat with ?code&state', () => {
   it('works with the hash router’s address as WeChat builds it (query before #)', async () => {
     const tab = fakeTab('https://h5.example.com/#/pages/orders/index')
     oauthIn(tab).authorize()
+    expect(redirectUriOf(tab)).toBe('https://h5.example.com/#/pages/orders/index')
     const back = fakeTab(`https://h5.example.com/?code=c2&state=${tab.storage.get(STATE_KEY)}#/pages/orders/index`, tab.storage)
     await expect(oauthIn(back)()).resolves.toBe('c2')
     expect(back.href).toBe('https://h5.example.com/#/pages/orders/index')
@@ -161,6 +200,7 @@ describe('back from WeChat with ?code&state', () => {
     const error = await refusal(oauth())
     expect(error.code).toBe('LOGIN_PLATFORM_FAILED')
     expect(error.message).toMatch(/^WeChat OAuth: /)
+    expect(error.message).toContain('the `state` in the address is not the one this tab sent')
     expect(back.href).toBe(PAGE)
     expect(back.redirects).toEqual([])
     // The engine asks again (its next attempt): still no automatic redirect, so no loop.
@@ -173,6 +213,38 @@ describe('back from WeChat with ?code&state', () => {
     const oauth = oauthIn(back)
     expect(back.href).toBe('https://h5.example.com/#/pages/index/index')
     await refusal(oauth())
+  })
+
+  it('an empty parameter next to them (`?&code…`) leaves no stray `?` behind', async () => {
+    const tab = fakeTab('https://h5.example.com/#/pages/index/index')
+    oauthIn(tab).authorize()
+    const back = fakeTab(`https://h5.example.com/?&code=c4&state=${tab.storage.get(STATE_KEY)}#/pages/index/index`, tab.storage)
+    await expect(oauthIn(back)()).resolves.toBe('c4')
+    expect(back.href).toBe('https://h5.example.com/#/pages/index/index')
+  })
+
+  it('reads the code as URLSearchParams writes it (a mock authorize page): `+` is a space, `%2B` a plus', async () => {
+    const start = fakeTab()
+    oauthIn(start).authorize()
+    const back = backFromWechat(start, 'mock code+1')
+    expect(back.href).toContain('code=mock+code%2B1')
+    await expect(oauthIn(back)()).resolves.toBe('mock code+1')
+  })
+
+  it('a code with a broken escape under the right state is handed over as written, for the backend to judge', async () => {
+    const start = fakeTab('https://h5.example.com/#/pages/index/index')
+    oauthIn(start).authorize()
+    const back = fakeTab(`https://h5.example.com/?code=%E0%A4%A&state=${start.storage.get(STATE_KEY)}#/pages/index/index`, start.storage)
+    await expect(oauthIn(back)()).resolves.toBe('%E0%A4%A')
+  })
+
+  it('keeps its marks under its own keys in sessionStorage and leaves the app’s entries alone', async () => {
+    const start = fakeTab(PAGE, new Map([['app:cart', '[1,2]']]))
+    oauthIn(start).authorize()
+    const oauth = oauthIn(backFromWechat(start, 'c-keys'))
+    await expect(oauth()).resolves.toBe('c-keys')
+    expect([...start.storage.keys()].sort()).toEqual(['app:cart', RETURN_KEY])
+    expect(start.storage.get('app:cart')).toBe('[1,2]')
   })
 
   it('a user who refused to authorize (state but no code) gets a typed error', async () => {
@@ -268,6 +340,59 @@ describe('a code is used once, and a refused code does not loop', () => {
     expect(back.redirects).toEqual([])
   })
 
+  it('a return redirectCooldownMs or more after the previous one starts afresh: one more round trip', async () => {
+    let now = 1_000_000
+    const { back, oauth } = loggedInTab(() => now)
+    await expect(oauth()).resolves.toBe('c-once')
+    now += 1_000
+    void oauth() // the one round trip of that return…
+    expect(back.redirects).toHaveLength(1)
+    now = 1_000_000 + 60_000 // …came back a full minute after it (a slow consent page)
+    const late = returnTo(back, 'c-late')
+    const again = oauthIn(late, { at: () => now })
+    await expect(again()).resolves.toBe('c-late') // …and the backend refused it
+    now += 1_000
+    void again()
+    expect(late.redirects).toHaveLength(1)
+  })
+
+  it('a sessionStorage that keeps an old return but refuses writes (quota full): the newer return in memory counts', async () => {
+    const old = JSON.stringify({ at: 1, accepted: true, retried: false })
+    const back = fakeTab(PAGE.replace('#', '&code=c&state=s#'), new Map([[RETURN_KEY, old]]))
+    const full = () => {
+      throw new Error('QuotaExceededError')
+    }
+    const sessionStorage = { ...back.browser.sessionStorage, setItem: full, removeItem: full }
+    const oauth = wechatOAuth({ appId: 'wx-oa', host: { browser: { ...back.browser, sessionStorage }, now: () => 1_000_000 } })
+    await refusal(oauth()) // the state could not have been kept: refused
+    expect((await refusal(oauth())).message).toContain('not redirecting again automatically')
+    expect(back.redirects).toEqual([])
+  })
+
+  it('two helpers in one tab share its round trip: the loop bound is the tab’s', async () => {
+    const start = fakeTab()
+    oauthIn(start).authorize()
+    const back = backFromWechat(start, 'c-shared')
+    const first = oauthIn(back)
+    const second = oauthIn(back) // the address is clean by now: no code of its own
+    expect(second.hasCode).toBe(false)
+    await expect(first()).resolves.toBe('c-shared')
+    void second() // logout, relogin: the one round trip
+    expect(back.redirects).toHaveLength(1)
+    expect((await refusal(first())).message).toContain('not redirecting again automatically')
+    expect(back.redirects).toHaveLength(1)
+  })
+
+  it.each([
+    ['not JSON', '{"at":'],
+    ['null', 'null'],
+    ['a time that is not a number', '{"at":"999999","accepted":false,"retried":true}'],
+  ])('a damaged or foreign record under its key (%s) is ignored: the login still goes to WeChat', (_, record) => {
+    const tab = fakeTab(PAGE, new Map([[RETURN_KEY, record]]))
+    void oauthIn(tab)()
+    expect(tab.redirects).toHaveLength(1)
+  })
+
   it('authorize() always redirects: the way out of the cooldown is a user action', async () => {
     const { back, oauth } = loggedInTab(() => 1_000_000)
     await oauth()
@@ -277,6 +402,21 @@ describe('a code is used once, and a refused code does not loop', () => {
 })
 
 describe('in a real DOM (happy-dom)', () => {
+  afterEach(() => vi.unstubAllGlobals())
+
+  it('without `host` it uses the page’s own window and clock', async () => {
+    const window = new Window({ url: 'https://h5.example.com/?code=global-code&state=s2#/pages/index/index' })
+    window.sessionStorage.setItem(STATE_KEY, 's2')
+    vi.stubGlobal('location', window.location)
+    vi.stubGlobal('history', window.history)
+    vi.stubGlobal('sessionStorage', window.sessionStorage)
+    const oauth = wechatOAuth({ appId: 'wx-oa' })
+    expect(window.location.href).toBe('https://h5.example.com/#/pages/index/index')
+    await expect(oauth()).resolves.toBe('global-code')
+    expect(JSON.parse(window.sessionStorage.getItem(RETURN_KEY) ?? 'null')).toMatchObject({ at: expect.any(Number), accepted: true })
+    await window.happyDOM.close()
+  })
+
   it('window fits BrowserLike: the code leaves the address bar through history.replaceState', async () => {
     const window = new Window({ url: 'https://h5.example.com/?code=dom-code&state=s1#/pages/index/index' })
     window.sessionStorage.setItem(STATE_KEY, 's1')

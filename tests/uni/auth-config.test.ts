@@ -120,6 +120,7 @@ describe('development builds check every option', () => {
     ['a skip function', { skip: () => false }],
     ['a target', { target: { platform: 'mp-weixin', appId: 'wx1' } }],
     ['an empty target', { target: {} }],
+    ['a target field left undefined (an env variable one build does not set)', { target: { appId: undefined } }],
     ['every optional option', { refresh: '/r', logout: '/o', baseUrl: 'https://x', debug: false, engine: {}, onEvent: () => {} }],
   ])('accepts %s', (_, options) => {
     expect(() => normalize(options)).not.toThrow()
