@@ -147,3 +147,9 @@ export async function armFault(harness: Harness, fault: Record<string, unknown>)
   })
   expect(response.status).toBe(204)
 }
+
+/** Serves the harness's app on a free loopback port, for tests that speak raw HTTP; resolves the port. */
+export async function listenOnLoopback(harness: Harness): Promise<number> {
+  await harness.app.listen({ host: '127.0.0.1', port: 0 })
+  return (harness.app.server.address() as { port: number }).port
+}

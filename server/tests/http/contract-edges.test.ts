@@ -1,7 +1,7 @@
 import { createSecretKey } from 'node:crypto'
 import { SignJWT } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Harness, startHarness, TEST_JWT_SECRET } from '../helpers/harness.js'
+import { type Harness, listenOnLoopback, startHarness, TEST_JWT_SECRET } from '../helpers/harness.js'
 import { parseAnswer, rawExchange } from '../helpers/raw-http.js'
 
 // Edges the contract (docs/openapi.json, the server README) promises and a fuzzer found broken.
@@ -10,8 +10,7 @@ describe('contract edges', () => {
   let port: number
   beforeAll(async () => {
     harness = await startHarness()
-    await harness.app.listen({ host: '127.0.0.1', port: 0 })
-    port = (harness.app.server.address() as { port: number }).port
+    port = await listenOnLoopback(harness)
   })
   afterAll(() => harness.close())
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Harness, startHarness, useHarness } from '../helpers/harness.js'
+import { type Harness, listenOnLoopback, startHarness, useHarness } from '../helpers/harness.js'
 import { parseAnswer, rawExchange } from '../helpers/raw-http.js'
 
 const errorShape = (code: string) => ({ code, message: expect.any(String) })
@@ -9,8 +9,7 @@ describe('errors raised by Node and fastify themselves use { code, message }', (
   let port: number
   beforeAll(async () => {
     harness = await startHarness()
-    await harness.app.listen({ host: '127.0.0.1', port: 0 })
-    port = (harness.app.server.address() as { port: number }).port
+    port = await listenOnLoopback(harness)
   })
   afterAll(() => harness.close())
 
@@ -89,8 +88,7 @@ describe('slow clients are cut off (raw socket, small limits)', () => {
     harness = await startHarness({
       env: { REQUEST_TIMEOUT_MS: '1000', HEADERS_TIMEOUT_MS: '500', TIMEOUT_CHECK_INTERVAL_MS: '100' },
     })
-    await harness.app.listen({ host: '127.0.0.1', port: 0 })
-    port = (harness.app.server.address() as { port: number }).port
+    port = await listenOnLoopback(harness)
   })
   afterAll(() => harness.close())
 

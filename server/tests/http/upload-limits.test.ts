@@ -1,6 +1,6 @@
 import { request } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Harness, startHarness } from '../helpers/harness.js'
+import { type Harness, listenOnLoopback, startHarness } from '../helpers/harness.js'
 
 interface Upload {
   status: number | undefined
@@ -89,8 +89,7 @@ describe('a refused upload reaches the client as an answer, not as a reset conne
     // A cap far above the kernel's socket buffers: on loopback a smaller body fits in them whole,
     // and the client would finish sending before a server that closes early could reset it.
     harness = await startHarness({ env: { DRAIN_LIMIT_BYTES: String(DRAIN_LIMIT) } })
-    await harness.app.listen({ host: '127.0.0.1', port: 0 })
-    port = (harness.app.server.address() as { port: number }).port
+    port = await listenOnLoopback(harness)
     token = (await harness.login()).token
   })
   afterAll(() => harness.close())
