@@ -1,20 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import type { MpHost } from '../../../testkit/mp-host/index'
-import { launchAndLoad, startHost } from './support'
+import { launchAndLoad, navigations, onPage, ROUTES, startHost } from './support'
 
-const ORDERS = 'pages/orders/index'
-const WALLET = 'pages/wallet/index'
-const LOGIN = 'pages/login/index'
-
-/** Waits until the top page is `route` (the guard navigates on later ticks). */
-async function onPage(host: MpHost, route: string): Promise<void> {
-  await host.until(() => host.current.route === route, { what: `the ${route} page on top` })
-}
-
-const navigations = (host: MpHost) =>
-  host.fake.calls.all
-    .filter((call) => ['navigateTo', 'redirectTo', 'reLaunch', 'switchTab', 'navigateBack'].includes(call.api))
-    .map((call) => `${call.api} ${String((call.args[0] as { url?: string }).url ?? '')}`.trim())
+const { orders: ORDERS, wallet: WALLET, login: LOGIN } = ROUTES
 
 describe('the guard in the compiled mini-program: entries without a navigation API', () => {
   it('the native tabBar: the Orders tab opens for a logged-in user; after logout the login page once, then back with switchTab', async () => {

@@ -1,20 +1,21 @@
 import { describe, expect, it } from 'vitest'
 import { createFakeBackend, type MpHost } from '../../../testkit/mp-host/index'
-import { authOf, bearer, callsTo, launchAndLoad, logLines, SESSION_KEY, startHost, waitForLog } from './support'
+import {
+  authOf,
+  bearer,
+  callsTo,
+  launchAndLoad,
+  logLines,
+  navigations,
+  onPage,
+  ROUTES,
+  SESSION_KEY,
+  startHost,
+  waitForLog,
+} from './support'
 
-const ORDERS = 'pages/orders/index'
-const WALLET = 'pages/wallet/index'
-const LOGIN = 'pages/login/index'
+const { orders: ORDERS, wallet: WALLET, login: LOGIN } = ROUTES
 const DIVERTED = 'navigateTo:fail redirected to login by uni-mp-auth guard'
-
-async function onPage(host: MpHost, route: string): Promise<void> {
-  await host.until(() => host.current.route === route, { what: `the ${route} page on top` })
-}
-
-const navigations = (host: MpHost) =>
-  host.fake.calls.all
-    .filter((call) => ['navigateTo', 'redirectTo', 'reLaunch', 'switchTab', 'navigateBack'].includes(call.api))
-    .map((call) => `${call.api} ${String((call.args[0] as { url?: string }).url ?? '')}`.trim())
 
 /** Logs in at launch, then logs out on Home: the state every scenario here starts from. */
 async function loggedOut(host: MpHost): Promise<void> {

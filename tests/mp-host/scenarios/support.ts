@@ -68,3 +68,18 @@ export async function waitForLog(host: MpHost, prefix: string): Promise<string> 
   await host.until(() => logLines(host).some((line) => line.startsWith(prefix)), { what: `log line "${prefix}…"` })
   return logLines(host).find((line) => line.startsWith(prefix))!
 }
+
+/** The demo's guarded pages and its login page. */
+export const ROUTES = { orders: 'pages/orders/index', wallet: 'pages/wallet/index', login: 'pages/login/index' } as const
+
+/** Waits until the top page is `route` (the guard navigates on later ticks). */
+export async function onPage(host: MpHost, route: string): Promise<void> {
+  await host.until(() => host.current.route === route, { what: `the ${route} page on top` })
+}
+
+/** Every navigation API call the app made, as `api url`. */
+export function navigations(host: MpHost): string[] {
+  return host.fake.calls.all
+    .filter((call) => ['navigateTo', 'redirectTo', 'reLaunch', 'switchTab', 'navigateBack'].includes(call.api))
+    .map((call) => `${call.api} ${String((call.args[0] as { url?: string }).url ?? '')}`.trim())
+}
