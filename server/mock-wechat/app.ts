@@ -143,7 +143,7 @@ export function buildMockWechat(options: MockWechatOptions = {}): MockWechat {
     const bad = credentialError(appid, givenSecret)
     if (bad) return bad
     if (grantType !== 'client_credential') return wxError(40002, 'invalid grant_type')
-    return state.issueAccessToken()
+    return state.issueAccessToken(appid ?? '')
   })
 
   app.post<{ Body: Record<string, unknown> | null }>('/cgi-bin/stable_token', async (request, reply) => {
@@ -152,19 +152,21 @@ export function buildMockWechat(options: MockWechatOptions = {}): MockWechat {
     const bad = credentialError(body.appid, body.secret)
     if (bad) return bad
     if (body.grant_type !== 'client_credential') return wxError(40002, 'invalid grant_type')
-    return state.stableAccessToken(body.force_refresh === true)
+    return state.stableAccessToken(String(body.appid), body.force_refresh === true)
   })
 
   app.post<{ Querystring: { access_token?: string }; Body: { code?: unknown } | null }>(
     '/wxa/business/getuserphonenumber',
     async (request, reply) => {
       if (await playFault('getuserphonenumber', reply)) return reply
-      if (!request.query.access_token || !state.isAccessTokenValid(request.query.access_token)) {
-        return wxError(40001, 'invalid credential, access_token is invalid or not latest')
-      }
+      const tokenApp = request.query.access_token ? state.accessTokenApp(request.query.access_token) : undefined
+      if (tokenApp === undefined) return wxError(40001, 'invalid credential, access_token is invalid or not latest')
       const code = request.body?.code
       const entry = typeof code === 'string' ? state.findPhoneCode(code) : undefined
-      if (!entry || entry.expiresAt <= now()) return wxError(40029, 'invalid code')
+      // A code issued inside one mini-program is unknown to every other app's access_token.
+      if (!entry || entry.expiresAt <= now() || (entry.appId !== undefined && entry.appId !== tokenApp)) {
+        return wxError(40029, 'invalid code')
+      }
       if (entry.used) return wxError(40163, 'code been used')
       entry.used = true
       return {
@@ -174,7 +176,7 @@ export function buildMockWechat(options: MockWechatOptions = {}): MockWechat {
           phoneNumber: entry.phone,
           purePhoneNumber: entry.phone,
           countryCode: '86',
-          watermark: { timestamp: Math.floor(now() / 1000), appid: appId },
+          watermark: { timestamp: Math.floor(now() / 1000), appid: tokenApp },
         },
       }
     },
@@ -197,8 +199,8 @@ export function buildMockWechat(options: MockWechatOptions = {}): MockWechat {
     },
   )
 
-  app.post<{ Body: { phone?: string } | null }>('/dev/phone-code', async (request) => {
-    return { code: state.mintPhoneCode(request.body?.phone), expiresIn: Math.floor(codeTtlMs / 1000) }
+  app.post<{ Body: { phone?: string; appId?: string } | null }>('/dev/phone-code', async (request) => {
+    return { code: state.mintPhoneCode(request.body?.phone, request.body?.appId), expiresIn: Math.floor(codeTtlMs / 1000) }
   })
 
   app.post<{ Body: Fault | Fault[] | null }>('/__faults', async (request, reply) => {

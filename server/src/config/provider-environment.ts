@@ -4,8 +4,8 @@ import type { AlipayAppOptions, ProvidersOptions, SecretAppOptions, TargetOption
 import { TARGET_SETTINGS } from '../providers/settings.js'
 import type { LoginPlatform } from '../providers/types.js'
 
-// The login targets besides mp-weixin (which is `WX_APPID` / `WX_SECRET`) in the standalone
-// server's environment. Values are checked by `resolve-providers.ts`, which names the variables
+// The login targets in the standalone server's environment (`WX_APPID` / `WX_SECRET` are the
+// `wx` option and more mini-programs, see environment.ts). Values are checked by `resolve-providers.ts`, which names the variables
 // through `providerEnvName`; only what is specific to variables (pairs, lists, files) is checked here.
 
 type Env = Record<string, string | undefined>
@@ -100,7 +100,12 @@ function alipayTarget(env: Env): TargetOptions<AlipayAppOptions> | undefined {
   return withTransport(env, 'mp-alipay', { apps: [app] })
 }
 
-/** The `providers` setting as the environment gives it. */
+/** `WX_APPID=a,b` with `WX_SECRET=sa,sb`: the mini-programs, the first being the `wx` option's; none when neither is set. */
+export function miniProgramTarget(env: Env): TargetOptions<SecretAppOptions> | undefined {
+  return secretTarget(env, 'mp-weixin')
+}
+
+/** The `providers` setting as the environment gives it (mini-programs aside). */
 export function providersFrom(env: Env): ProvidersOptions {
   const providers: ProvidersOptions = {}
   for (const platform of ['h5-weixin', 'web-weixin', 'app-weixin', 'mp-toutiao'] as const) {

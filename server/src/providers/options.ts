@@ -56,11 +56,3 @@ export interface ResolvedProviders {
   'mp-alipay'?: ResolvedTarget<AlipayAppOptions>
   'mp-toutiao'?: ResolvedTarget<SecretAppOptions>
 }
-
-/** The WeChat settings every WeChat target falls back to (the resolved `wx` option). */
-export interface WechatDefaults {
-  appId: string
-  secret: string
-  apiBase: string
-  timeoutMs: number
-}

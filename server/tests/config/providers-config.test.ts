@@ -183,3 +183,62 @@ describe('the standalone server: providers from the environment', () => {
     expect(() => loadConfig(env)).toThrow(message)
   })
 })
+
+describe('a backend without a WeChat mini-program', () => {
+  const production = { NODE_ENV: 'production', JWT_SECRET: 'a-production-secret-of-at-least-32-bytes!' }
+  const transport = { apiBase: wx.apiBase, timeoutMs: wx.timeoutMs }
+
+  it('resolves the targets given and no mp-weixin when wx names no app', () => {
+    const resolved = resolveProviders({ 'mp-toutiao': { apps: [{ appId: 'tt1', secret: 'st' }] } }, transport, pluginSource())
+    expect(Object.keys(resolved)).toEqual(['mp-toutiao'])
+    // More mini-programs without `wx`: the first listed leads.
+    const only = resolveProviders({ 'mp-weixin': { apps: [{ appId: 'wx-b', secret: 'sb' }] } }, transport, pluginSource())
+    expect(only['mp-weixin']?.apps).toEqual([{ appId: 'wx-b', secret: 'sb' }])
+  })
+
+  it('refuses a backend nobody can log in to, naming every setting that would fix it', () => {
+    refusedWith(undefined, transport)
+    expect(() => loadConfig(production)).toThrow(
+      /^No login target is configured; set the credentials of at least one: mp-weixin: WX_APPID and WX_SECRET .*h5-weixin: WX_H5_APPID and WX_H5_SECRET .*mp-alipay: ALIPAY_APPID, ALIPAY_PRIVATE_KEY and ALIPAY_PUBLIC_KEY .*mp-toutiao: DOUYIN_APPID and DOUYIN_SECRET/,
+    )
+  })
+
+  it('starts in production with Douyin only, or Alipay only: no WX_APPID / WX_SECRET needed', () => {
+    const douyin = loadConfig({ ...production, DOUYIN_APPID: 'tt1', DOUYIN_SECRET: 'st' })
+    expect(Object.keys(douyin.auth.providers)).toEqual(['mp-toutiao'])
+    expect(douyin.auth.wx.appId).toBeUndefined()
+    expect(douyin.auth.wx.secret).toBeUndefined()
+    const alipay = loadConfig({ ...production, ALIPAY_APPID: '2021', ALIPAY_PRIVATE_KEY: privatePem, ALIPAY_PUBLIC_KEY: publicPem })
+    expect(Object.keys(alipay.auth.providers)).toEqual(['mp-alipay'])
+  })
+
+  it('keeps the mock mini-program in development, where `npm start` must work with no settings', () => {
+    expect(loadConfig({}).auth.providers['mp-weixin']?.apps).toEqual([
+      { appId: 'wx0000000000mock01', secret: 'mock-app-secret-not-for-production' },
+    ])
+  })
+
+  it('reads several mini-programs from WX_APPID / WX_SECRET lists, the first being wx', () => {
+    const config = loadConfig({ WX_APPID: 'wx-a, wx-b', WX_SECRET: 'sa,sb' })
+    expect(config.auth.wx).toMatchObject({ appId: 'wx-a', secret: 'sa' })
+    expect(config.auth.providers['mp-weixin']?.apps).toEqual([
+      { appId: 'wx-a', secret: 'sa' },
+      { appId: 'wx-b', secret: 'sb' },
+    ])
+    expect(() => loadConfig({ WX_APPID: 'wx-a' })).toThrow(/^WX_APPID set but WX_SECRET not/)
+  })
+})
+
+function refusedWith(options: ProvidersOptions | undefined, defaults: { apiBase: string; timeoutMs: number }): void {
+  expect(() => resolveProviders(options, defaults, pluginSource())).toThrow(
+    new ConfigError(
+      'uniMpAuth: No login target is configured; set the credentials of at least one: ' +
+        "mp-weixin: WX_APPID and WX_SECRET (plugin option wx or providers['mp-weixin']); " +
+        "h5-weixin: WX_H5_APPID and WX_H5_SECRET (plugin option providers['h5-weixin']); " +
+        "web-weixin: WX_WEB_APPID and WX_WEB_SECRET (plugin option providers['web-weixin']); " +
+        "app-weixin: WX_APP_APPID and WX_APP_SECRET (plugin option providers['app-weixin']); " +
+        "mp-alipay: ALIPAY_APPID, ALIPAY_PRIVATE_KEY and ALIPAY_PUBLIC_KEY (plugin option providers['mp-alipay']); " +
+        "mp-toutiao: DOUYIN_APPID and DOUYIN_SECRET (plugin option providers['mp-toutiao'])",
+    ),
+  )
+}
