@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify'
 import { type KeyPairs, registerAlipayGateway } from './alipay-gateway.js'
 import { type MockApp, type MockContext, wechatCredentialError, wxError } from './context.js'
 import { registerDouyin } from './douyin-routes.js'
+import { registerQq } from './qq-routes.js'
 import { type Fault, FaultQueue, MOCK_ENDPOINTS, type MockEndpoint } from './faults.js'
 import { type MockVendor, MockWechatState } from './state.js'
 import { registerWechatOAuth } from './wechat-oauth-routes.js'
@@ -27,6 +28,8 @@ export interface MockWechatOptions {
   wechatApps?: MockApp[]
   /** Douyin mini-programs. @default [{ appId: 'tt0000000000mock01', secret: 'mock-douyin-secret-not-for-production' }] */
   douyinApps?: MockApp[]
+  /** QQ mini-programs, served under `/qq` (QQ_API_BASE=<mock>/qq). @default [{ appId: '1100000000', secret: 'mock-qq-secret-not-for-production' }] */
+  qqApps?: MockApp[]
   /**
    * Alipay apps with their public keys (PEM). @default one app `2021000000000001` whose key pair the mock
    * generates at start (its private key is in `alipay.appPrivateKey`, for tests and the demo)
@@ -61,6 +64,7 @@ export interface MockWechat {
 }
 
 export const MOCK_DOUYIN_APP: MockApp = { appId: 'tt0000000000mock01', secret: 'mock-douyin-secret-not-for-production' }
+export const MOCK_QQ_APP: MockApp = { appId: '1100000000', secret: 'mock-qq-secret-not-for-production' }
 
 export function buildMockWechat(options: MockWechatOptions = {}): MockWechat {
   const {
@@ -185,6 +189,7 @@ export function buildMockWechat(options: MockWechatOptions = {}): MockWechat {
   registerWechatOAuth(app, context, { defaultUser: options.oauthDefaultUser })
   const alipay = registerAlipayGateway(app, context, { apps: options.alipayApps, subject: options.alipaySubject ?? 'open_id' })
   registerDouyin(app, context, options.douyinApps ?? [MOCK_DOUYIN_APP])
+  registerQq(app, context, options.qqApps ?? [MOCK_QQ_APP])
 
   // ---- test and demo helpers: not part of any vendor's API ----
 
@@ -192,8 +197,8 @@ export function buildMockWechat(options: MockWechatOptions = {}): MockWechat {
     '/dev/code',
     async (request, reply) => {
       const body = request.body ?? {}
-      if (body.vendor !== undefined && !['weixin', 'alipay', 'toutiao'].includes(body.vendor)) {
-        return reply.status(400).send({ error: 'vendor must be weixin, alipay or toutiao' })
+      if (body.vendor !== undefined && !['weixin', 'alipay', 'toutiao', 'qq'].includes(body.vendor)) {
+        return reply.status(400).send({ error: 'vendor must be weixin, alipay, toutiao or qq' })
       }
       return { ...state.mintLoginCode(body), expiresIn: Math.floor(codeTtlMs / 1000) }
     },

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { MOCK_ENDPOINTS, type MockEndpoint } from './faults.js'
 
 /** Whose codes: each vendor keeps its own codes, so one code string may exist at several vendors. */
-export type MockVendor = 'weixin' | 'alipay' | 'toutiao'
+export type MockVendor = 'weixin' | 'alipay' | 'toutiao' | 'qq'
 
 export interface LoginCode {
   vendor: MockVendor
@@ -41,7 +41,7 @@ function digest(text: string): string {
   return createHash('sha256').update(text).digest('base64url').slice(0, 20)
 }
 
-const SUBJECT_PREFIX: Record<MockVendor, string> = { weixin: 'o_mock_', alipay: 'mock_alipay_', toutiao: 'mock_tt_' }
+const SUBJECT_PREFIX: Record<MockVendor, string> = { weixin: 'o_mock_', alipay: 'mock_alipay_', toutiao: 'mock_tt_', qq: 'mock_qq_' }
 
 function randomOpenid(): string {
   // Real openids are 28 characters of base64url-ish text starting with "o".

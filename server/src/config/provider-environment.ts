@@ -14,6 +14,7 @@ type Env = Record<string, string | undefined>
 const TRANSPORT: Partial<Record<LoginPlatform, { apiBase: string; timeoutMs: string }>> = {
   'mp-alipay': { apiBase: 'ALIPAY_GATEWAY', timeoutMs: 'ALIPAY_TIMEOUT_MS' },
   'mp-toutiao': { apiBase: 'DOUYIN_API_BASE', timeoutMs: 'DOUYIN_TIMEOUT_MS' },
+  'mp-qq': { apiBase: 'QQ_API_BASE', timeoutMs: 'QQ_TIMEOUT_MS' },
 }
 
 const APP_FIELDS: Record<string, 'appId' | 'secret' | 'privateKey' | 'publicKey'> = {
@@ -108,7 +109,7 @@ export function miniProgramTarget(env: Env): TargetOptions<SecretAppOptions> | u
 /** The `providers` setting as the environment gives it (mini-programs aside). */
 export function providersFrom(env: Env): ProvidersOptions {
   const providers: ProvidersOptions = {}
-  for (const platform of ['h5-weixin', 'web-weixin', 'app-weixin', 'mp-toutiao'] as const) {
+  for (const platform of ['h5-weixin', 'web-weixin', 'app-weixin', 'mp-toutiao', 'mp-qq'] as const) {
     const target = secretTarget(env, platform)
     if (target) providers[platform] = target
   }

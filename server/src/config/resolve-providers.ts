@@ -153,6 +153,8 @@ export function resolveProviders(options: ProvidersOptions | undefined, wx: Wech
   const douyin = given['mp-toutiao']
   if (douyin)
     resolved['mp-toutiao'] = target(check, douyin, 'mp-toutiao', secretApps(check, douyin, 'mp-toutiao'), SERVER_DEFAULTS.providers.douyin)
+  const qq = given['mp-qq']
+  if (qq) resolved['mp-qq'] = target(check, qq, 'mp-qq', secretApps(check, qq, 'mp-qq'), SERVER_DEFAULTS.providers.qq)
   if (Object.keys(resolved).length === 0) {
     check.fail(`No login target is configured; set the credentials of at least one: ${everyTargetSetting()}`)
   }

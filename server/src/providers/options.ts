@@ -1,6 +1,6 @@
 // The shapes of the `providers` option; `config/resolve-providers.ts` fills in defaults and checks them.
 
-/** An app that authenticates with AppID + AppSecret (WeChat, Douyin). */
+/** An app that authenticates with AppID + AppSecret (WeChat, Douyin, QQ). */
 export interface SecretAppOptions {
   appId: string
   secret: string
@@ -36,6 +36,7 @@ export interface ProvidersOptions {
   'app-weixin'?: TargetOptions<SecretAppOptions>
   'mp-alipay'?: TargetOptions<AlipayAppOptions>
   'mp-toutiao'?: TargetOptions<SecretAppOptions>
+  'mp-qq'?: TargetOptions<SecretAppOptions>
 }
 
 export interface ResolvedTarget<App> {
@@ -55,4 +56,5 @@ export interface ResolvedProviders {
   'app-weixin'?: ResolvedTarget<SecretAppOptions>
   'mp-alipay'?: ResolvedTarget<AlipayAppOptions>
   'mp-toutiao'?: ResolvedTarget<SecretAppOptions>
+  'mp-qq'?: ResolvedTarget<SecretAppOptions>
 }

@@ -168,7 +168,7 @@ export const identityParamsSchema = {
   type: 'object',
   required: ['provider', 'appId'],
   properties: {
-    provider: { type: 'string', enum: ['weixin', 'alipay', 'toutiao'] },
+    provider: { type: 'string', enum: ['weixin', 'alipay', 'toutiao', 'qq'] },
     appId: appIdSchema,
   },
 } as const

@@ -5,6 +5,7 @@ import type { ResolvedAuthOptions, TokenEndpoint } from '../config/options.js'
 import { alipayProvider } from '../providers/alipay.js'
 import { douyinProvider } from '../providers/douyin.js'
 import type { ResolvedProviders, ResolvedTarget, SecretAppOptions } from '../providers/options.js'
+import { qqProvider } from '../providers/qq.js'
 import { ProviderRegistry } from '../providers/registry.js'
 import type { IdentityProvider } from '../providers/types.js'
 import { RedisTokenCache } from '../store/redis-token-cache.js'
@@ -79,6 +80,7 @@ function createProviderRegistry(resolved: ResolvedProviders, now: Clock): Provid
   }
   if (resolved['mp-alipay']) providers.push(alipayProvider(resolved['mp-alipay'], now))
   if (resolved['mp-toutiao']) providers.push(douyinProvider(resolved['mp-toutiao']))
+  if (resolved['mp-qq']) providers.push(qqProvider(resolved['mp-qq']))
   return new ProviderRegistry(providers)
 }
 

@@ -58,6 +58,7 @@ describe('resolveProviders', () => {
       {
         'h5-weixin': { apps: [{ appId: 'wx-h5', secret: 'h5' }], timeoutMs: 900 },
         'mp-toutiao': { apps: [{ appId: 'tt1', secret: 'tt' }] },
+        'mp-qq': { apps: [{ appId: '1101', secret: 'qq' }] },
         'mp-alipay': {
           apps: [{ appId: '2021', privateKey: privateBarePkcs8, alipayPublicKey: publicBare }],
           apiBase: 'http://127.0.0.1:9/gateway.do/',
@@ -68,6 +69,7 @@ describe('resolveProviders', () => {
     )
     expect(resolved['h5-weixin']).toMatchObject({ apiBase: wx.apiBase, timeoutMs: 900 })
     expect(resolved['mp-toutiao']).toMatchObject({ apiBase: 'https://developer.toutiao.com', timeoutMs: 5000 })
+    expect(resolved['mp-qq']).toEqual({ apps: [{ appId: '1101', secret: 'qq' }], apiBase: 'https://api.q.qq.com', timeoutMs: 5000 })
     expect(resolved['mp-alipay']?.apiBase).toBe('http://127.0.0.1:9/gateway.do')
     expect(resolved['mp-alipay']?.apps[0]?.privateKey).toBe(privateBarePkcs8)
     // A resolved configuration resolves to itself (buildApp hands the resolved settings to the plugin).
@@ -128,6 +130,9 @@ describe('the standalone server: providers from the environment', () => {
       DOUYIN_SECRET: 'st',
       DOUYIN_API_BASE: 'http://127.0.0.1:1',
       DOUYIN_TIMEOUT_MS: '800',
+      QQ_APPID: '1101,1102',
+      QQ_SECRET: 'q1,q2',
+      QQ_API_BASE: 'http://127.0.0.1:3/qq',
     })
     expect(providers).toEqual({
       'h5-weixin': {
@@ -138,6 +143,13 @@ describe('the standalone server: providers from the environment', () => {
       },
       'app-weixin': { apps: [{ appId: 'wx-app', secret: 'sapp' }] },
       'mp-toutiao': { apps: [{ appId: 'tt1', secret: 'st' }], apiBase: 'http://127.0.0.1:1', timeoutMs: 800 },
+      'mp-qq': {
+        apps: [
+          { appId: '1101', secret: 'q1' },
+          { appId: '1102', secret: 'q2' },
+        ],
+        apiBase: 'http://127.0.0.1:3/qq',
+      },
     })
     expect(providersFrom({})).toEqual({})
   })
@@ -238,7 +250,8 @@ function refusedWith(options: ProvidersOptions | undefined, defaults: { apiBase:
         "web-weixin: WX_WEB_APPID and WX_WEB_SECRET (plugin option providers['web-weixin']); " +
         "app-weixin: WX_APP_APPID and WX_APP_SECRET (plugin option providers['app-weixin']); " +
         "mp-alipay: ALIPAY_APPID, ALIPAY_PRIVATE_KEY and ALIPAY_PUBLIC_KEY (plugin option providers['mp-alipay']); " +
-        "mp-toutiao: DOUYIN_APPID and DOUYIN_SECRET (plugin option providers['mp-toutiao'])",
+        "mp-toutiao: DOUYIN_APPID and DOUYIN_SECRET (plugin option providers['mp-toutiao']); " +
+        "mp-qq: QQ_APPID and QQ_SECRET (plugin option providers['mp-qq'])",
     ),
   )
 }
