@@ -43,7 +43,8 @@ export function qqProvider(target: ResolvedTarget<SecretAppOptions>): IdentityPr
         label: LABEL,
       })
       const body = parseProviderJson<Jscode2SessionBody>(text, LABEL)
-      if (body.errcode !== undefined && body.errcode !== 0) throw qqError(body.errcode)
+      // Absent or 0 on success.
+      if (body.errcode) throw qqError(body.errcode)
       if (!body.openid || !body.session_key) throw new HttpAuthError('PROVIDER_ERROR', `${LABEL} answered without openid or session_key`)
       return {
         provider: 'qq',

@@ -1,9 +1,20 @@
 import { describe, expect, it } from 'vitest'
 import { armFault } from '../helpers/harness.js'
-import { expectError, login, QQ_APPID, useAllTargets } from '../helpers/providers.js'
+import { expectError, login, QQ_APPID, QQ_SECRET, useAllTargets } from '../helpers/providers.js'
+
+const QQ_APPID_2 = '1109000002'
+const QQ_SECRET_2 = 'qq-secret-two-0123456789'
 
 describe('mp-qq (QQ jscode2session)', () => {
-  const harness = useAllTargets()
+  const harness = useAllTargets({
+    env: { QQ_APPID: `${QQ_APPID},${QQ_APPID_2}`, QQ_SECRET: `${QQ_SECRET},${QQ_SECRET_2}` },
+    mock: {
+      qqApps: [
+        { appId: QQ_APPID, secret: QQ_SECRET },
+        { appId: QQ_APPID_2, secret: QQ_SECRET_2 },
+      ],
+    },
+  })
 
   it('logs in with a qq.login code, one user per openid, apart from the WeChat user of the same code string', async () => {
     const a = await login(harness(), { code: 'mock-quinn.1', platform: 'mp-qq' })
@@ -21,11 +32,14 @@ describe('mp-qq (QQ jscode2session)', () => {
     expect(identities.json().identities).toEqual([{ provider: 'qq', platform: 'mp-qq', appId: QQ_APPID, createdAt: expect.any(String) }])
   })
 
-  it('joins two QQ apps of one person by unionid in the qq namespace only', async () => {
-    const { code, unionid } = harness().mock.state.mintLoginCode({ vendor: 'qq', openid: 'qq-open-1', unionid: 'qq-union-1' })
-    const qq = await login(harness(), { code, platform: 'mp-qq' })
+  it('joins two QQ apps of one person by unionid, in the qq namespace only', async () => {
+    const mint = (openid: string) => harness().mock.state.mintLoginCode({ vendor: 'qq', openid, unionid: 'qq-union-1' }).code
+    const qq = await login(harness(), { code: mint('qq-open-1'), platform: 'mp-qq' })
     expect(qq.statusCode, qq.body).toBe(200)
-    const sameUnionOnWechat = harness().mock.state.mintLoginCode({ openid: 'o-wx-union', unionid })
+    const otherApp = await login(harness(), { code: mint('qq-open-2'), platform: 'mp-qq', appId: QQ_APPID_2 })
+    expect(otherApp.statusCode, otherApp.body).toBe(200)
+    expect(otherApp.json().user.id).toBe(qq.json().user.id)
+    const sameUnionOnWechat = harness().mock.state.mintLoginCode({ openid: 'o-wx-union', unionid: 'qq-union-1' })
     const wechat = await login(harness(), { code: sameUnionOnWechat.code })
     expect(wechat.json().user.id).not.toBe(qq.json().user.id)
   })
