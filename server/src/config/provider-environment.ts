@@ -4,9 +4,10 @@ import type { AlipayAppOptions, ProvidersOptions, SecretAppOptions, TargetOption
 import { TARGET_SETTINGS } from '../providers/settings.js'
 import type { LoginPlatform } from '../providers/types.js'
 
-// The login targets in the standalone server's environment (`WX_APPID` / `WX_SECRET` are the
-// `wx` option and more mini-programs, see environment.ts). Values are checked by `resolve-providers.ts`, which names the variables
-// through `providerEnvName`; only what is specific to variables (pairs, lists, files) is checked here.
+// The login targets in the standalone server's environment (`WX_APPID` / `WX_SECRET` are the `wx`
+// option and more mini-programs, see environment.ts). Values are checked by `resolve-providers.ts`,
+// which names the variables through `providerEnvName`; only what is specific to variables (pairs,
+// lists, files) is checked here.
 
 type Env = Record<string, string | undefined>
 

@@ -27,19 +27,15 @@ export interface MiniProgramApi {
  * first). A getPhoneNumber code can only be read with the access_token of the mini-program that
  * issued it, so each AppID has its own client and its own cached token.
  */
-export function miniProgramApis(
+function miniProgramApis(
   target: ResolvedTarget<SecretAppOptions> | undefined,
   settings: { tokenEndpoint: TokenEndpoint; cache: AccessTokenCache; now: Clock },
 ): ReadonlyMap<string, MiniProgramApi> {
   const apis = new Map<string, MiniProgramApi>()
-  for (const { appId, secret } of target?.apps ?? []) {
-    const client = new WechatClient({
-      appId,
-      secret,
-      apiBase: target?.apiBase ?? '',
-      timeoutMs: target?.timeoutMs ?? 0,
-      tokenEndpoint: settings.tokenEndpoint,
-    })
+  if (!target) return apis
+  const { apiBase, timeoutMs } = target
+  for (const { appId, secret } of target.apps) {
+    const client = new WechatClient({ appId, secret, apiBase, timeoutMs, tokenEndpoint: settings.tokenEndpoint })
     const accessToken = new AccessTokenProvider({
       appId,
       cache: settings.cache,
