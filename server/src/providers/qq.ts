@@ -13,7 +13,10 @@ interface Jscode2SessionBody {
 
 const LABEL = 'QQ jscode2session'
 
-/** QQ's errcodes (the WeChat-like set its mini-program API documents) mapped to the server's codes. */
+/**
+ * QQ's errcodes mapped to the server's codes: -1, 40029 and 45011 as QQ documents them; 40163 (a used
+ * code), which QQ does not document, as WeChat means it.
+ */
 function qqError(errcode: number): HttpAuthError {
   const providerCode = String(errcode)
   if (errcode === 40029) {
