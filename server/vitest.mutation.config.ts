@@ -40,6 +40,7 @@ export default defineConfig({
       'tests/providers/alipay.test.ts',
       'tests/providers/douyin.test.ts',
       'tests/providers/qq.test.ts',
+      'tests/providers/provider-answers.test.ts',
       'tests/wechat/oauth-targets.test.ts',
       'tests/routes/login-targets.test.ts',
     ],
