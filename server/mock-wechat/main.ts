@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { createPublicKey } from 'node:crypto'
 import { buildMockWechat } from './app.js'
 import type { MockApp } from './context.js'
@@ -44,3 +45,5 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 const address = await app.listen({ host, port })
 console.log(`mock WeChat / Alipay / Douyin APIs listening on ${address}`)
+// Shipped in the package as the `uni-mp-auth-mock` bin, so say plainly what it is.
+console.error('Development only: this mock accepts invented login codes; never point a production backend at it.')
