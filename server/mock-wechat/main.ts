@@ -5,7 +5,8 @@ import type { MockApp } from './context.js'
 
 // Defaults match the backend's development defaults, so both start with no configuration; the
 // other targets read the backend's own variables, so one environment configures both sides.
-const port = Number(process.env.MOCK_WECHAT_PORT ?? process.env.PORT ?? 8788)
+// Not PORT: with one environment for both sides, the backend's PORT would put the mock on the backend's port.
+const port = Number(process.env.MOCK_WECHAT_PORT ?? 8788)
 const host = process.env.HOST ?? '127.0.0.1'
 const env = process.env
 
