@@ -27,7 +27,13 @@ interface Packed {
 }
 
 let packed: Packed
-let manifest: { private?: boolean; exports: unknown; dependencies: Record<string, string>; peerDependencies: Record<string, string> }
+let manifest: {
+  private?: boolean
+  exports: unknown
+  bin: Record<string, string>
+  dependencies: Record<string, string>
+  peerDependencies: Record<string, string>
+}
 let mock: MockWechat
 let child: ChildProcess | undefined
 let baseUrl: string
@@ -96,9 +102,11 @@ afterAll(async () => {
 })
 
 describe('the packed @uni-mp-auth/server', () => {
-  it('ships the compiled JS with its .d.ts and its documents, nothing else', () => {
+  it('ships the compiled JS with its .d.ts (the mock’s JS too) and its documents, nothing else', () => {
     const paths = packed.files.map((f) => f.path)
-    expect(paths).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.d.ts', 'dist/main.js', 'README.md', 'LICENSE']))
+    expect(paths).toEqual(
+      expect.arrayContaining(['dist/index.js', 'dist/index.d.ts', 'dist/main.js', 'dist/mock-wechat/main.js', 'README.md', 'LICENSE']),
+    )
     expect(paths.filter((p) => !/^(dist\/.+\.(js|d\.ts)|package\.json|README\.md|LICENSE)$/.test(p))).toEqual([])
   })
 
@@ -106,6 +114,8 @@ describe('the packed @uni-mp-auth/server', () => {
     expect(manifest.private).toBeUndefined()
     expect(manifest.exports).toMatchObject({ '.': { types: './dist/index.d.ts', import: './dist/index.js' } })
     expect(Object.keys(manifest.peerDependencies)).toEqual(['fastify'])
+    // The server, and the mock for development (the README's dev path from the package).
+    expect(manifest.bin).toEqual({ 'uni-mp-auth-server': 'dist/main.js', 'uni-mp-auth-mock': 'dist/mock-wechat/main.js' })
     const declared = new Set([...Object.keys(manifest.dependencies), ...Object.keys(manifest.peerDependencies)])
     const builtins = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]))
     const undeclared = [...importedPackages(join(app, 'node_modules/@uni-mp-auth/server/dist'))].filter(
