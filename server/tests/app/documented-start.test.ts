@@ -309,6 +309,11 @@ describe('the documented production start of the packed server, against the mock
     expect(await server.exited).toEqual({ code: 0, signal: null })
   }, 60_000)
 
+  it('is the production start the main README gives, in both languages', () => {
+    const block = blockAfter('Production, from the directory of that install', 'sh')
+    for (const file of ['README.md', 'README.zh-CN.md']) expect(readFileSync(join(serverDir, '..', file), 'utf8')).toContain(block)
+  })
+
   it('refuses the development AppID, as the README says', async () => {
     const child = spawnSync(command[0]!, command.slice(1), {
       cwd: deploy,
