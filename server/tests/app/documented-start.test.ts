@@ -177,6 +177,26 @@ describe('the server README’s embedding example, run as written in a fresh ESM
     expect(run.slice(0, 2)).toEqual(['npx uni-mp-auth-mock', 'npx tsx server.ts'])
   })
 
+  it('type-checks under strict TypeScript against the package’s .d.ts files', () => {
+    // The repository's TypeScript and @types/node: the README installs tsx alone, which does not check types.
+    const tsconfig = {
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        strict: true,
+        noEmit: true,
+        types: ['node'],
+        typeRoots: [join(repoModules, '@types')],
+      },
+      files: ['server.ts'],
+    }
+    writeFileSync(join(app, 'tsconfig.json'), JSON.stringify(tsconfig))
+    expect(sh(`${JSON.stringify(process.execPath)} ${JSON.stringify(join(repoModules, 'typescript/bin/tsc'))} -p tsconfig.json`, app)).toBe(
+      '',
+    )
+  }, 30_000)
+
   it('logs in with a mock code; the app’s own guarded route answers that user’s data, a request without a token is a 401', async () => {
     const alice = await login(baseUrl, 'mock-alice.1')
     const asAlice = { authorization: `Bearer ${alice.token}` }
