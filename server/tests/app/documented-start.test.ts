@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { cleanEnv, packServer } from '../helpers/pack-server.js'
 
 const serverDir = join(import.meta.dirname, '../..')
 const repoModules = join(serverDir, '../node_modules')
@@ -19,15 +20,6 @@ const children = new Set<ChildProcess>()
 let tarball: string
 
 type Env = Record<string, string>
-
-/** The runner's own variables (VITEST, NODE_OPTIONS, NODE_ENV …) must not leak into npm or the apps. */
-function cleanEnv(extra: Env = {}): Env {
-  const inherited = Object.entries(process.env).filter(
-    (entry): entry is [string, string] =>
-      entry[1] !== undefined && !entry[0].startsWith('VITEST') && !['NODE_OPTIONS', 'NODE_ENV'].includes(entry[0]),
-  )
-  return { ...Object.fromEntries(inherited), ...extra }
-}
 
 function sh(command: string, cwd: string): string {
   const result = spawnSync('sh', ['-c', command], { cwd, encoding: 'utf8', env: cleanEnv() })
@@ -133,12 +125,9 @@ async function login(baseUrl: string, code: string): Promise<{ token: string; us
   return (await response.json()) as { token: string; user: { id: string } }
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   // `npm pack` runs `prepack`: the build emitting dist/ (the server, its .d.ts and the mock).
-  const [packed] = JSON.parse(sh(`npm pack --json --pack-destination ${JSON.stringify(work)}`, serverDir)) as Array<{
-    filename: string
-  }>
-  tarball = join(work, packed!.filename)
+  tarball = (await packServer(work)).tarball
 })
 
 afterAll(() => {

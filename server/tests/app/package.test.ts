@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildMockWechat, type MockWechat } from '../../mock-wechat/app.js'
 import { TEST_APPID, TEST_JWT_SECRET, TEST_SECRET } from '../helpers/harness.js'
+import { type PackedServer, packServer } from '../helpers/pack-server.js'
 
 const serverDir = join(import.meta.dirname, '../..')
 const repoModules = join(serverDir, '../node_modules')
@@ -21,12 +22,7 @@ function run(command: string, args: string[], cwd: string): string {
   return result.stdout
 }
 
-interface Packed {
-  filename: string
-  files: Array<{ path: string }>
-}
-
-let packed: Packed
+let packed: PackedServer
 let manifest: {
   private?: boolean
   exports: unknown
@@ -53,11 +49,11 @@ function importedPackages(dir: string): Set<string> {
 
 beforeAll(async () => {
   // `npm pack` runs `prepack`: the build emitting dist/ (JS + .d.ts).
-  packed = (JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], serverDir)) as Packed[])[0]!
+  packed = await packServer(work)
   mkdirSync(join(app, 'src'), { recursive: true })
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'team-app', private: true, type: 'module' }))
   // Scripts skipped: better-sqlite3 would compile its native addon, and this app brings its own store.
-  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', join(work, packed.filename), 'fastify@5'], app)
+  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', packed.tarball, 'fastify@5'], app)
   manifest = JSON.parse(readFileSync(join(app, 'node_modules/@uni-mp-auth/server/package.json'), 'utf8'))
   for (const file of ['app.ts', 'memory-store.ts'])
     copyFileSync(join(import.meta.dirname, '../package/scratch', file), join(app, 'src', file))
