@@ -93,6 +93,21 @@ describe.each(STORE_KINDS)('AuthStore contract edges: $name', (kind) => {
     expect((await loginAs(store, h5Weixin('o-next', { unionid: 'u-same-string' }))).id).not.toBe(user.id)
   })
 
+  it("two unlinks of a user's only two identities at once leave one: the user's identities are locked in turn", async () => {
+    const store = await open()
+    for (let round = 0; round < 10; round += 1) {
+      const user = await loginAs(store, mpWeixin(`o-race-${round}`))
+      await store.linkIdentity(user.id, h5Weixin(`o-race-h5-${round}`))
+      const results = await Promise.allSettled([
+        store.unlinkIdentity(user.id, 'weixin', MP_APPID),
+        store.unlinkIdentity(user.id, 'weixin', h5Weixin('x').appId),
+      ])
+      expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1)
+      expect(results.find((result) => result.status === 'rejected')).toMatchObject({ reason: { code: 'LAST_IDENTITY' } })
+      expect(await store.listIdentities(user.id)).toHaveLength(1)
+    }
+  })
+
   it('several first logins of one unionid at once, each on its own app, agree on one user', async () => {
     const store = await open()
     const users = await Promise.all(
