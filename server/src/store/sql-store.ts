@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto'
-import { type CompiledQuery, type Kysely, type Selectable, sql, type Transaction } from 'kysely'
+import { CompiledQuery, type Kysely, type Selectable, sql, type Transaction } from 'kysely'
+import type pg from 'pg'
 import { type Clock, systemClock } from '../base/clock.js'
 import type { ExchangedIdentity, IdentityProviderName, LoginPlatform } from '../providers/types.js'
 import { sha256Hex } from './hash.js'
 import { type IdentityRow, linkSteps, loginSteps, RETRY, type Steps, type UserRow, unlinkSteps } from './identity-steps.js'
+import { postgresPoolOf } from './postgres-database.js'
 import type { Database, UsersTable } from './schema.js'
 import { type SqliteTransactions, sqliteTransactionsOf } from './sqlite-database.js'
 import { guardStore } from './store-errors.js'
@@ -46,7 +48,62 @@ export interface SqlStoreOptions {
   userCacheTtlMs: number
   /** SQLite only: how to run a transaction synchronously; found for a database opened by `openSqlite`. */
   sqlite?: SqliteTransactions | undefined
+  /**
+   * PostgreSQL only: the pool under `db`, for the login's named prepared statements; found for a
+   * database opened by `openPostgres`. Without it those statements go through `db` unprepared.
+   */
+  postgresPool?: pg.Pool | undefined
 }
+
+/**
+ * The statements every login runs on PostgreSQL, prepared once per connection (see `SqlStore.hot`).
+ * Both set `synchronous_commit` for their own transaction only (the argument of `set_config`
+ * decides): see docs/ARCHITECTURE.md, "What a PostgreSQL commit waits for".
+ */
+const HOT_STATEMENTS = {
+  // Inserted, or taking over an expired claim: one winner.
+  claimCode: {
+    name: 'uma_claim_code',
+    text: `insert into code_claims (code_hash, expires_at)
+      select $1, $2::bigint from (select set_config('synchronous_commit', 'off', true)) as async_commit
+      on conflict (code_hash) do update set expires_at = excluded.expires_at where code_claims.expires_at <= $3
+      returning code_hash`,
+  },
+  // Every insert selects from `ident`: when the identity is unknown, the statement changes nothing.
+  loginKnownIdentity: {
+    name: 'uma_login_known_identity',
+    text: `with ident as (
+        update identities set session_key = coalesce($1, session_key)
+        where provider = $2 and app_id = $3 and subject = $4
+        returning user_id
+      ), family as (
+        insert into refresh_families (id, user_id, created_at) select $5, user_id, $6::bigint from ident returning id, user_id
+      ), token as (
+        insert into refresh_tokens (hash, family_id, user_id, expires_at) select $7, id, user_id, $8::bigint from family
+      )
+      select users.*, set_config('synchronous_commit', 'off', true) as commit_mode
+      from users join ident on users.id = ident.user_id`,
+  },
+  // Also anchors the unionid (first user seen with it keeps it): that commit alone is durable.
+  loginKnownIdentityWithUnionid: {
+    name: 'uma_login_known_identity_unionid',
+    text: `with ident as (
+        update identities set session_key = coalesce($1, session_key), unionid = coalesce($9, unionid)
+        where provider = $2 and app_id = $3 and subject = $4
+        returning user_id
+      ), anchor as (
+        insert into identity_unions (provider, unionid, user_id) select $2, $9, user_id from ident on conflict do nothing returning user_id
+      ), family as (
+        insert into refresh_families (id, user_id, created_at) select $5, user_id, $6::bigint from ident returning id, user_id
+      ), token as (
+        insert into refresh_tokens (hash, family_id, user_id, expires_at) select $7, id, user_id, $8::bigint from family
+      )
+      select users.*, set_config('synchronous_commit', case when exists (select 1 from anchor) then 'on' else 'off' end, true) as commit_mode
+      from users join ident on users.id = ident.user_id`,
+  },
+} as const
+
+type HotStatement = (typeof HOT_STATEMENTS)[keyof typeof HOT_STATEMENTS]
 
 function toUser(row: Selectable<UsersTable>): UserRecord {
   return { id: row.id, phone: row.phone, createdAt: row.created_at }
@@ -93,6 +150,7 @@ export class SqlStore implements AuthStore {
   private readonly purgeIntervalMs: number
   private readonly users: UserCache | null
   private readonly sqlite: SqliteTransactions | null
+  private readonly postgresPool: pg.Pool | null
   private nextPurgeAt = Number.NEGATIVE_INFINITY
 
   constructor({
@@ -103,6 +161,7 @@ export class SqlStore implements AuthStore {
     purgeIntervalMs = 60_000,
     userCacheTtlMs,
     sqlite,
+    postgresPool,
   }: SqlStoreOptions) {
     this.db = db
     this.engine = engine
@@ -111,6 +170,7 @@ export class SqlStore implements AuthStore {
     this.purgeIntervalMs = purgeIntervalMs
     this.users = userCacheTtlMs > 0 ? new UserCache({ ttlMs: userCacheTtlMs, now }) : null
     this.sqlite = engine === 'sqlite' ? (sqlite ?? sqliteTransactionsOf(db) ?? null) : null
+    this.postgresPool = engine === 'postgres' ? (postgresPool ?? postgresPoolOf(db) ?? null) : null
     if (engine === 'sqlite' && !this.sqlite) {
       throw new Error('SqlStore on SQLite needs a database opened by openSqlite(), or its transactions as the `sqlite` option')
     }
@@ -144,28 +204,26 @@ export class SqlStore implements AuthStore {
 
   /**
    * PostgreSQL, an identity seen before (nearly every login): the whole login is one statement,
-   * so one round trip and one commit. `undefined` for a new identity, which takes the transaction.
+   * so one round trip and one commit, which does not wait for the disk unless it anchors a unionid
+   * (see docs/ARCHITECTURE.md, "What a PostgreSQL commit waits for"). `undefined` for a new
+   * identity, which takes the transaction: a user is only ever created by a durable commit.
    */
   private async loginKnownIdentity(identity: ExchangedIdentity, login: NewLogin, now: number): Promise<UserRow | undefined> {
-    const { provider, appId, subject, unionid = null, sessionKey = null } = identity
-    // Every insert selects from `ident`: when the identity is unknown, the statement changes nothing.
-    const anchor = unionid
-      ? sql`, anchor as (insert into identity_unions (provider, unionid, user_id) select ${provider}, ${unionid}, user_id from ident on conflict do nothing)`
-      : sql``
-    const { rows } = await sql<UserRow>`
-      with ident as (
-        update identities set session_key = coalesce(${sessionKey}, session_key), unionid = coalesce(${unionid}, unionid)
-        where provider = ${provider} and app_id = ${appId} and subject = ${subject}
-        returning user_id
-      )${anchor}, family as (
-        insert into refresh_families (id, user_id, created_at) select ${login.familyId}, user_id, ${now}::bigint from ident
-        returning id, user_id
-      ), token as (
-        insert into refresh_tokens (hash, family_id, user_id, expires_at)
-        select ${login.refreshTokenHash}, id, user_id, ${login.refreshExpiresAt}::bigint from family
-      )
-      select users.* from users join ident on users.id = ident.user_id`.execute(this.db)
+    const { provider, appId, subject, unionid, sessionKey = null } = identity
+    const values = [sessionKey, provider, appId, subject, login.familyId, now, login.refreshTokenHash, login.refreshExpiresAt]
+    const rows = unionid
+      ? await this.hot<UserRow>(HOT_STATEMENTS.loginKnownIdentityWithUnionid, [...values, unionid])
+      : await this.hot<UserRow>(HOT_STATEMENTS.loginKnownIdentity, values)
     return rows[0]
+  }
+
+  /**
+   * Runs one of the login's statements: prepared once per pooled connection when the pool is known
+   * (PostgreSQL then skips parsing and planning it on every login), else through Kysely.
+   */
+  private async hot<R>(statement: HotStatement, values: unknown[]): Promise<R[]> {
+    if (this.postgresPool) return (await this.postgresPool.query({ name: statement.name, text: statement.text, values })).rows as R[]
+    return (await this.db.executeQuery<R>(CompiledQuery.raw(statement.text, values))).rows
   }
 
   linkIdentity(userId: string, identity: ExchangedIdentity): Promise<IdentityRecord> {
@@ -256,12 +314,7 @@ export class SqlStore implements AuthStore {
         // (WeChat 40163). So this commit does not wait for the disk (`synchronous_commit` off for
         // this statement only): it is visible to every instance at once, and a PostgreSQL crash in
         // the next fraction of a second could only let a replay reach the vendor, which refuses it.
-        // The login's own commit stays durable. Inserted, or taking over an expired claim: one winner.
-        const { rows } = await sql`
-          insert into code_claims (code_hash, expires_at)
-          select ${hash}, ${now + ttlMs}::bigint from (select set_config('synchronous_commit', 'off', true)) as async_commit
-          on conflict (code_hash) do update set expires_at = excluded.expires_at where code_claims.expires_at <= ${now}
-          returning code_hash`.execute(this.db)
+        const rows = await this.hot(HOT_STATEMENTS.claimCode, [hash, now + ttlMs, now])
         return rows.length > 0
       }
       const claimed = await this.db
