@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { CompiledQuery, type Kysely, type Selectable, sql, type Transaction } from 'kysely'
+import { type CompiledQuery, type Kysely, type RawBuilder, type Selectable, sql, type Transaction } from 'kysely'
 import type pg from 'pg'
 import { type Clock, systemClock } from '../base/clock.js'
 import type { ExchangedIdentity, IdentityProviderName, LoginPlatform } from '../providers/types.js'
@@ -56,54 +56,14 @@ export interface SqlStoreOptions {
 }
 
 /**
- * The statements every login runs on PostgreSQL, prepared once per connection (see `SqlStore.hot`).
- * Both set `synchronous_commit` for their own transaction only (the argument of `set_config`
- * decides): see docs/ARCHITECTURE.md, "What a PostgreSQL commit waits for".
+ * Names of the statements every login runs on PostgreSQL, prepared once per pooled connection (see
+ * `SqlStore.hot`): a name stands for one statement text, so each builds the same text every time.
  */
-const HOT_STATEMENTS = {
-  // Inserted, or taking over an expired claim: one winner.
-  claimCode: {
-    name: 'uma_claim_code',
-    text: `insert into code_claims (code_hash, expires_at)
-      select $1, $2::bigint from (select set_config('synchronous_commit', 'off', true)) as async_commit
-      on conflict (code_hash) do update set expires_at = excluded.expires_at where code_claims.expires_at <= $3
-      returning code_hash`,
-  },
-  // Every insert selects from `ident`: when the identity is unknown, the statement changes nothing.
-  loginKnownIdentity: {
-    name: 'uma_login_known_identity',
-    text: `with ident as (
-        update identities set session_key = coalesce($1, session_key)
-        where provider = $2 and app_id = $3 and subject = $4
-        returning user_id
-      ), family as (
-        insert into refresh_families (id, user_id, created_at) select $5, user_id, $6::bigint from ident returning id, user_id
-      ), token as (
-        insert into refresh_tokens (hash, family_id, user_id, expires_at) select $7, id, user_id, $8::bigint from family
-      )
-      select users.*, set_config('synchronous_commit', 'off', true) as commit_mode
-      from users join ident on users.id = ident.user_id`,
-  },
-  // Also anchors the unionid (first user seen with it keeps it): that commit alone is durable.
-  loginKnownIdentityWithUnionid: {
-    name: 'uma_login_known_identity_unionid',
-    text: `with ident as (
-        update identities set session_key = coalesce($1, session_key), unionid = coalesce($9, unionid)
-        where provider = $2 and app_id = $3 and subject = $4
-        returning user_id
-      ), anchor as (
-        insert into identity_unions (provider, unionid, user_id) select $2, $9, user_id from ident on conflict do nothing returning user_id
-      ), family as (
-        insert into refresh_families (id, user_id, created_at) select $5, user_id, $6::bigint from ident returning id, user_id
-      ), token as (
-        insert into refresh_tokens (hash, family_id, user_id, expires_at) select $7, id, user_id, $8::bigint from family
-      )
-      select users.*, set_config('synchronous_commit', case when exists (select 1 from anchor) then 'on' else 'off' end, true) as commit_mode
-      from users join ident on users.id = ident.user_id`,
-  },
+const HOT = {
+  claimCode: 'uma_claim_code',
+  loginKnownIdentity: 'uma_login_known_identity',
+  loginKnownIdentityWithUnionid: 'uma_login_known_identity_unionid',
 } as const
-
-type HotStatement = (typeof HOT_STATEMENTS)[keyof typeof HOT_STATEMENTS]
 
 function toUser(row: Selectable<UsersTable>): UserRecord {
   return { id: row.id, phone: row.phone, createdAt: row.created_at }
@@ -210,20 +170,48 @@ export class SqlStore implements AuthStore {
    */
   private async loginKnownIdentity(identity: ExchangedIdentity, login: NewLogin, now: number): Promise<UserRow | undefined> {
     const { provider, appId, subject, unionid, sessionKey = null } = identity
-    const values = [sessionKey, provider, appId, subject, login.familyId, now, login.refreshTokenHash, login.refreshExpiresAt]
+    // Every insert selects from `ident`: when the identity is unknown, the statement changes nothing.
+    const ident = sql`ident as (
+        update identities set session_key = coalesce(${sessionKey}, session_key)${unionid ? sql`, unionid = ${unionid}` : sql``}
+        where provider = ${provider} and app_id = ${appId} and subject = ${subject}
+        returning user_id
+      )`
+    const family = sql`family as (
+        insert into refresh_families (id, user_id, created_at) select ${login.familyId}, user_id, ${now}::bigint from ident
+        returning id, user_id
+      ), token as (
+        insert into refresh_tokens (hash, family_id, user_id, expires_at)
+        select ${login.refreshTokenHash}, id, user_id, ${login.refreshExpiresAt}::bigint from family
+      )`
     const rows = unionid
-      ? await this.hot<UserRow>(HOT_STATEMENTS.loginKnownIdentityWithUnionid, [...values, unionid])
-      : await this.hot<UserRow>(HOT_STATEMENTS.loginKnownIdentity, values)
+      ? // The first user seen with a unionid keeps it: a commit that anchors it waits for the disk.
+        await this.hot(
+          HOT.loginKnownIdentityWithUnionid,
+          sql<UserRow>`with ${ident}, anchor as (
+              insert into identity_unions (provider, unionid, user_id) select ${provider}, ${unionid}, user_id from ident
+              on conflict do nothing returning user_id
+            ), ${family}
+            select users.*, set_config('synchronous_commit', case when exists (select 1 from anchor) then 'on' else 'off' end, true) as commit_mode
+            from users join ident on users.id = ident.user_id`,
+        )
+      : await this.hot(
+          HOT.loginKnownIdentity,
+          sql<UserRow>`with ${ident}, ${family}
+            select users.*, set_config('synchronous_commit', 'off', true) as commit_mode
+            from users join ident on users.id = ident.user_id`,
+        )
     return rows[0]
   }
 
   /**
-   * Runs one of the login's statements: prepared once per pooled connection when the pool is known
-   * (PostgreSQL then skips parsing and planning it on every login), else through Kysely.
+   * Runs one of the login's statements: on the pool as a named prepared statement when the pool is
+   * known (PostgreSQL then parses and plans it once per connection, not on every login), else through Kysely.
    */
-  private async hot<R>(statement: HotStatement, values: unknown[]): Promise<R[]> {
-    if (this.postgresPool) return (await this.postgresPool.query({ name: statement.name, text: statement.text, values })).rows as R[]
-    return (await this.db.executeQuery<R>(CompiledQuery.raw(statement.text, values))).rows
+  private async hot<R>(name: string, query: RawBuilder<R>): Promise<R[]> {
+    const pool = this.postgresPool
+    if (!pool) return (await query.execute(this.db)).rows
+    const compiled = query.compile(this.db)
+    return (await pool.query({ name, text: compiled.sql, values: compiled.parameters as unknown[] })).rows as R[]
   }
 
   linkIdentity(userId: string, identity: ExchangedIdentity): Promise<IdentityRecord> {
@@ -314,7 +302,14 @@ export class SqlStore implements AuthStore {
         // (WeChat 40163). So this commit does not wait for the disk (`synchronous_commit` off for
         // this statement only): it is visible to every instance at once, and a PostgreSQL crash in
         // the next fraction of a second could only let a replay reach the vendor, which refuses it.
-        const rows = await this.hot(HOT_STATEMENTS.claimCode, [hash, now + ttlMs, now])
+        // Inserted, or taking over an expired claim: one winner.
+        const rows = await this.hot(
+          HOT.claimCode,
+          sql`insert into code_claims (code_hash, expires_at)
+            select ${hash}, ${now + ttlMs}::bigint from (select set_config('synchronous_commit', 'off', true)) as async_commit
+            on conflict (code_hash) do update set expires_at = excluded.expires_at where code_claims.expires_at <= ${now}
+            returning code_hash`,
+        )
         return rows.length > 0
       }
       const claimed = await this.db
