@@ -113,6 +113,8 @@ export default defineConfig({
           name: 'package',
           include: ['tests/package/**/*.test.ts'],
           environment: 'node',
+          // Every file runs `npm pack`, whose prepack rebuilds dist/lib: two at once could pack a half-built tree.
+          fileParallelism: false,
           testTimeout: 180_000,
           hookTimeout: 180_000,
         },

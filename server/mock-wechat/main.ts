@@ -1,10 +1,12 @@
+#!/usr/bin/env node
 import { createPublicKey } from 'node:crypto'
 import { buildMockWechat } from './app.js'
 import type { MockApp } from './context.js'
 
 // Defaults match the backend's development defaults, so both start with no configuration; the
 // other targets read the backend's own variables, so one environment configures both sides.
-const port = Number(process.env.MOCK_WECHAT_PORT ?? process.env.PORT ?? 8788)
+// Not PORT: with one environment for both sides, the backend's PORT would put the mock on the backend's port.
+const port = Number(process.env.MOCK_WECHAT_PORT ?? 8788)
 const host = process.env.HOST ?? '127.0.0.1'
 const env = process.env
 
@@ -44,3 +46,5 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 const address = await app.listen({ host, port })
 console.log(`mock WeChat / Alipay / Douyin APIs listening on ${address}`)
+// Shipped in the package as the `uni-mp-auth-mock` bin, so say plainly what it is.
+console.error('Development only: this mock accepts invented login codes; never point a production backend at it.')

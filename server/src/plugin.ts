@@ -91,6 +91,7 @@ async function uniMpAuthPlugin(app: FastifyInstance, options: UniMpAuthOptions):
  *   jwt: { secret: process.env.JWT_SECRET! },
  *   store: await createStore('sqlite:./data/auth.db'),
  * })
- * app.get('/orders', { onRequest: app.requireUser }, async (request) => listOrders(request.auth!.userId))
+ * // A route of your own: requireUser answers 401 without a valid access token, else sets request.auth.
+ * app.get('/profile', { onRequest: app.requireUser }, async (request) => ({ userId: request.auth!.userId }))
  */
 export const uniMpAuth = fp(uniMpAuthPlugin, { fastify: '5.x', name: '@uni-mp-auth/server' })

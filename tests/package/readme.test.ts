@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import type { Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -9,13 +9,16 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { serveStatic } from '../../scripts/static-server.mjs'
 import { CHROMIUM_ARGS, ensureChromium } from '../e2e/ensure-chromium'
 import { createFakeBackend, createMpHost } from '../../testkit/mp-host'
+import { runH5DevPath } from './readme-h5-dev'
 
 /**
  * The README is tested: its code blocks marked `<!-- readme-test: <file> -->` (in both languages)
- * become a brand-new uni-app (Vue 3, Vite, src/ layout, this repository's uni-app versions) that
- * installs the packed package with the README's own install command. Then: the app type-checks,
- * builds for mp-weixin and H5, renders in the mini-program host and in Chromium with its requests
- * carrying the token, and the README's testing example passes in the app's own vitest.
+ * become a brand-new uni-app: the template files of "Start a new uni-app project" (Vue 3, Vite, src/
+ * layout, this repository's uni-app versions) and the app's own, which installs the packed package
+ * with the README's own install command. Then: a resolve without lockfile succeeds, the app
+ * type-checks, builds for mp-weixin and H5, shows the user from /me in the mini-program host and in
+ * Chromium with its requests carrying the token, logs in on the H5 dev server through the documented
+ * dev code source against the reference backend, and the testing example passes in its own vitest.
  */
 const root = join(import.meta.dirname, '../..')
 const work = mkdtempSync(join(tmpdir(), 'uni-mp-auth-readme-'))
@@ -40,58 +43,6 @@ const versionOf = (name: string) => {
   return version
 }
 
-/** What `npx degit dcloudio/uni-preset-vue#vite-ts` gives, pinned to this repository's versions. */
-function writeTemplate(dir: string): void {
-  const uni = ['@dcloudio/uni-app', '@dcloudio/uni-components', '@dcloudio/uni-h5', '@dcloudio/uni-mp-weixin']
-  const files: Record<string, string> = {
-    'package.json': JSON.stringify(
-      {
-        name: 'readme-app',
-        version: '0.0.0',
-        private: true,
-        dependencies: { ...Object.fromEntries(uni.map((name) => [name, versionOf(name)])), vue: versionOf('vue') },
-        devDependencies: Object.fromEntries(
-          ['@dcloudio/types', '@dcloudio/uni-cli-shared', '@dcloudio/vite-plugin-uni', 'vite', 'typescript', 'vue-tsc'].map((name) => [
-            name,
-            versionOf(name),
-          ]),
-        ),
-      },
-      null,
-      2,
-    ),
-    'vite.config.ts': `import uni from '@dcloudio/vite-plugin-uni'\nimport { defineConfig } from 'vite'\n\nexport default defineConfig({ plugins: [uni()] })\n`,
-    'index.html': `<!doctype html>\n<html lang="en">\n<head><meta charset="UTF-8" /><title>readme app</title></head>\n<body><div id="app"></div><script type="module" src="/src/main.ts"></script></body>\n</html>\n`,
-    'tsconfig.json': JSON.stringify({
-      compilerOptions: {
-        target: 'ESNext',
-        module: 'ESNext',
-        moduleResolution: 'Bundler',
-        strict: true,
-        jsx: 'preserve',
-        lib: ['ESNext', 'DOM'],
-        types: ['@dcloudio/types'],
-        skipLibCheck: true,
-        noEmit: true,
-        isolatedModules: true,
-      },
-      include: ['src/**/*.ts', 'src/**/*.vue'],
-    }),
-    'src/env.d.ts': `/// <reference types="vite/client" />\ndeclare module '*.vue' {\n  import type { DefineComponent } from 'vue'\n  const component: DefineComponent<object, object, unknown>\n  export default component\n}\n`,
-    'src/manifest.json': JSON.stringify({
-      name: 'readme-app',
-      appid: '',
-      versionName: '1.0.0',
-      versionCode: '100',
-      vueVersion: '3',
-      'mp-weixin': { appid: 'wx0000000000000000', setting: { urlCheck: false }, usingComponents: true },
-      h5: { router: { mode: 'hash' } },
-    }),
-    'src/pages.json': JSON.stringify({ pages: [{ path: 'pages/index/index', style: {} }], globalStyle: {} }),
-  }
-  for (const [path, content] of Object.entries(files)) write(dir, path, content)
-}
-
 function write(dir: string, path: string, content: string): void {
   mkdirSync(dirname(join(dir, path)), { recursive: true })
   writeFileSync(join(dir, path), content)
@@ -109,7 +60,7 @@ function cleanEnv(): NodeJS.ProcessEnv {
 const run = promisify(execFile)
 
 /** Runs a shell command; async, so the test worker keeps answering vitest while npm and uni work. */
-async function sh(cwd: string, command: string, env: NodeJS.ProcessEnv = {}): Promise<{ stdout: string }> {
+async function sh(cwd: string, command: string, env: NodeJS.ProcessEnv = {}): Promise<{ stdout: string; stderr: string }> {
   try {
     return await run('sh', ['-c', command], { cwd, env: { ...cleanEnv(), ...env }, maxBuffer: 64 * 1024 * 1024 })
   } catch (error) {
@@ -124,6 +75,10 @@ interface ReadmeApp {
   blocks: Blocks
 }
 
+/** The files of "Start a new uni-app project" (what the official template gives). */
+const TEMPLATE = ['package.json', 'vite.config.ts', 'index.html', 'tsconfig.json', 'src/env.d.ts', 'src/manifest.json', 'src/pages.json']
+const INSTALL_FLAGS = '--prefer-offline --no-audit --no-fund'
+
 const apps: ReadmeApp[] = [
   { lang: 'README.md', dir: join(work, 'en'), blocks: readmeBlocks('README.md') },
   { lang: 'README.zh-CN.md', dir: join(work, 'zh'), blocks: readmeBlocks('README.zh-CN.md') },
@@ -134,16 +89,15 @@ beforeAll(async () => {
   const packed = JSON.parse((await sh(root, `npm pack --json --pack-destination ${work}`)).stdout) as [{ filename: string }]
   const tarball = join(work, packed[0].filename)
   for (const app of apps) {
-    writeTemplate(app.dir)
     for (const [file, code] of app.blocks) if (!file.startsWith('install')) write(app.dir, file, code)
   }
   // The user's first step: a fresh template installs its own dependencies.
-  await sh(en.dir, 'npm install --prefer-offline --no-audit --no-fund')
+  await sh(en.dir, `npm install ${INSTALL_FLAGS}`)
   // Then the README's commands, verbatim but for the package name, which points at the tarball.
   for (const step of ['install', 'install-dev']) {
     const command = en.blocks.get(step)?.trim()
     if (!command) throw new Error(`README.md has no "${step}" block`)
-    await sh(en.dir, `${command.replace(/\buni-mp-auth\b/, tarball)} --prefer-offline --no-audit --no-fund`)
+    await sh(en.dir, `${command.replace(/\buni-mp-auth\b/, tarball)} ${INSTALL_FLAGS}`)
   }
   symlinkSync(join(en.dir, 'node_modules'), join(zh.dir, 'node_modules'))
 }, 600_000)
@@ -155,10 +109,40 @@ describe('the README', () => {
     const [en, zh] = apps as [ReadmeApp, ReadmeApp]
     expect([...zh.blocks.keys()]).toEqual([...en.blocks.keys()])
     expect([...en.blocks.keys()]).toEqual(
-      expect.arrayContaining(['install', 'src/main.ts', 'src/App.vue', 'src/pages/index/index.vue', 'vitest.config.ts', 'install-dev']),
+      expect.arrayContaining([
+        ...TEMPLATE,
+        'install',
+        'src/main.ts',
+        'src/h5-code.ts',
+        'src/App.vue',
+        'src/pages/index/index.vue',
+        'vitest.config.mts',
+        'install-dev',
+      ]),
     )
     expect(zh.blocks.get('install')).toBe(en.blocks.get('install'))
     expect(zh.blocks.get('install-dev')).toBe(en.blocks.get('install-dev'))
+    for (const file of TEMPLATE) expect(zh.blocks.get(file), file).toBe(en.blocks.get(file))
+  })
+
+  it('starts from a template with the uni-app, vue and tool versions this repository builds with', () => {
+    const template = JSON.parse(apps[0]!.blocks.get('package.json') ?? '{}') as Record<string, Record<string, string>>
+    const pinned = { ...template.dependencies, ...template.devDependencies }
+    expect(Object.keys(pinned)).toEqual(
+      expect.arrayContaining(['@dcloudio/uni-app', '@dcloudio/uni-mp-weixin', '@dcloudio/vite-plugin-uni', 'vue']),
+    )
+    for (const [name, version] of Object.entries(pinned)) expect(version, name).toBe(versionOf(name))
+  })
+
+  it('resolves again without the lockfile and node_modules (a teammate, CI): no ERESOLVE, the same pinia', async () => {
+    // What the install commands saved, in a fresh folder next to the app (the tarball's relative path holds).
+    const fresh = join(work, 'fresh')
+    mkdirSync(fresh)
+    copyFileSync(join(apps[0]!.dir, 'package.json'), join(fresh, 'package.json'))
+    await sh(fresh, `npm install --package-lock-only ${INSTALL_FLAGS}`)
+    const lock = JSON.parse(readFileSync(join(fresh, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version?: string }> }
+    expect(lock.packages['node_modules/pinia']?.version).toBe('2.1.7')
+    expect(lock.packages['node_modules/vue']?.version).toBe(versionOf('vue'))
   })
 })
 
@@ -178,18 +162,15 @@ describe.each(apps)('$lang in a fresh uni-app', (app) => {
     const dist = join(app.dir, 'dist/mp-weixin')
     await sh(app.dir, 'npx uni build -p mp-weixin', { UNI_OUTPUT_DIR: dist })
     const backend = createFakeBackend({ baseUrl: API })
-    const orders: string[] = []
+    const me: string[] = []
     const host = createMpHost({
       distDir: dist,
       backend,
       behaviour: {
         http: (request) => {
-          if (!request.url.startsWith(`${API}/orders`)) return undefined
-          const token = request.header.Authorization?.replace(/^Bearer /, '') ?? ''
-          orders.push(token)
-          return backend.isValid(token)
-            ? { statusCode: 200, data: [{ id: 1 }, { id: 2 }], header: {} }
-            : { statusCode: 401, data: {}, header: {} }
+          // Recorded, then answered by the fake backend's own GET /me.
+          if (request.url.startsWith(`${API}/me`)) me.push(request.header.Authorization ?? '')
+          return undefined
         },
       },
     })
@@ -197,9 +178,11 @@ describe.each(apps)('$lang in a fresh uni-app', (app) => {
     const warnings = vi.spyOn(console, 'warn')
     try {
       const page = host.launch()
-      await host.until(() => page.text('orders') === 'orders: 2', { what: 'the orders on the page' })
+      await host.until(() => page.text('user') === 'user: u1' || page.text('problem') !== null, { what: 'the user on the page' })
+      expect(page.text('problem')).toBeNull()
+      expect(page.text('user')).toBe('user: u1')
       expect(page.text('status')).toBe('status: authenticated')
-      expect(orders).toEqual([backend.latestToken()])
+      expect(me).toEqual([`Bearer ${backend.latestToken()}`])
       expect(host.fake.calls.count('login')).toBe(1)
       expect(errors).not.toHaveBeenCalled()
       expect(warnings).not.toHaveBeenCalled()
@@ -231,7 +214,7 @@ describe.each(apps)('$lang in a fresh uni-app', (app) => {
         seen.push({ path, code: body?.code, authorization: request.headers().authorization })
         if (path === '/auth/login') return route.fulfill({ status: 200, headers: cors, json: { token: 'h5-token', expiresIn: 3600 } })
         const ok = request.headers().authorization === 'Bearer h5-token'
-        return route.fulfill({ status: ok ? 200 : 401, headers: cors, json: ok ? [{ id: 1 }, { id: 2 }] : {} })
+        return route.fulfill({ status: ok ? 200 : 401, headers: cors, json: ok ? { user: { id: 'h5-user' } } : {} })
       })
       // Everything else (uni's CDN assets) stays offline here.
       await page.route(
@@ -241,16 +224,17 @@ describe.each(apps)('$lang in a fresh uni-app', (app) => {
       const { port } = server.address() as { port: number }
       await page.goto(`http://127.0.0.1:${port}/?code=oauth-code#/`)
       await page
-        .waitForFunction(() => document.querySelector('#orders')?.textContent?.includes('orders: 2'), null, { timeout: 15_000 })
+        .waitForFunction(() => document.querySelector('#user')?.textContent?.includes('user: h5-user'), null, { timeout: 15_000 })
         .catch(() => {
           throw new Error(
-            `the page never showed its orders; page errors and warnings: ${JSON.stringify(problems)}; API calls: ${JSON.stringify(seen)}`,
+            `the page never showed its user; page errors and warnings: ${JSON.stringify(problems)}; API calls: ${JSON.stringify(seen)}`,
           )
         })
+      expect(await page.$('#problem')).toBeNull()
       expect(((await page.textContent('#status')) ?? '').trim()).toBe('status: authenticated')
       expect(seen).toEqual([
         { path: '/auth/login', code: 'oauth-code', authorization: undefined },
-        { path: '/orders', code: undefined, authorization: 'Bearer h5-token' },
+        { path: '/me', code: undefined, authorization: 'Bearer h5-token' },
       ])
       expect(problems).toEqual([])
     } finally {
@@ -259,8 +243,25 @@ describe.each(apps)('$lang in a fresh uni-app', (app) => {
     }
   })
 
-  it('the testing section’s example passes in the app’s own vitest', async () => {
+  it('H5 dev server: the documented dev code source logs in against the reference backend and its mock WeChat API', async () => {
+    const result = await runH5DevPath({
+      appDir: app.dir,
+      modules: join(apps[0]!.dir, 'node_modules'),
+      work: join(work, `dev-${app.lang}`),
+      env: cleanEnv(),
+    })
+    expect(result.problem, JSON.stringify(result)).toBeNull()
+    expect(result.status).toBe('status: authenticated')
+    expect(result.user).toMatch(/^user: \S+$/)
+    expect(result.user).toBe(`user: ${result.userId}`)
+    // One code minted by the mock, one login, and /me with the token it granted.
+    expect(result.calls).toEqual(['POST /auth/login 200', 'GET /me 200'])
+    expect(result.pageErrors).toEqual([])
+  })
+
+  it('the testing section’s example passes in the app’s own vitest, without a warning', async () => {
     const result = await sh(app.dir, 'npx vitest run --reporter=json --outputFile=vitest-report.json')
+    expect(result.stderr).not.toMatch(/CJS build|deprecated/)
     const report = JSON.parse(readFileSync(join(app.dir, 'vitest-report.json'), 'utf8')) as {
       numPassedTests: number
       numFailedTests: number

@@ -3,6 +3,7 @@ import pg from 'pg'
 import { migrateToLatest } from './migrate.js'
 import type { MigrationContext } from './migrations/index.js'
 import { survivePostgresConnectionErrors } from './postgres-connection-errors.js'
+import { missingCreatePrivilege } from './postgres-privileges.js'
 import type { Database } from './schema.js'
 
 export interface PostgresOptions extends MigrationContext {
@@ -66,8 +67,9 @@ export async function openPostgres({
   try {
     await migrateToLatest(db, { schema, legacyWxAppId })
   } catch (error) {
+    const explained = await missingCreatePrivilege(db, error).catch(() => undefined)
     await db.destroy()
-    throw error
+    throw explained ?? error
   }
   return db
 }

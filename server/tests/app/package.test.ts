@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildMockWechat, type MockWechat } from '../../mock-wechat/app.js'
 import { TEST_APPID, TEST_JWT_SECRET, TEST_SECRET } from '../helpers/harness.js'
+import { type PackedServer, packServer } from '../helpers/pack-server.js'
 
 const serverDir = join(import.meta.dirname, '../..')
 const repoModules = join(serverDir, '../node_modules')
@@ -21,13 +22,14 @@ function run(command: string, args: string[], cwd: string): string {
   return result.stdout
 }
 
-interface Packed {
-  filename: string
-  files: Array<{ path: string }>
+let packed: PackedServer
+let manifest: {
+  private?: boolean
+  exports: unknown
+  bin: Record<string, string>
+  dependencies: Record<string, string>
+  peerDependencies: Record<string, string>
 }
-
-let packed: Packed
-let manifest: { private?: boolean; exports: unknown; dependencies: Record<string, string>; peerDependencies: Record<string, string> }
 let mock: MockWechat
 let child: ChildProcess | undefined
 let baseUrl: string
@@ -47,11 +49,11 @@ function importedPackages(dir: string): Set<string> {
 
 beforeAll(async () => {
   // `npm pack` runs `prepack`: the build emitting dist/ (JS + .d.ts).
-  packed = (JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], serverDir)) as Packed[])[0]!
+  packed = await packServer(work)
   mkdirSync(join(app, 'src'), { recursive: true })
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'team-app', private: true, type: 'module' }))
   // Scripts skipped: better-sqlite3 would compile its native addon, and this app brings its own store.
-  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', join(work, packed.filename), 'fastify@5'], app)
+  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', packed.tarball, 'fastify@5'], app)
   manifest = JSON.parse(readFileSync(join(app, 'node_modules/@uni-mp-auth/server/package.json'), 'utf8'))
   for (const file of ['app.ts', 'memory-store.ts'])
     copyFileSync(join(import.meta.dirname, '../package/scratch', file), join(app, 'src', file))
@@ -96,9 +98,11 @@ afterAll(async () => {
 })
 
 describe('the packed @uni-mp-auth/server', () => {
-  it('ships the compiled JS with its .d.ts and its documents, nothing else', () => {
+  it('ships the compiled JS with its .d.ts (the mock’s JS too) and its documents, nothing else', () => {
     const paths = packed.files.map((f) => f.path)
-    expect(paths).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.d.ts', 'dist/main.js', 'README.md', 'LICENSE']))
+    expect(paths).toEqual(
+      expect.arrayContaining(['dist/index.js', 'dist/index.d.ts', 'dist/main.js', 'dist/mock-wechat/main.js', 'README.md', 'LICENSE']),
+    )
     expect(paths.filter((p) => !/^(dist\/.+\.(js|d\.ts)|package\.json|README\.md|LICENSE)$/.test(p))).toEqual([])
   })
 
@@ -106,6 +110,8 @@ describe('the packed @uni-mp-auth/server', () => {
     expect(manifest.private).toBeUndefined()
     expect(manifest.exports).toMatchObject({ '.': { types: './dist/index.d.ts', import: './dist/index.js' } })
     expect(Object.keys(manifest.peerDependencies)).toEqual(['fastify'])
+    // The server, and the mock for development (the README's dev path from the package).
+    expect(manifest.bin).toEqual({ 'uni-mp-auth-server': 'dist/main.js', 'uni-mp-auth-mock': 'dist/mock-wechat/main.js' })
     const declared = new Set([...Object.keys(manifest.dependencies), ...Object.keys(manifest.peerDependencies)])
     const builtins = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]))
     const undeclared = [...importedPackages(join(app, 'node_modules/@uni-mp-auth/server/dist'))].filter(
