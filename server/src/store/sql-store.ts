@@ -191,13 +191,13 @@ export class SqlStore implements AuthStore {
               insert into identity_unions (provider, unionid, user_id) select ${provider}, ${unionid}, user_id from ident
               on conflict do nothing returning user_id
             ), ${family}
-            select users.*, set_config('synchronous_commit', case when exists (select 1 from anchor) then 'on' else 'off' end, true) as commit_mode
+            select users.id, users.phone, users.created_at, set_config('synchronous_commit', case when exists (select 1 from anchor) then 'on' else 'off' end, true) as commit_mode
             from users join ident on users.id = ident.user_id`,
         )
       : await this.hot(
           HOT.loginKnownIdentity,
           sql<UserRow>`with ${ident}, ${family}
-            select users.*, set_config('synchronous_commit', 'off', true) as commit_mode
+            select users.id, users.phone, users.created_at, set_config('synchronous_commit', 'off', true) as commit_mode
             from users join ident on users.id = ident.user_id`,
         )
     return rows[0]
@@ -206,6 +206,9 @@ export class SqlStore implements AuthStore {
   /**
    * Runs one of the login's statements: on the pool as a named prepared statement when the pool is
    * known (PostgreSQL then parses and plans it once per connection, not on every login), else through Kysely.
+   * They name their result columns (no `users.*`): a prepared statement whose result type changes
+   * fails ("cached plan must not change result type"), so a column a newer release adds while this
+   * one still runs must not reach them.
    */
   private async hot<R>(name: string, query: RawBuilder<R>): Promise<R[]> {
     const pool = this.postgresPool

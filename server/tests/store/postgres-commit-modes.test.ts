@@ -87,6 +87,21 @@ describe('PostgreSQL commit modes of the login path', () => {
     expect(await modes()).toEqual(['refresh_families update: on'])
   })
 
+  it('the prepared login statements outlive a column a newer release adds to users', async () => {
+    // One connection, so the second login reuses the statement the first one prepared.
+    const single = await createStore(url, { userCacheTtlMs: 0, poolSize: 1 })
+    try {
+      const user = await single.loginWithIdentity(mpWeixin('o-prepared'), newLogin())
+      expect((await single.loginWithIdentity(mpWeixin('o-prepared'), newLogin())).id).toBe(user.id)
+      await client.query('alter table users add column nickname text')
+      expect(await single.loginWithIdentity(mpWeixin('o-prepared'), newLogin())).toEqual(user)
+      expect(await single.loginWithIdentity(mpWeixin('o-prepared', { unionid: 'u-prepared' }), newLogin())).toEqual(user)
+    } finally {
+      await single.close()
+      await modes()
+    }
+  })
+
   it('a code claim does not wait for the disk', async () => {
     await client.query(`create constraint trigger claims_commit after insert on code_claims
       deferrable initially deferred for each row execute function record_commit_mode()`)
