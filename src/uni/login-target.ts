@@ -53,6 +53,7 @@ export function buildProvider(): string | undefined {
  * comparison and drops `buildPlatform` from the mp-weixin bundle.
  */
 export function loginFields(target: LoginTarget | undefined, getCode: CodeSource | undefined): LoginTarget {
-  const fields = { ...getCode?.target, ...target }
-  return process.env.UNI_PLATFORM === 'mp-weixin' ? fields : { platform: buildPlatform(), ...fields }
+  return process.env.UNI_PLATFORM === 'mp-weixin'
+    ? { ...getCode?.target, ...target }
+    : { platform: buildPlatform(), ...getCode?.target, ...target }
 }
