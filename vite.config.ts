@@ -114,7 +114,8 @@ export default defineConfig({
           include: ['tests/package/**/*.test.ts'],
           environment: 'node',
           // Every file runs `npm pack`, whose prepack rebuilds dist/lib: two at once could pack a half-built tree.
-          fileParallelism: false,
+          pool: 'forks',
+          poolOptions: { forks: { singleFork: true } },
           testTimeout: 180_000,
           hookTimeout: 180_000,
         },

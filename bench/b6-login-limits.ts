@@ -3,7 +3,8 @@
  * WeChat (0 / 300 / 1000 ms): 200 simultaneous valid logins from one address (how many refused,
  * and the slowest answer, which must stay inside the client's 10 s login deadline), and 200
  * simultaneous junk codes from one address (how many code2Session calls they cost). In process,
- * through fastify's inject; the standalone server's defaults otherwise.
+ * through fastify's inject; the standalone server's defaults otherwise. Part of `npm run bench`
+ * (bench/run.ts), or alone:
  *
  *   npx tsx bench/b6-login-limits.ts
  */
@@ -17,7 +18,7 @@ const SECRET = 'bench-app-secret-0123456789abcdef'
 const ADDRESS = '100.64.7.7'
 const LOGINS = 200
 
-interface Row {
+export interface LoginLimitsRow {
   latencyMs: number
   validRefused: number
   validFailed: number
@@ -26,7 +27,7 @@ interface Row {
   junkRefused: number
 }
 
-async function measure(latencyMs: number): Promise<Row> {
+async function measure(latencyMs: number): Promise<LoginLimitsRow> {
   const mock = buildMockWechat({ appId: APPID, secret: SECRET })
   const mockUrl = await mock.app.listen({ host: '127.0.0.1', port: 0 })
   const config = loadConfig({ WX_APPID: APPID, WX_SECRET: SECRET, WX_API_BASE: mockUrl, STORE_URL: 'sqlite::memory:' })
@@ -58,10 +59,20 @@ async function measure(latencyMs: number): Promise<Row> {
   }
 }
 
-const rows: Row[] = []
-for (const latencyMs of [0, 300, 1000]) rows.push(await measure(latencyMs))
-console.log('| upstream latency | valid logins refused (of 200) | not 200 | slowest valid answer | junk codes: upstream calls (of 200) |')
-console.log('| ---------------- | ----------------------------- | ------- | -------------------- | ----------------------------------- |')
-for (const row of rows) {
-  console.log(`| ${row.latencyMs} ms | ${row.validRefused} | ${row.validFailed} | ${row.slowestValidMs} ms | ${row.junkUpstreamCalls} |`)
+export const B6_LATENCIES_MS = [0, 300, 1000] as const
+
+/** One row per upstream latency, in order. */
+export async function runLoginLimitsBenchmark(): Promise<LoginLimitsRow[]> {
+  const rows: LoginLimitsRow[] = []
+  for (const latencyMs of B6_LATENCIES_MS) rows.push(await measure(latencyMs))
+  return rows
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const rows = await runLoginLimitsBenchmark()
+  console.log('| upstream latency | valid logins refused (of 200) | not 200 | slowest valid answer | junk codes: upstream calls (of 200) |')
+  console.log('| ---------------- | ----------------------------- | ------- | -------------------- | ----------------------------------- |')
+  for (const row of rows) {
+    console.log(`| ${row.latencyMs} ms | ${row.validRefused} | ${row.validFailed} | ${row.slowestValidMs} ms | ${row.junkUpstreamCalls} |`)
+  }
 }

@@ -1,6 +1,7 @@
 /** Renders bench results as the Markdown table (latest.md) and the B1 chart (SVG, no library). */
 import type { Summary } from './b1-b2-launch'
 import type { ModuleBreakdown } from './b4-modules'
+import type { LoginLimitsRow } from './b6-login-limits'
 import type { Contender, RelaunchContender } from './contenders/apps'
 import { benchSection, END, readScore, START } from '../scripts/mutation-score.mjs'
 
@@ -172,13 +173,36 @@ export function renderMarkdown(r: Results): string {
     '',
     `\`GET /me\` ÷ bare, per round then median: SQLite ${x(b5.meRatio.sqlite)}, PostgreSQL ${x(b5.meRatio.postgres)}, SQLite without the user cache ${x(b5.meRatio.sqliteNoUserCache)}, SQLite at LOG_LEVEL=info ÷ bare at info ${x(b5.meRatio.sqliteInfo)}. Every request of a run carries the same token, so after the first one the verified-token and user caches answer; the row without the user cache shows the cost of the database read.`,
     '',
-    `Sequential, one keep-alive connection, p50: mock code2Session alone ${f(seq.mockCode2Session, 3)} ms; login ${f(seq.login, 3)} ms on SQLite (overhead ${f(seq.overhead, 3)} ms), ${f(seq.loginPostgres, 3)} ms on PostgreSQL (overhead ${f(seq.overheadPostgres, 3)} ms). A PostgreSQL login is two round trips: the code claim (committed without waiting for the disk: a lost claim can only let a replayed code reach the vendor, which refuses it) and one transaction for the identity, its session key and the refresh family, which waits for one flush to disk: one durable single-row commit took ${f(seq.postgresCommit, 3)} ms p50 on this machine during the run.`,
+    `Sequential, one keep-alive connection, p50: mock code2Session alone ${f(seq.mockCode2Session, 3)} ms; login ${f(seq.login, 3)} ms on SQLite (overhead ${f(seq.overhead, 3)} ms), ${f(seq.loginPostgres, 3)} ms on PostgreSQL (overhead ${f(seq.overheadPostgres, 3)} ms). A PostgreSQL login of a known identity is two round trips, both named prepared statements whose commits do not wait for the disk: the code claim (a lost claim can only let a replayed code reach the vendor, which refuses it) and one statement for the identity's session key and the refresh family (a lost one only makes its client log in again; a first login, which creates the user, waits for the disk: docs/ARCHITECTURE.md, "What a PostgreSQL commit waits for"). One durable single-row commit took ${f(seq.postgresCommit, 3)} ms p50 on this machine during the run.`,
     '',
     `Target \`GET /me\` ≥ 0.5× the bare route: SQLite ${verdict(b5.meRatio.sqlite >= 0.5, x(b5.meRatio.sqlite))}, PostgreSQL ${verdict(b5.meRatio.postgres >= 0.5, x(b5.meRatio.postgres))}. Target login overhead ≤ 1 ms p50: SQLite ${verdict(seq.overhead <= 1, `${f(seq.overhead, 2)} ms`)}, PostgreSQL ${verdict(seq.overheadPostgres <= 1, `${f(seq.overheadPostgres, 2)} ms`)}.`,
     '',
+    ...b6Section(r.b6),
     ...mutationSection(),
   )
   return `${lines.join('\n')}\n`
+}
+
+/** B6: the login limits against one carrier NAT address, per upstream latency. */
+function b6Section(rows: LoginLimitsRow[] | undefined): string[] {
+  if (!rows) return []
+  const met = rows.every((row) => row.validFailed === 0 && row.slowestValidMs < 10_000)
+  return [
+    '## B6 login limits behind one address (in process, fastify inject, SQLite in memory, mock WeChat with the latency given)',
+    '',
+    '| upstream latency | 200 valid logins at once: refused (429) | not 200 | slowest valid answer | 200 junk codes at once: upstream calls | junk refused (429) |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows.map(
+      (row) =>
+        `| ${row.latencyMs} ms | ${row.validRefused} | ${row.validFailed} | ${row.slowestValidMs} ms | ${row.junkUpstreamCalls} | ${row.junkRefused} |`,
+    ),
+    '',
+    `Target every valid login answered 200 within the client's 10 s login deadline: ${verdict(met, `slowest ${Math.max(...rows.map((row) => row.slowestValidMs))} ms`)}. Junk codes cost at most the bucket (\`RATE_LIMIT_LOGIN_FAILURES\`, 30) in upstream calls: ${verdict(
+      rows.every((row) => row.junkUpstreamCalls <= 30),
+      `at most ${Math.max(...rows.map((row) => row.junkUpstreamCalls))}`,
+    )}.`,
+    '',
+  ]
 }
 
 /** The committed mutation score beside the measured figures (`npm run test:mutation` refreshes it between bench runs). */

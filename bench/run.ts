@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: B4 builds (also used by B3), B3, B1/B2, B5; writes bench/results/latest.json,
+ * `npm run bench`: B4 builds (also used by B3), B3, B1/B2, B5, B6; writes bench/results/latest.json,
  * latest.md and b1-cold-start.svg. Timings are measured, never asserted: targets are reported as
  * met or missed with the measured margin.
  */
@@ -11,6 +11,7 @@ import { runMicroBenchmark, runRuntimeBenchmark } from './b3-fast-path'
 import { runModuleBreakdowns } from './b4-modules'
 import { buildAll, ROOT } from './b4-size'
 import { runBackendBenchmark } from './b5-backend'
+import { runLoginLimitsBenchmark } from './b6-login-limits'
 import { renderMarkdown, renderSvg } from './report'
 
 const started = Date.now()
@@ -29,6 +30,8 @@ console.log('B1/B2 launch and 401 storm…')
 const launch = await runLaunchBenchmarks({ rounds: ROUNDS, sizes: SIZES, stormSize: 100 })
 console.log('B5 backend…')
 const backend = await runBackendBenchmark(quick ? 1 : 3)
+console.log('B6 login limits…')
+const loginLimits = await runLoginLimitsBenchmark()
 
 const results = {
   generatedAt: new Date().toISOString(),
@@ -45,6 +48,7 @@ const results = {
   b4: sizes,
   b4Modules: modules,
   b5: backend,
+  b6: loginLimits,
   durationS: 0,
 }
 results.durationS = Math.round((Date.now() - started) / 1000)

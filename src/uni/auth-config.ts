@@ -48,8 +48,9 @@ export interface UniAuthOptions {
   /**
    * What the `login` URL is told besides the code: `platform`, the build target the code comes from,
    * and `appId`, for a backend with several AppIDs of that target. Not used by a `login` function.
-   * @default platform: the build target's (`mp-weixin`, `mp-alipay`, `mp-toutiao`, App → `app-weixin`;
-   * on H5 the code source's: `h5-weixin` with `uni-mp-auth/h5`, else none); appId: the code source's, else none
+   * @default platform: the build target's (`mp-alipay`, `mp-toutiao`, App → `app-weixin`; none on
+   * mp-weixin, the backend's default; on H5 the code source's: `h5-weixin` with `uni-mp-auth/h5`, else
+   * none); appId: the code source's, else none
    */
   target?: LoginTarget
   /**

@@ -34,10 +34,26 @@ export function buildPlatform(): string | undefined {
   }
 }
 
+/** The `uni.login` provider of this build: a mini-program's name without `mp-`, WeChat's in the App, none on H5. */
+export function buildProvider(): string | undefined {
+  try {
+    const target = process.env.UNI_PLATFORM || ''
+    return process.env.UNI_PLATFORM === 'app' ? 'weixin' : target.startsWith('mp-') ? target.slice(3) : undefined
+  } catch {
+    return undefined
+  }
+}
+
 /**
  * The fields sent with every code: the option wins over the code source, which wins over the build.
- * An absent field stays `undefined`, which the JSON body leaves out.
+ * An absent field stays `undefined`, which the JSON body leaves out. The mp-weixin build names no
+ * platform: it is the backend's default, so the default install sends `{ code }` and carries none
+ * of the build-target code (docs/ARCHITECTURE.md, "Build targets on the client"). Read unguarded,
+ * as `normalizeOptions` reads `NODE_ENV`: uni's build writes both in, so the bundler folds the
+ * comparison and drops `buildPlatform` from the mp-weixin bundle.
  */
 export function loginFields(target: LoginTarget | undefined, getCode: CodeSource | undefined): LoginTarget {
-  return { platform: buildPlatform(), ...getCode?.target, ...target }
+  return process.env.UNI_PLATFORM === 'mp-weixin'
+    ? { ...getCode?.target, ...target }
+    : { platform: buildPlatform(), ...getCode?.target, ...target }
 }

@@ -1,5 +1,5 @@
 import type { LoginPlatform, StorageLike } from '../core/types.js'
-import { buildPlatform } from './login-target.js'
+import { buildProvider } from './login-target.js'
 
 /** Options of a uni API call; the plugin reads them defensively. */
 export type UniOptions = Record<string, unknown>
@@ -59,9 +59,9 @@ export function uniPlatform(uniApi: UniLike, getCode?: () => Promise<string>): L
         new Promise((resolve, reject) => {
           if (!uniApi.login) throw new Error('uni.login is missing here (H5?): pass `getCode` to createUniAuth')
           const options: UniOptions = {
-            // uni's build writes the target in as a literal: only the App build keeps the App's branches.
             // The mini-programs' provider is their name: `mp-weixin` → `weixin`, `mp-alipay` → `alipay`, …
-            provider: process.env.UNI_PLATFORM === 'app' ? 'weixin' : buildPlatform()?.slice(3),
+            // Folded by uni's build (like the App's checks below): mp-weixin keeps only its literal.
+            provider: process.env.UNI_PLATFORM === 'mp-weixin' ? 'weixin' : buildProvider(),
             // Alipay names it authCode; everyone else code. The engine rejects a missing one.
             success: (result: { code?: string; authCode?: string }) => resolve((result.code ?? result.authCode) as string),
             fail: reject,

@@ -74,7 +74,6 @@ describe('the login request names its build target', () => {
   }
 
   it.each([
-    ['mp-weixin', 'mp-weixin'],
     ['mp-alipay', 'mp-alipay'],
     ['mp-toutiao', 'mp-toutiao'],
     ['mp-qq', 'mp-qq'],
@@ -85,6 +84,10 @@ describe('the login request names its build target', () => {
 
   it.each([['h5'], [undefined]])('built for %s with a plain getCode → { code } alone (the backend’s default)', async (built) => {
     expect(await loginBody(built, { getCode: async () => 'c-1' })).toEqual({ code: 'c-1' })
+  })
+
+  it('built for mp-weixin → { code } alone: the backend’s default target, so the default install sends nothing more', async () => {
+    expect(await loginBody('mp-weixin')).toEqual({ code: expect.any(String) })
   })
 
   it('a code source that declares its target (WeChat OAuth on H5) sends it', async () => {

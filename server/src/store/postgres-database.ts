@@ -19,6 +19,16 @@ export interface PostgresOptions extends MigrationContext {
   onConnectionError?: (error: Error) => void
 }
 
+const poolsByDb = new WeakMap<Kysely<Database>, pg.Pool>()
+
+/**
+ * The connection pool under a database opened by `openPostgres` (not one derived with `withPlugin`):
+ * SqlStore runs the login's statements on it as named prepared statements (see `SqlStore.hot`).
+ */
+export function postgresPoolOf(db: Kysely<Database>): pg.Pool | undefined {
+  return poolsByDb.get(db)
+}
+
 const INT8_OID = 20
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
 
@@ -53,6 +63,7 @@ export async function openPostgres({
   })
   survivePostgresConnectionErrors(pool, onConnectionError)
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  poolsByDb.set(db, pool)
   try {
     await migrateToLatest(db, { schema, legacyWxAppId })
   } catch (error) {

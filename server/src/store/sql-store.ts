@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto'
-import { type CompiledQuery, type Kysely, type Selectable, sql, type Transaction } from 'kysely'
+import { type CompiledQuery, type Kysely, type RawBuilder, type Selectable, sql, type Transaction } from 'kysely'
+import type pg from 'pg'
 import { type Clock, systemClock } from '../base/clock.js'
 import type { ExchangedIdentity, IdentityProviderName, LoginPlatform } from '../providers/types.js'
 import { sha256Hex } from './hash.js'
 import { type IdentityRow, linkSteps, loginSteps, RETRY, type Steps, type UserRow, unlinkSteps } from './identity-steps.js'
+import { postgresPoolOf } from './postgres-database.js'
 import type { Database, UsersTable } from './schema.js'
 import { type SqliteTransactions, sqliteTransactionsOf } from './sqlite-database.js'
 import { guardStore } from './store-errors.js'
@@ -50,7 +52,22 @@ export interface SqlStoreOptions {
   userCacheTtlMs: number
   /** SQLite only: how to run a transaction synchronously; found for a database opened by `openSqlite`. */
   sqlite?: SqliteTransactions | undefined
+  /**
+   * PostgreSQL only: the pool under `db`, for the login's named prepared statements; found for a
+   * database opened by `openPostgres`. Without it those statements go through `db` unprepared.
+   */
+  postgresPool?: pg.Pool | undefined
 }
+
+/**
+ * Names of the statements every login runs on PostgreSQL, prepared once per pooled connection (see
+ * `SqlStore.hot`): a name stands for one statement text, so each builds the same text every time.
+ */
+const HOT = {
+  claimCode: 'uma_claim_code',
+  loginKnownIdentity: 'uma_login_known_identity',
+  loginKnownIdentityWithUnionid: 'uma_login_known_identity_unionid',
+} as const
 
 function toUser(row: Selectable<UsersTable>): UserRecord {
   return { id: row.id, phone: row.phone, createdAt: row.created_at }
@@ -97,6 +114,7 @@ export class SqlStore implements AuthStore {
   private readonly purgeIntervalMs: number
   private readonly users: UserCache | null
   private readonly sqlite: SqliteTransactions | null
+  private readonly postgresPool: pg.Pool | null
   private nextPurgeAt = Number.NEGATIVE_INFINITY
 
   constructor({
@@ -107,6 +125,7 @@ export class SqlStore implements AuthStore {
     purgeIntervalMs = 60_000,
     userCacheTtlMs,
     sqlite,
+    postgresPool,
   }: SqlStoreOptions) {
     this.db = db
     this.engine = engine
@@ -115,6 +134,7 @@ export class SqlStore implements AuthStore {
     this.purgeIntervalMs = purgeIntervalMs
     this.users = userCacheTtlMs > 0 ? new UserCache({ ttlMs: userCacheTtlMs, now }) : null
     this.sqlite = engine === 'sqlite' ? (sqlite ?? sqliteTransactionsOf(db) ?? null) : null
+    this.postgresPool = engine === 'postgres' ? (postgresPool ?? postgresPoolOf(db) ?? null) : null
     if (engine === 'sqlite' && !this.sqlite) {
       throw new Error('SqlStore on SQLite needs a database opened by openSqlite(), or its transactions as the `sqlite` option')
     }
@@ -148,28 +168,57 @@ export class SqlStore implements AuthStore {
 
   /**
    * PostgreSQL, an identity seen before (nearly every login): the whole login is one statement,
-   * so one round trip and one commit. `undefined` for a new identity, which takes the transaction.
+   * so one round trip and one commit, which does not wait for the disk unless it anchors a unionid
+   * (see docs/ARCHITECTURE.md, "What a PostgreSQL commit waits for"). `undefined` for a new
+   * identity, which takes the transaction: a user is only ever created by a durable commit.
    */
   private async loginKnownIdentity(identity: ExchangedIdentity, login: NewLogin, now: number): Promise<UserRow | undefined> {
-    const { provider, appId, subject, unionid = null, sessionKey = null } = identity
+    const { provider, appId, subject, unionid, sessionKey = null } = identity
     // Every insert selects from `ident`: when the identity is unknown, the statement changes nothing.
-    const anchor = unionid
-      ? sql`, anchor as (insert into identity_unions (provider, unionid, user_id) select ${provider}, ${unionid}, user_id from ident on conflict do nothing)`
-      : sql``
-    const { rows } = await sql<UserRow>`
-      with ident as (
-        update identities set session_key = coalesce(${sessionKey}, session_key), unionid = coalesce(${unionid}, unionid)
+    const ident = sql`ident as (
+        update identities set session_key = coalesce(${sessionKey}, session_key)${unionid ? sql`, unionid = ${unionid}` : sql``}
         where provider = ${provider} and app_id = ${appId} and subject = ${subject}
         returning user_id
-      )${anchor}, family as (
+      )`
+    const family = sql`family as (
         insert into refresh_families (id, user_id, created_at) select ${login.familyId}, user_id, ${now}::bigint from ident
         returning id, user_id
       ), token as (
         insert into refresh_tokens (hash, family_id, user_id, expires_at)
         select ${login.refreshTokenHash}, id, user_id, ${login.refreshExpiresAt}::bigint from family
-      )
-      select users.* from users join ident on users.id = ident.user_id`.execute(this.db)
+      )`
+    const rows = unionid
+      ? // The first user seen with a unionid keeps it: a commit that anchors it waits for the disk.
+        await this.hot(
+          HOT.loginKnownIdentityWithUnionid,
+          sql<UserRow>`with ${ident}, anchor as (
+              insert into identity_unions (provider, unionid, user_id) select ${provider}, ${unionid}, user_id from ident
+              on conflict do nothing returning user_id
+            ), ${family}
+            select users.id, users.phone, users.created_at, set_config('synchronous_commit', case when exists (select 1 from anchor) then 'on' else 'off' end, true) as commit_mode
+            from users join ident on users.id = ident.user_id`,
+        )
+      : await this.hot(
+          HOT.loginKnownIdentity,
+          sql<UserRow>`with ${ident}, ${family}
+            select users.id, users.phone, users.created_at, set_config('synchronous_commit', 'off', true) as commit_mode
+            from users join ident on users.id = ident.user_id`,
+        )
     return rows[0]
+  }
+
+  /**
+   * Runs one of the login's statements: on the pool as a named prepared statement when the pool is
+   * known (PostgreSQL then parses and plans it once per connection, not on every login), else through Kysely.
+   * They name their result columns (no `users.*`): a prepared statement whose result type changes
+   * fails ("cached plan must not change result type"), so a column a newer release adds while this
+   * one still runs must not reach them.
+   */
+  private async hot<R>(name: string, query: RawBuilder<R>): Promise<R[]> {
+    const pool = this.postgresPool
+    if (!pool) return (await query.execute(this.db)).rows
+    const compiled = query.compile(this.db)
+    return (await pool.query({ name, text: compiled.sql, values: compiled.parameters as unknown[] })).rows as R[]
   }
 
   linkIdentity(userId: string, identity: ExchangedIdentity): Promise<IdentityRecord> {
@@ -260,12 +309,14 @@ export class SqlStore implements AuthStore {
         // (WeChat 40163). So this commit does not wait for the disk (`synchronous_commit` off for
         // this statement only): it is visible to every instance at once, and a PostgreSQL crash in
         // the next fraction of a second could only let a replay reach the vendor, which refuses it.
-        // The login's own commit stays durable. Inserted, or taking over an expired claim: one winner.
-        const { rows } = await sql`
-          insert into code_claims (code_hash, expires_at)
-          select ${hash}, ${now + ttlMs}::bigint from (select set_config('synchronous_commit', 'off', true)) as async_commit
-          on conflict (code_hash) do update set expires_at = excluded.expires_at where code_claims.expires_at <= ${now}
-          returning code_hash`.execute(this.db)
+        // Inserted, or taking over an expired claim: one winner.
+        const rows = await this.hot(
+          HOT.claimCode,
+          sql`insert into code_claims (code_hash, expires_at)
+            select ${hash}, ${now + ttlMs}::bigint from (select set_config('synchronous_commit', 'off', true)) as async_commit
+            on conflict (code_hash) do update set expires_at = excluded.expires_at where code_claims.expires_at <= ${now}
+            returning code_hash`,
+        )
         return rows.length > 0
       }
       const claimed = await this.db
