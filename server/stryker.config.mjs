@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * Mutation testing of the backend's token and store logic (`npm run test:mutation:server` at the
+ * Mutation testing of the backend's token, store and identity-provider logic (`npm run test:mutation:server` at the
  * repository root): every mutant is a small change of behaviour the suites must notice. The run
  * works in server/ (its own temp dir and reports, apart from the client's run at the root).
  * Incremental: only mutants whose code or covering tests changed run again. The state file holds
@@ -23,6 +23,11 @@ export default {
     'src/store/identity-steps.ts',
     'src/store/hash.ts',
     'src/store/store-errors.ts',
+    // The vendors' code exchanges: what each answer (and each failure) becomes.
+    'src/providers/alipay.ts',
+    'src/providers/douyin.ts',
+    'src/providers/qq.ts',
+    'src/wechat/oauth-provider.ts',
   ],
   coverageAnalysis: 'perTest',
   incremental: true,

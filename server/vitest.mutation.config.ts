@@ -3,7 +3,7 @@ import base from './vitest.config.js'
 
 // Its own file, not a project of vitest.config.ts: Stryker's vitest runner takes a config file but no
 // `--project` filter, and would run every project in it (the fault test included).
-// The suites that exercise the mutated token and store code (see stryker.config.mjs), and nothing
+// The suites that exercise the mutated token, store and provider code (see stryker.config.mjs), and nothing
 // that starts processes or clusters of its own (migrations, SQLite crash, store outage, package):
 // each mutant runs only the tests that cover it, but the initial run and static mutants run them all.
 // Same setup as the main suite (one redis-server and PostgreSQL cluster per test runner).
@@ -37,6 +37,12 @@ export default defineConfig({
       'tests/routes/refresh-grace.test.ts',
       'tests/http/contract-edges.test.ts',
       'tests/routes/identity-routes.test.ts',
+      'tests/providers/alipay.test.ts',
+      'tests/providers/douyin.test.ts',
+      'tests/providers/qq.test.ts',
+      'tests/providers/provider-answers.test.ts',
+      'tests/wechat/oauth-targets.test.ts',
+      'tests/routes/login-targets.test.ts',
     ],
   },
 })

@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify'
 import { type KeyPairs, registerAlipayGateway } from './alipay-gateway.js'
 import { type MockApp, type MockContext, wechatCredentialError, wxError } from './context.js'
 import { registerDouyin } from './douyin-routes.js'
+import { registerQq } from './qq-routes.js'
 import { type Fault, FaultQueue, MOCK_ENDPOINTS, type MockEndpoint } from './faults.js'
 import { type MockVendor, MockWechatState } from './state.js'
 import { registerWechatOAuth } from './wechat-oauth-routes.js'
@@ -27,6 +28,8 @@ export interface MockWechatOptions {
   wechatApps?: MockApp[]
   /** Douyin mini-programs. @default [{ appId: 'tt0000000000mock01', secret: 'mock-douyin-secret-not-for-production' }] */
   douyinApps?: MockApp[]
+  /** QQ mini-programs, served under `/qq` (QQ_API_BASE=<mock>/qq). @default [{ appId: '1100000000', secret: 'mock-qq-secret-not-for-production' }] */
+  qqApps?: MockApp[]
   /**
    * Alipay apps with their public keys (PEM). @default one app `2021000000000001` whose key pair the mock
    * generates at start (its private key is in `alipay.appPrivateKey`, for tests and the demo)
@@ -61,6 +64,7 @@ export interface MockWechat {
 }
 
 export const MOCK_DOUYIN_APP: MockApp = { appId: 'tt0000000000mock01', secret: 'mock-douyin-secret-not-for-production' }
+export const MOCK_QQ_APP: MockApp = { appId: '1100000000', secret: 'mock-qq-secret-not-for-production' }
 
 export function buildMockWechat(options: MockWechatOptions = {}): MockWechat {
   const {
@@ -143,7 +147,7 @@ export function buildMockWechat(options: MockWechatOptions = {}): MockWechat {
     const bad = credentialError(appid, givenSecret)
     if (bad) return bad
     if (grantType !== 'client_credential') return wxError(40002, 'invalid grant_type')
-    return state.issueAccessToken()
+    return state.issueAccessToken(appid ?? '')
   })
 
   app.post<{ Body: Record<string, unknown> | null }>('/cgi-bin/stable_token', async (request, reply) => {
@@ -152,19 +156,21 @@ export function buildMockWechat(options: MockWechatOptions = {}): MockWechat {
     const bad = credentialError(body.appid, body.secret)
     if (bad) return bad
     if (body.grant_type !== 'client_credential') return wxError(40002, 'invalid grant_type')
-    return state.stableAccessToken(body.force_refresh === true)
+    return state.stableAccessToken(String(body.appid), body.force_refresh === true)
   })
 
   app.post<{ Querystring: { access_token?: string }; Body: { code?: unknown } | null }>(
     '/wxa/business/getuserphonenumber',
     async (request, reply) => {
       if (await playFault('getuserphonenumber', reply)) return reply
-      if (!request.query.access_token || !state.isAccessTokenValid(request.query.access_token)) {
-        return wxError(40001, 'invalid credential, access_token is invalid or not latest')
-      }
+      const tokenApp = request.query.access_token ? state.accessTokenApp(request.query.access_token) : undefined
+      if (tokenApp === undefined) return wxError(40001, 'invalid credential, access_token is invalid or not latest')
       const code = request.body?.code
       const entry = typeof code === 'string' ? state.findPhoneCode(code) : undefined
-      if (!entry || entry.expiresAt <= now()) return wxError(40029, 'invalid code')
+      // A code issued inside one mini-program is unknown to every other app's access_token.
+      if (!entry || entry.expiresAt <= now() || (entry.appId !== undefined && entry.appId !== tokenApp)) {
+        return wxError(40029, 'invalid code')
+      }
       if (entry.used) return wxError(40163, 'code been used')
       entry.used = true
       return {
@@ -174,7 +180,7 @@ export function buildMockWechat(options: MockWechatOptions = {}): MockWechat {
           phoneNumber: entry.phone,
           purePhoneNumber: entry.phone,
           countryCode: '86',
-          watermark: { timestamp: Math.floor(now() / 1000), appid: appId },
+          watermark: { timestamp: Math.floor(now() / 1000), appid: tokenApp },
         },
       }
     },
@@ -183,6 +189,7 @@ export function buildMockWechat(options: MockWechatOptions = {}): MockWechat {
   registerWechatOAuth(app, context, { defaultUser: options.oauthDefaultUser })
   const alipay = registerAlipayGateway(app, context, { apps: options.alipayApps, subject: options.alipaySubject ?? 'open_id' })
   registerDouyin(app, context, options.douyinApps ?? [MOCK_DOUYIN_APP])
+  registerQq(app, context, options.qqApps ?? [MOCK_QQ_APP])
 
   // ---- test and demo helpers: not part of any vendor's API ----
 
@@ -190,15 +197,15 @@ export function buildMockWechat(options: MockWechatOptions = {}): MockWechat {
     '/dev/code',
     async (request, reply) => {
       const body = request.body ?? {}
-      if (body.vendor !== undefined && !['weixin', 'alipay', 'toutiao'].includes(body.vendor)) {
-        return reply.status(400).send({ error: 'vendor must be weixin, alipay or toutiao' })
+      if (body.vendor !== undefined && !['weixin', 'alipay', 'toutiao', 'qq'].includes(body.vendor)) {
+        return reply.status(400).send({ error: 'vendor must be weixin, alipay, toutiao or qq' })
       }
       return { ...state.mintLoginCode(body), expiresIn: Math.floor(codeTtlMs / 1000) }
     },
   )
 
-  app.post<{ Body: { phone?: string } | null }>('/dev/phone-code', async (request) => {
-    return { code: state.mintPhoneCode(request.body?.phone), expiresIn: Math.floor(codeTtlMs / 1000) }
+  app.post<{ Body: { phone?: string; appId?: string } | null }>('/dev/phone-code', async (request) => {
+    return { code: state.mintPhoneCode(request.body?.phone, request.body?.appId), expiresIn: Math.floor(codeTtlMs / 1000) }
   })
 
   app.post<{ Body: Fault | Fault[] | null }>('/__faults', async (request, reply) => {

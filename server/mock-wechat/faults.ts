@@ -6,6 +6,7 @@ export const MOCK_ENDPOINTS = [
   'oauth2_access_token',
   'alipay_gateway',
   'douyin_jscode2session',
+  'qq_jscode2session',
 ] as const
 export type MockEndpoint = (typeof MOCK_ENDPOINTS)[number]
 

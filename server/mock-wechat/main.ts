@@ -18,8 +18,14 @@ function appsFrom(idNames: string[], secretNames: string[]): MockApp[] {
   })
 }
 
-const wechatApps = appsFrom(['WX_H5_APPID', 'WX_WEB_APPID', 'WX_APP_APPID'], ['WX_H5_SECRET', 'WX_WEB_SECRET', 'WX_APP_SECRET'])
+// WX_APPID=a,b: the first is the mock's main app, the others more mini-programs.
+const [miniProgram, ...moreMiniPrograms] = appsFrom(['WX_APPID'], ['WX_SECRET'])
+const wechatApps = [
+  ...moreMiniPrograms,
+  ...appsFrom(['WX_H5_APPID', 'WX_WEB_APPID', 'WX_APP_APPID'], ['WX_H5_SECRET', 'WX_WEB_SECRET', 'WX_APP_SECRET']),
+]
 const douyinApps = appsFrom(['DOUYIN_APPID'], ['DOUYIN_SECRET'])
+const qqApps = appsFrom(['QQ_APPID'], ['QQ_SECRET'])
 // With the backend's ALIPAY_PRIVATE_KEY the mock knows the app's public key; without, it makes a dev app (GET /__alipay/keys).
 const alipayKey = env.ALIPAY_PRIVATE_KEY?.replace(/\\n/g, '\n')
 const alipayApps =
@@ -28,13 +34,14 @@ const alipayApps =
     : undefined
 
 const { app } = buildMockWechat({
-  appId: env.WX_APPID || undefined,
-  secret: env.WX_SECRET || undefined,
+  appId: miniProgram?.appId,
+  secret: miniProgram?.secret,
   tokenTtlSeconds: env.MOCK_TOKEN_TTL_SECONDS ? Number(env.MOCK_TOKEN_TTL_SECONDS) : undefined,
   logger: env.MOCK_WECHAT_LOG === '1',
   corsOrigins: env.CORS_ORIGIN ? env.CORS_ORIGIN.split(',').map((o) => o.trim()) : undefined,
   wechatApps,
   ...(douyinApps.length > 0 ? { douyinApps } : {}),
+  ...(qqApps.length > 0 ? { qqApps } : {}),
   alipayApps,
   sharedUnionid: env.MOCK_SHARED_UNIONID === '1',
   oauthDefaultUser: env.MOCK_OAUTH_USER || undefined,
@@ -45,6 +52,6 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   })
 }
 const address = await app.listen({ host, port })
-console.log(`mock WeChat / Alipay / Douyin APIs listening on ${address}`)
+console.log(`mock WeChat / Alipay / Douyin / QQ APIs listening on ${address}`)
 // Shipped in the package as the `uni-mp-auth-mock` bin, so say plainly what it is.
 console.error('Development only: this mock accepts invented login codes; never point a production backend at it.')

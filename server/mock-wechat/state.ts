@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { MOCK_ENDPOINTS, type MockEndpoint } from './faults.js'
 
 /** Whose codes: each vendor keeps its own codes, so one code string may exist at several vendors. */
-export type MockVendor = 'weixin' | 'alipay' | 'toutiao'
+export type MockVendor = 'weixin' | 'alipay' | 'toutiao' | 'qq'
 
 export interface LoginCode {
   vendor: MockVendor
@@ -25,6 +25,8 @@ export interface MockIdentity {
 
 export interface PhoneCode {
   phone: string
+  /** Set when the code was issued inside one mini-program: only that app's access_token can read it. */
+  appId?: string
   expiresAt: number
   used: boolean
 }
@@ -39,7 +41,7 @@ function digest(text: string): string {
   return createHash('sha256').update(text).digest('base64url').slice(0, 20)
 }
 
-const SUBJECT_PREFIX: Record<MockVendor, string> = { weixin: 'o_mock_', alipay: 'mock_alipay_', toutiao: 'mock_tt_' }
+const SUBJECT_PREFIX: Record<MockVendor, string> = { weixin: 'o_mock_', alipay: 'mock_alipay_', toutiao: 'mock_tt_', qq: 'mock_qq_' }
 
 function randomOpenid(): string {
   // Real openids are 28 characters of base64url-ish text starting with "o".
@@ -50,11 +52,13 @@ function randomOpenid(): string {
 export class MockWechatState {
   readonly loginCodes = new Map<string, LoginCode>()
   readonly phoneCodes = new Map<string, PhoneCode>()
-  readonly accessTokens = new Map<string, number>()
+  /** Every access_token issued, with the app it belongs to and when it expires. */
+  readonly accessTokens = new Map<string, { appId: string; expiresAt: number }>()
   /** Every session_key the mock ever returned: tests assert none of them leaks to a client. */
   readonly issuedSessionKeys = new Set<string>()
   readonly calls: Record<MockEndpoint, number> = Object.fromEntries(MOCK_ENDPOINTS.map((e) => [e, 0])) as Record<MockEndpoint, number>
-  private currentStableToken: string | null = null
+  /** stable_token's current token per app. */
+  private readonly stableTokens = new Map<string, string>()
 
   constructor(
     private readonly now: () => number,
@@ -112,9 +116,10 @@ export class MockWechatState {
     return entry
   }
 
-  mintPhoneCode(phone: string = DEFAULT_MOCK_PHONE): string {
+  /** A getPhoneNumber code; with `appId`, one of that mini-program (as WeChat issues them), else any app's. */
+  mintPhoneCode(phone: string = DEFAULT_MOCK_PHONE, appId?: string): string {
     const code = `devphone-${randomBytes(16).toString('hex')}`
-    this.phoneCodes.set(code, { phone, expiresAt: this.now() + this.codeTtlMs, used: false })
+    this.phoneCodes.set(code, { phone, ...(appId ? { appId } : {}), expiresAt: this.now() + this.codeTtlMs, used: false })
     return code
   }
 
@@ -154,10 +159,10 @@ export class MockWechatState {
     return key
   }
 
-  /** GET /cgi-bin/token semantics: always a new token. */
-  issueAccessToken(): { access_token: string; expires_in: number } {
+  /** GET /cgi-bin/token semantics: always a new token of the app. */
+  issueAccessToken(appId: string): { access_token: string; expires_in: number } {
     const token = `mock-at-${randomBytes(24).toString('hex')}`
-    this.accessTokens.set(token, this.now() + this.tokenTtlSeconds * 1000)
+    this.accessTokens.set(token, { appId, expiresAt: this.now() + this.tokenTtlSeconds * 1000 })
     return { access_token: token, expires_in: this.tokenTtlSeconds }
   }
 
@@ -165,20 +170,21 @@ export class MockWechatState {
    * stable_token semantics: the same token until it is forced or has at most 5 minutes left
    * (WeChat renews it that far ahead of expiry in its normal mode).
    */
-  stableAccessToken(forceRefresh: boolean): { access_token: string; expires_in: number } {
-    const current = this.currentStableToken
-    const expiresAt = current ? this.accessTokens.get(current) : undefined
+  stableAccessToken(appId: string, forceRefresh: boolean): { access_token: string; expires_in: number } {
+    const current = this.stableTokens.get(appId)
+    const expiresAt = current ? this.accessTokens.get(current)?.expiresAt : undefined
     if (!forceRefresh && current && expiresAt !== undefined && expiresAt - STABLE_RENEW_AHEAD_MS > this.now()) {
       return { access_token: current, expires_in: Math.floor((expiresAt - this.now()) / 1000) }
     }
-    const issued = this.issueAccessToken()
-    this.currentStableToken = issued.access_token
+    const issued = this.issueAccessToken(appId)
+    this.stableTokens.set(appId, issued.access_token)
     return issued
   }
 
-  isAccessTokenValid(token: string): boolean {
-    const expiresAt = this.accessTokens.get(token)
-    return expiresAt !== undefined && expiresAt > this.now()
+  /** The app a live access_token belongs to; `undefined` for an unknown or expired one. */
+  accessTokenApp(token: string): string | undefined {
+    const entry = this.accessTokens.get(token)
+    return entry && entry.expiresAt > this.now() ? entry.appId : undefined
   }
 
   resetStats(): void {

@@ -20,6 +20,7 @@ export type {
   ServerTimeouts,
   TokenEndpoint,
   TrustProxy,
+  ResolvedWechatOptions,
   UniMpAuthOptions,
   WechatOptions,
 } from './config/options.js'
@@ -59,4 +60,5 @@ export type {
 export type { AccessClaims, AccessTokens } from './tokens/access-tokens.js'
 export type { AccessTokenProvider } from './wechat/access-token.js'
 export type { WechatClient } from './wechat/client.js'
+export type { MiniProgramApi } from './services/services.js'
 export { decryptUserData, verifyRawDataSignature } from './wechat/user-data.js'

@@ -14,7 +14,7 @@ import { registerAuthRoutes } from './routes/auth-routes.js'
 import { registerDevRoutes } from './routes/dev-routes.js'
 import { registerIdentityRoutes } from './routes/identity-routes.js'
 import { registerUserRoutes } from './routes/user-routes.js'
-import { createServices } from './services/services.js'
+import { createServices, type MiniProgramApi } from './services/services.js'
 import type { AuthStore } from './store/types.js'
 import type { AccessTokens } from './tokens/access-tokens.js'
 import type { AccessTokenProvider } from './wechat/access-token.js'
@@ -24,12 +24,20 @@ import type { WechatClient } from './wechat/client.js'
 export interface UniMpAuthContext {
   config: ResolvedAuthOptions
   store: AuthStore
-  /** The WeChat server API client (code2Session, access_token, getuserphonenumber). */
-  wechat: WechatClient
+  /**
+   * The WeChat server API client (code2Session, access_token, getuserphonenumber) of the first
+   * mini-program (`wx`'s when it names one); `null` on a backend without a WeChat mini-program.
+   */
+  wechat: WechatClient | null
   /** The configured login targets: `providers.select(platform, appId).provider.exchange(code, appId)`. */
   providers: ProviderRegistry
-  /** WeChat's access_token, cached in Redis when given (else in the store) and refreshed single-flight. */
-  wxAccessToken: AccessTokenProvider
+  /**
+   * The first mini-program's WeChat access_token, cached in Redis when given (else in the store) and
+   * refreshed single-flight; `null` without a WeChat mini-program.
+   */
+  wxAccessToken: AccessTokenProvider | null
+  /** Every configured mini-program's client and access_token, by AppID. */
+  miniPrograms: ReadonlyMap<string, MiniProgramApi>
   accessTokens: AccessTokens
   /** Pings the store (and Redis when given), each within `timeoutMs` (default 2000). */
   readiness(timeoutMs?: number): Promise<Readiness>
@@ -59,6 +67,7 @@ async function uniMpAuthPlugin(app: FastifyInstance, options: UniMpAuthOptions):
     wechat: services.wechat,
     providers: services.providers,
     wxAccessToken: services.wxAccessToken,
+    miniPrograms: services.miniPrograms,
     accessTokens: services.accessTokens,
     readiness: (timeoutMs = 2000) => checkReadiness(services, timeoutMs),
   } satisfies UniMpAuthContext)

@@ -14,6 +14,7 @@ export const SERVER_DEFAULTS = {
   providers: {
     alipay: { apiBase: 'https://openapi.alipay.com/gateway.do', timeoutMs: 5000 },
     douyin: { apiBase: 'https://developer.toutiao.com', timeoutMs: 5000 },
+    qq: { apiBase: 'https://api.q.qq.com', timeoutMs: 5000 },
   },
   jwt: {
     issuer: 'uni-mp-auth',

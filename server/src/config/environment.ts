@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs'
 import { SERVER_DEFAULTS } from '../base/defaults.js'
 import { ConfigError } from '../base/errors.js'
 import type { AuthSettings, ResolvedAppConfig, ServerOptions, TokenEndpoint, TrustProxy } from './options.js'
-import { providerEnvName, providersFrom } from './provider-environment.js'
+import type { SecretAppOptions } from '../providers/options.js'
+import { miniProgramTarget, providerEnvName, providersFrom } from './provider-environment.js'
 import { type ConfigSource, resolveAppConfig } from './resolve-options.js'
 
 // The standalone server's environment variables, by the option path they set: errors name the variable.
@@ -67,18 +68,34 @@ function jwtSecretFrom(env: Env): string | undefined {
   return env.JWT_SECRET || undefined
 }
 
-/** The plugin's settings as the environment gives them; unset values take the development defaults. */
-function authSettingsFrom(env: Env): AuthSettings {
+/**
+ * `WX_APPID` / `WX_SECRET`: the mini-program of `wx` (the first pair) and more mini-programs
+ * (`WX_APPID=a,b`); in development, with neither set, the mock's app, so `npm start` works out of
+ * the box. In production neither set means no WeChat mini-program (a backend for other targets).
+ */
+function miniPrograms(env: Env, production: boolean): { wx: { appId?: string; secret?: string }; more: SecretAppOptions[] } {
+  const target = miniProgramTarget(env)
+  if (target) {
+    const [first, ...more] = target.apps
+    return { wx: { appId: first?.appId, secret: first?.secret }, more }
+  }
   const development = SERVER_DEFAULTS.development
+  return { wx: production ? {} : { appId: development.appId, secret: development.secret }, more: [] }
+}
+
+/** The plugin's settings as the environment gives them; unset values take the development defaults. */
+function authSettingsFrom(env: Env, production: boolean): AuthSettings {
+  const development = SERVER_DEFAULTS.development
+  const { wx, more } = miniPrograms(env, production)
+  const providers = providersFrom(env)
   return {
     wx: {
-      appId: env.WX_APPID || development.appId,
-      secret: env.WX_SECRET || development.secret,
+      ...wx,
       apiBase: env.WX_API_BASE || undefined,
       tokenEndpoint: env.WX_TOKEN_ENDPOINT as TokenEndpoint | undefined,
       timeoutMs: numberFrom(env, 'WX_TIMEOUT_MS'),
     },
-    providers: providersFrom(env),
+    providers: more.length > 0 ? { ...providers, 'mp-weixin': { apps: more } } : providers,
     jwt: {
       secret: jwtSecretFrom(env) ?? development.jwtSecret,
       issuer: env.JWT_ISSUER || undefined,
@@ -124,8 +141,8 @@ function serverOptionsFrom(env: Env, production: boolean): ServerOptions {
 function refuseDevelopmentValues(settings: AuthSettings): void {
   const development = SERVER_DEFAULTS.development
   const problems: string[] = []
-  if (settings.wx.appId === development.appId) problems.push('WX_APPID is the development default')
-  if (settings.wx.secret === development.secret) problems.push('WX_SECRET is the development default')
+  if (settings.wx?.appId === development.appId) problems.push('WX_APPID is the development default')
+  if (settings.wx?.secret === development.secret) problems.push('WX_SECRET is the development default')
   if (settings.jwt.secret === development.jwtSecret) problems.push('JWT_SECRET is the development default')
   if (problems.length > 0) throw new ConfigError(`Refusing to start in production: ${problems.join('; ')}`)
 }
@@ -136,7 +153,7 @@ function refuseDevelopmentValues(settings: AuthSettings): void {
  */
 export function loadConfig(env: Env = process.env): ResolvedAppConfig {
   const production = env.NODE_ENV === 'production'
-  const auth = authSettingsFrom(env)
+  const auth = authSettingsFrom(env, production)
   if (production) refuseDevelopmentValues(auth)
   const source: ConfigSource = { prefix: '', name: (path) => ENV_NAMES[path] ?? providerEnvName(path) ?? path, production }
   return resolveAppConfig({ auth, server: serverOptionsFrom(env, production) }, source)

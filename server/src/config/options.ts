@@ -49,14 +49,31 @@ export interface JwtOptions {
   ttlSeconds: number
 }
 
-/** The plugin's settings: plain values, so the environment loader can produce them too. */
+/**
+ * The `wx` option resolved: the API base, token endpoint and timeout every WeChat target shares,
+ * and the mini-program's AppID and AppSecret when one is configured there.
+ */
+export interface ResolvedWechatOptions extends Omit<WechatOptions, 'appId' | 'secret'> {
+  appId?: string
+  secret?: string
+}
+
+/**
+ * The plugin's settings: plain values, so the environment loader can produce them too. At least one
+ * login target is required: `wx` (the WeChat mini-program) or any of `providers`.
+ */
 export interface AuthSettings {
-  wx: Pick<WechatOptions, 'appId' | 'secret'> & Partial<WechatOptions>
+  /**
+   * The WeChat mini-program (`appId` and `secret`, both or neither), and the WeChat API settings
+   * every WeChat target shares. Leave it out for a backend that serves no WeChat mini-program.
+   */
+  wx?: Partial<WechatOptions>
   jwt: Pick<JwtOptions, 'secret'> & Partial<JwtOptions>
   /**
-   * Login targets besides the `wx` mini-program, keyed by uni-app's platform name: H5 inside
-   * WeChat, website, App, Alipay and Douyin mini-programs, each with one or more apps. A login
-   * naming a target that is not here is refused with PLATFORM_NOT_CONFIGURED. @default {}
+   * Login targets besides the `wx` mini-program, keyed by uni-app's platform name: more WeChat
+   * mini-programs, H5 inside WeChat, website, App, Alipay, Douyin and QQ mini-programs, each with
+   * one or more apps. A login naming a target that is not here is refused with
+   * PLATFORM_NOT_CONFIGURED. @default {}
    */
   providers?: ProvidersOptions
   /** @default 2592000 (30 days) */
@@ -98,8 +115,8 @@ export interface UniMpAuthOptions extends AuthSettings {
 
 /** The settings with every default filled in and every value checked. */
 export interface ResolvedAuthSettings {
-  wx: WechatOptions
-  /** Every configured login target; `mp-weixin` always, its first app being `wx`. */
+  wx: ResolvedWechatOptions
+  /** Every configured login target (at least one); `mp-weixin`'s first app is `wx` when that names one. */
   providers: ResolvedProviders
   jwt: JwtOptions
   refreshTtlSeconds: number

@@ -4,9 +4,10 @@ import type { AlipayAppOptions, ProvidersOptions, SecretAppOptions, TargetOption
 import { TARGET_SETTINGS } from '../providers/settings.js'
 import type { LoginPlatform } from '../providers/types.js'
 
-// The login targets besides mp-weixin (which is `WX_APPID` / `WX_SECRET`) in the standalone
-// server's environment. Values are checked by `resolve-providers.ts`, which names the variables
-// through `providerEnvName`; only what is specific to variables (pairs, lists, files) is checked here.
+// The login targets in the standalone server's environment (`WX_APPID` / `WX_SECRET` are the `wx`
+// option and more mini-programs, see environment.ts). Values are checked by `resolve-providers.ts`,
+// which names the variables through `providerEnvName`; only what is specific to variables (pairs,
+// lists, files) is checked here.
 
 type Env = Record<string, string | undefined>
 
@@ -14,6 +15,7 @@ type Env = Record<string, string | undefined>
 const TRANSPORT: Partial<Record<LoginPlatform, { apiBase: string; timeoutMs: string }>> = {
   'mp-alipay': { apiBase: 'ALIPAY_GATEWAY', timeoutMs: 'ALIPAY_TIMEOUT_MS' },
   'mp-toutiao': { apiBase: 'DOUYIN_API_BASE', timeoutMs: 'DOUYIN_TIMEOUT_MS' },
+  'mp-qq': { apiBase: 'QQ_API_BASE', timeoutMs: 'QQ_TIMEOUT_MS' },
 }
 
 const APP_FIELDS: Record<string, 'appId' | 'secret' | 'privateKey' | 'publicKey'> = {
@@ -100,10 +102,15 @@ function alipayTarget(env: Env): TargetOptions<AlipayAppOptions> | undefined {
   return withTransport(env, 'mp-alipay', { apps: [app] })
 }
 
-/** The `providers` setting as the environment gives it. */
+/** `WX_APPID=a,b` with `WX_SECRET=sa,sb`: the mini-programs, the first being the `wx` option's; none when neither is set. */
+export function miniProgramTarget(env: Env): TargetOptions<SecretAppOptions> | undefined {
+  return secretTarget(env, 'mp-weixin')
+}
+
+/** The `providers` setting as the environment gives it (mini-programs aside). */
 export function providersFrom(env: Env): ProvidersOptions {
   const providers: ProvidersOptions = {}
-  for (const platform of ['h5-weixin', 'web-weixin', 'app-weixin', 'mp-toutiao'] as const) {
+  for (const platform of ['h5-weixin', 'web-weixin', 'app-weixin', 'mp-toutiao', 'mp-qq'] as const) {
     const target = secretTarget(env, platform)
     if (target) providers[platform] = target
   }

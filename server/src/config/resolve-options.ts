@@ -11,6 +11,7 @@ import type {
   ResolvedAuthOptions,
   ResolvedAuthSettings,
   ResolvedServerOptions,
+  ResolvedWechatOptions,
   ServerOptions,
   UniMpAuthOptions,
 } from './options.js'
@@ -60,15 +61,17 @@ function rule(given: Partial<RateLimitRule> | undefined, fallback: RateLimitRule
 /** Fills in the plugin settings' defaults and refuses values that cannot work, saying how to fix them. */
 function resolveSettings(settings: AuthSettings, source: ConfigSource = pluginSource()): ResolvedAuthSettings {
   const { name } = source
-  if (!settings?.wx?.appId || !settings.wx.secret) {
-    fail(source, `${name('wx.appId')} and ${name('wx.secret')} are required (the mini-program AppID and AppSecret)`)
+  const given = settings?.wx ?? {}
+  // Both or neither: one without the other is a typo, not a wish to leave the mini-program out.
+  if (Boolean(given.appId) !== Boolean(given.secret)) {
+    fail(source, `${name('wx.appId')} and ${name('wx.secret')} go together (the mini-program AppID and AppSecret): set both, or neither`)
   }
   // HS256 wants at least 256 bits of key; shorter secrets are brute-forceable offline from any token.
-  if (!settings.jwt?.secret || Buffer.byteLength(settings.jwt.secret) < 32) {
+  if (!settings?.jwt?.secret || Buffer.byteLength(settings.jwt.secret) < 32) {
     fail(source, `${name('jwt.secret')} must be at least 32 bytes (e.g. \`openssl rand -base64 48\`)`)
   }
   const defaults = SERVER_DEFAULTS
-  const tokenEndpoint = settings.wx.tokenEndpoint ?? defaults.wx.tokenEndpoint
+  const tokenEndpoint = given.tokenEndpoint ?? defaults.wx.tokenEndpoint
   if (tokenEndpoint !== 'stable' && tokenEndpoint !== 'legacy') {
     fail(source, `${name('wx.tokenEndpoint')} must be "stable" or "legacy", got "${tokenEndpoint}"`)
   }
@@ -77,12 +80,11 @@ function resolveSettings(settings: AuthSettings, source: ConfigSource = pluginSo
     fail(source, `${name('devEndpoints')} lets anyone expire tokens and is refused when NODE_ENV is production`)
   }
   const limits = settings.rateLimit ?? {}
-  const wx = {
-    appId: settings.wx.appId,
-    secret: settings.wx.secret,
-    apiBase: (settings.wx.apiBase ?? defaults.wx.apiBase).replace(/\/+$/, ''),
+  const wx: ResolvedWechatOptions = {
+    ...(given.appId && given.secret ? { appId: given.appId, secret: given.secret } : {}),
+    apiBase: (given.apiBase ?? defaults.wx.apiBase).replace(/\/+$/, ''),
     tokenEndpoint,
-    timeoutMs: positiveInteger(settings.wx.timeoutMs ?? defaults.wx.timeoutMs, 'wx.timeoutMs', source),
+    timeoutMs: positiveInteger(given.timeoutMs ?? defaults.wx.timeoutMs, 'wx.timeoutMs', source),
   }
   return {
     wx,

@@ -8,12 +8,15 @@ import type {
   ResolvedTarget,
   SecretAppOptions,
   TargetOptions,
-  WechatDefaults,
 } from '../providers/options.js'
+import { settingNames } from '../providers/settings.js'
 import { LOGIN_PLATFORMS, type LoginPlatform } from '../providers/types.js'
-import type { ConfigSource } from './options.js'
+import type { ConfigSource, ResolvedWechatOptions } from './options.js'
 
 const WECHAT_TARGETS = ['h5-weixin', 'web-weixin', 'app-weixin'] as const
+
+/** What the WeChat targets take from the resolved `wx` option: its mini-program, when it names one, and its transport. */
+type WechatDefaults = Pick<ResolvedWechatOptions, 'appId' | 'secret' | 'apiBase' | 'timeoutMs'>
 
 /** Option paths as a team writes them: `providers['h5-weixin'].apps[0].secret`. */
 const at = (platform: LoginPlatform, rest = '') => `providers['${platform}']${rest}`
@@ -108,9 +111,9 @@ function target<App extends { appId: string }>(
   }
 }
 
-/** The `wx` app first, then the other mini-programs; the same AppID twice must carry the same secret. */
+/** The `wx` app first (when it names one), then the other mini-programs; the same AppID twice must carry the same secret. */
 function miniProgramApps(check: Checker, given: TargetOptions<SecretAppOptions> | undefined, wx: WechatDefaults): SecretAppOptions[] {
-  const apps: SecretAppOptions[] = [{ appId: wx.appId, secret: wx.secret }]
+  const apps: SecretAppOptions[] = wx.appId !== undefined && wx.secret !== undefined ? [{ appId: wx.appId, secret: wx.secret }] : []
   for (const app of given ? secretApps(check, given, 'mp-weixin') : []) {
     if (app.appId !== wx.appId) apps.push(app)
     else if (app.secret !== wx.secret)
@@ -119,9 +122,15 @@ function miniProgramApps(check: Checker, given: TargetOptions<SecretAppOptions> 
   return apps
 }
 
+/** "mp-weixin: WX_APPID and WX_SECRET (plugin option wx or providers['mp-weixin']); h5-weixin: …", for the error of a backend with none. */
+function everyTargetSetting(): string {
+  return LOGIN_PLATFORMS.map((platform) => `${platform}: ${settingNames(platform)}`).join('; ')
+}
+
 /**
  * The `providers` setting, resolved: every configured login target with its defaults filled in
- * and its keys parsed. `mp-weixin` is always there, its first app being `wx`.
+ * and its keys parsed; `mp-weixin`'s first app is `wx` when that names one. At least one target
+ * is required: a backend nobody can log in to is a configuration mistake.
  */
 export function resolveProviders(options: ProvidersOptions | undefined, wx: WechatDefaults, source: ConfigSource): ResolvedProviders {
   const check = new Checker(source)
@@ -132,9 +141,9 @@ export function resolveProviders(options: ProvidersOptions | undefined, wx: Wech
     }
   }
   const wechatDefaults = { apiBase: wx.apiBase, timeoutMs: wx.timeoutMs }
-  const resolved: ResolvedProviders = {
-    'mp-weixin': target(check, given['mp-weixin'], 'mp-weixin', miniProgramApps(check, given['mp-weixin'], wx), wechatDefaults),
-  }
+  const resolved: ResolvedProviders = {}
+  const miniPrograms = miniProgramApps(check, given['mp-weixin'], wx)
+  if (miniPrograms.length > 0) resolved['mp-weixin'] = target(check, given['mp-weixin'], 'mp-weixin', miniPrograms, wechatDefaults)
   for (const platform of WECHAT_TARGETS) {
     const options = given[platform]
     if (options) resolved[platform] = target(check, options, platform, secretApps(check, options, platform), wechatDefaults)
@@ -144,5 +153,10 @@ export function resolveProviders(options: ProvidersOptions | undefined, wx: Wech
   const douyin = given['mp-toutiao']
   if (douyin)
     resolved['mp-toutiao'] = target(check, douyin, 'mp-toutiao', secretApps(check, douyin, 'mp-toutiao'), SERVER_DEFAULTS.providers.douyin)
+  const qq = given['mp-qq']
+  if (qq) resolved['mp-qq'] = target(check, qq, 'mp-qq', secretApps(check, qq, 'mp-qq'), SERVER_DEFAULTS.providers.qq)
+  if (Object.keys(resolved).length === 0) {
+    check.fail(`No login target is configured; set the credentials of at least one: ${everyTargetSetting()}`)
+  }
   return resolved
 }

@@ -1,6 +1,6 @@
 // The shapes of the `providers` option; `config/resolve-providers.ts` fills in defaults and checks them.
 
-/** An app that authenticates with AppID + AppSecret (WeChat, Douyin). */
+/** An app that authenticates with AppID + AppSecret (WeChat, Douyin, QQ). */
 export interface SecretAppOptions {
   appId: string
   secret: string
@@ -36,6 +36,7 @@ export interface ProvidersOptions {
   'app-weixin'?: TargetOptions<SecretAppOptions>
   'mp-alipay'?: TargetOptions<AlipayAppOptions>
   'mp-toutiao'?: TargetOptions<SecretAppOptions>
+  'mp-qq'?: TargetOptions<SecretAppOptions>
 }
 
 export interface ResolvedTarget<App> {
@@ -55,12 +56,5 @@ export interface ResolvedProviders {
   'app-weixin'?: ResolvedTarget<SecretAppOptions>
   'mp-alipay'?: ResolvedTarget<AlipayAppOptions>
   'mp-toutiao'?: ResolvedTarget<SecretAppOptions>
-}
-
-/** The WeChat settings every WeChat target falls back to (the resolved `wx` option). */
-export interface WechatDefaults {
-  appId: string
-  secret: string
-  apiBase: string
-  timeoutMs: number
+  'mp-qq'?: ResolvedTarget<SecretAppOptions>
 }

@@ -18,6 +18,7 @@ export const TARGET_SETTINGS: Record<LoginPlatform, TargetSettings> = {
     retry: 'call my.getAuthCode again',
   },
   'mp-toutiao': { env: { appId: 'DOUYIN_APPID', secret: 'DOUYIN_SECRET' }, retry: 'call tt.login again' },
+  'mp-qq': { env: { appId: 'QQ_APPID', secret: 'QQ_SECRET' }, retry: 'call qq.login again' },
 }
 
 /** "WX_H5_APPID and WX_H5_SECRET (plugin option providers['h5-weixin'])", for messages that say what to set. */

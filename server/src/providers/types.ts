@@ -12,6 +12,7 @@ export const LOGIN_PLATFORMS = [
   'app-weixin', // App (open platform mobile app) → sns/oauth2/access_token
   'mp-alipay', // Alipay mini-program: my.getAuthCode → alipay.system.oauth.token (RSA2)
   'mp-toutiao', // Douyin mini-program: tt.login → api/apps/v2/jscode2session
+  'mp-qq', // QQ mini-program: qq.login → api.q.qq.com sns/jscode2session
 ] as const
 
 export type LoginPlatform = (typeof LOGIN_PLATFORMS)[number]
@@ -21,7 +22,7 @@ export type LoginPlatform = (typeof LOGIN_PLATFORMS)[number]
  * namespace because WeChat's `unionid` joins a person's identities across apps of one open-platform
  * account; other vendors' identities join a user only through an explicit, authenticated link.
  */
-export type IdentityProviderName = 'weixin' | 'alipay' | 'toutiao'
+export type IdentityProviderName = 'weixin' | 'alipay' | 'toutiao' | 'qq'
 
 /** What a provider learned from one code. Only `sessionKey` is secret: it never leaves the server. */
 export interface ExchangedIdentity {

@@ -3,12 +3,6 @@ import { type IdentityProviderName, LOGIN_PLATFORMS, type LoginPlatform } from '
 /** Opaque credential strings from clients: printable ASCII, bounded, never empty. */
 const credential = { type: 'string', minLength: 1, maxLength: 512, pattern: '^[\\x21-\\x7e]+$' } as const
 
-export const codeBodySchema = {
-  type: 'object',
-  required: ['code'],
-  properties: { code: { ...credential, description: 'A one-time code from the mini-program (wx.login or getPhoneNumber)' } },
-} as const
-
 export const loginBodySchema = {
   type: 'object',
   required: ['code'],
@@ -51,8 +45,9 @@ export const logoutBodySchema = {
   properties: { refreshToken: credential },
 } as const
 
-export interface CodeBody {
+export interface PhoneBody {
   code: string
+  appId?: string
 }
 
 export interface RefreshBody {
@@ -140,6 +135,19 @@ export const bearerSecurity = [{ bearerAuth: [] }]
 
 const appIdSchema = { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$' } as const
 
+export const phoneBodySchema = {
+  type: 'object',
+  required: ['code'],
+  properties: {
+    code: { ...credential, description: 'The one-time code of the getPhoneNumber button' },
+    appId: {
+      ...appIdSchema,
+      description:
+        'The WeChat mini-program the code comes from; needed only when the account has identities in several configured mini-programs',
+    },
+  },
+} as const
+
 export const linkBodySchema = {
   type: 'object',
   required: ['code', 'platform'],
@@ -160,7 +168,7 @@ export const identityParamsSchema = {
   type: 'object',
   required: ['provider', 'appId'],
   properties: {
-    provider: { type: 'string', enum: ['weixin', 'alipay', 'toutiao'] },
+    provider: { type: 'string', enum: ['weixin', 'alipay', 'toutiao', 'qq'] },
     appId: appIdSchema,
   },
 } as const

@@ -5,12 +5,13 @@ import { HttpAuthError } from '../base/errors.js'
 import { countAvatarBytes } from '../http/avatar-upload.js'
 import { toPublicUser } from '../http/public-user.js'
 import { perUser } from '../http/rate-limits.js'
-import type { Services } from '../services/services.js'
+import type { MiniProgramApi, Services } from '../services/services.js'
 import type { UserRecord } from '../store/types.js'
+import { settingNames } from '../providers/settings.js'
 import type { PhoneInfo } from '../wechat/client.js'
 import { WX_ACCESS_TOKEN_REJECTED } from '../wechat/errcodes.js'
 import { routeSchema } from './openapi-schema.js'
-import { bearerSecurity, type CodeBody, codeBodySchema, commonErrors, errors, userBodySchema } from './schemas.js'
+import { bearerSecurity, commonErrors, errors, type PhoneBody, phoneBodySchema, userBodySchema } from './schemas.js'
 
 // Besides the file size: what one avatar upload may carry (busboy's limits; past any of them, a 413).
 const MULTIPART_LIMITS = { files: 4, fields: 16, fieldSize: 4096, parts: 20, headerPairs: 20 }
@@ -25,14 +26,56 @@ async function currentUser(services: Services, userId: string): Promise<UserReco
   return user
 }
 
-async function phoneFromWechat(services: Services, phoneCode: string): Promise<PhoneInfo> {
-  const accessToken = await services.wxAccessToken.get()
+/**
+ * The mini-program a getPhoneNumber code comes from: only that AppID's access_token can read it.
+ * The one the request names, else the one the user has an identity in; a user with identities in
+ * several must name it.
+ */
+async function phoneApp(services: Services, userId: string, appId: string | undefined): Promise<MiniProgramApi> {
+  const { miniPrograms } = services
+  if (miniPrograms.size === 0) {
+    throw new HttpAuthError(
+      'PLATFORM_NOT_CONFIGURED',
+      `Phone binding reads getPhoneNumber codes of a WeChat mini-program, and none is configured on this server: set ${settingNames('mp-weixin')}`,
+    )
+  }
+  if (appId !== undefined) {
+    const named = miniPrograms.get(appId)
+    // The sent value is not echoed back (see http/error-handler.ts).
+    if (!named)
+      throw new HttpAuthError(
+        'APPID_NOT_CONFIGURED',
+        `The appId sent is not a configured WeChat mini-program: add it to ${settingNames('mp-weixin')}`,
+      )
+    return named
+  }
+  const identities = await services.store.listIdentities(userId)
+  // A user has at most one identity per app (see AuthStore.linkIdentity).
+  const held = identities.filter((identity) => identity.provider === 'weixin' && miniPrograms.has(identity.appId))
+  if (held.length > 1) {
+    throw new HttpAuthError(
+      'BAD_REQUEST',
+      'This account has identities in several WeChat mini-programs: send the appId of the one the phone code comes from',
+    )
+  }
+  const own = held[0] && miniPrograms.get(held[0].appId)
+  if (!own) {
+    throw new HttpAuthError(
+      'IDENTITY_NOT_FOUND',
+      'This account has no identity in a WeChat mini-program of this server: log in from the mini-program (or link it) before binding a phone number',
+    )
+  }
+  return own
+}
+
+async function phoneFromWechat({ client, accessToken }: MiniProgramApi, phoneCode: string): Promise<PhoneInfo> {
+  const token = await accessToken.get()
   try {
-    return await services.wechat.getPhoneNumber(accessToken, phoneCode)
+    return await client.getPhoneNumber(token, phoneCode)
   } catch (error) {
     // WeChat may revoke a token before its announced expiry; one retry with a fresh token.
     if (error instanceof HttpAuthError && error.wxErrcode !== undefined && WX_ACCESS_TOKEN_REJECTED.has(error.wxErrcode)) {
-      return services.wechat.getPhoneNumber(await services.wxAccessToken.invalidate(accessToken), phoneCode)
+      return client.getPhoneNumber(await accessToken.invalidate(token), phoneCode)
     }
     throw error
   }
@@ -57,7 +100,7 @@ export function registerUserRoutes(app: FastifyInstance, services: Services): vo
     },
   )
 
-  app.post<{ Body: CodeBody }>(
+  app.post<{ Body: PhoneBody }>(
     '/auth/phone',
     {
       preHandler: requireUser,
@@ -65,14 +108,19 @@ export function registerUserRoutes(app: FastifyInstance, services: Services): vo
       schema: routeSchema({
         tags,
         summary: 'Bind the phone number from a getPhoneNumber code',
+        description:
+          'The code is read with the access_token of the WeChat mini-program it comes from: `appId`, else the one the user has an identity in.',
         security: bearerSecurity,
-        body: codeBodySchema,
+        body: phoneBodySchema,
         response: {
           200: userBodySchema,
           ...errors({
             ...commonErrors,
             ...tokenErrors,
-            400: 'BAD_REQUEST, WX_CODE_INVALID',
+            400:
+              'BAD_REQUEST (also: identities in several mini-programs and no appId), WX_CODE_INVALID, ' +
+              'PLATFORM_NOT_CONFIGURED (no WeChat mini-program on this server), APPID_NOT_CONFIGURED',
+            404: 'IDENTITY_NOT_FOUND: the account has no identity in a configured WeChat mini-program',
             429: 'RATE_LIMITED (per user), WX_RATE_LIMITED',
             502: 'WX_UNAVAILABLE, WX_ERROR',
             503: 'WX_BUSY, STORE_UNAVAILABLE',
@@ -82,7 +130,7 @@ export function registerUserRoutes(app: FastifyInstance, services: Services): vo
     },
     async (request) => {
       const user = await currentUser(services, authenticatedUserId(request))
-      const phone = await phoneFromWechat(services, request.body.code)
+      const phone = await phoneFromWechat(await phoneApp(services, user.id, request.body.appId), request.body.code)
       const updated = await services.store.setUserPhone(user.id, phone.purePhoneNumber)
       if (!updated) throw new HttpAuthError('AUTH_USER_NOT_FOUND', 'User no longer exists')
       return { user: toPublicUser(updated) }

@@ -27,6 +27,46 @@ interface StepContext {
 const byKey = (identity: { provider: string; appId: string; subject: string }) =>
   ({ provider: identity.provider, app_id: identity.appId, subject: identity.subject }) as const
 
+/** The user a person's unionid is anchored to within one provider's namespace, if any. */
+function* anchorOf({ db }: StepContext, provider: IdentityProviderName, unionid: string): Steps<string | undefined> {
+  const rows = yield db
+    .selectFrom('identity_unions')
+    .select('user_id')
+    .where('provider', '=', provider)
+    .where('unionid', '=', unionid)
+    .compile()
+  return (rows[0] as { user_id: string } | undefined)?.user_id
+}
+
+/** Anchors the unionid to the user; `false` when a concurrent transaction anchored it first. */
+function* anchorUnion({ db }: StepContext, provider: IdentityProviderName, unionid: string, userId: string): Steps<boolean> {
+  const anchored = yield db
+    .insertInto('identity_unions')
+    .values({ provider, unionid, user_id: userId })
+    .onConflict((conflict) => conflict.columns(['provider', 'unionid']).doNothing())
+    .returning('user_id')
+    .compile()
+  return anchored.length > 0
+}
+
+/** Records the identity for the user; `undefined` when a concurrent transaction recorded it first. */
+function* insertIdentity({ db, now }: StepContext, userId: string, identity: ExchangedIdentity): Steps<IdentityRow | undefined> {
+  const inserted = yield db
+    .insertInto('identities')
+    .values({
+      ...byKey(identity),
+      user_id: userId,
+      platform: identity.platform,
+      unionid: identity.unionid ?? null,
+      session_key: identity.sessionKey ?? null,
+      created_at: now,
+    })
+    .onConflict((conflict) => conflict.columns(['provider', 'app_id', 'subject']).doNothing())
+    .returningAll()
+    .compile()
+  return inserted[0] as IdentityRow | undefined
+}
+
 /**
  * The login: the identity's user, else (a new identity) the user its unionid is anchored to, else a
  * new user; then the identity's session key and the login's refresh family with its first token.
@@ -34,7 +74,8 @@ const byKey = (identity: { provider: string; appId: string; subject: string }) =
  * `ON CONFLICT DO NOTHING` inserts nothing (PostgreSQL waits for the winner's commit first), it rolls
  * back and its next pass finds the winner's rows.
  */
-export function* loginSteps({ db, now }: StepContext, identity: ExchangedIdentity, login: NewLogin): Steps<UserRow | typeof RETRY> {
+export function* loginSteps(context: StepContext, identity: ExchangedIdentity, login: NewLogin): Steps<UserRow | typeof RETRY> {
+  const { db, now } = context
   const { provider, unionid } = identity
   const key = byKey(identity)
   const known = yield db
@@ -50,16 +91,7 @@ export function* loginSteps({ db, now }: StepContext, identity: ExchangedIdentit
     .compile()
   let userId = (known[0] as { user_id: string } | undefined)?.user_id
   if (userId === undefined) {
-    let anchoredTo: string | undefined
-    if (unionid) {
-      const anchor = yield db
-        .selectFrom('identity_unions')
-        .select('user_id')
-        .where('provider', '=', provider)
-        .where('unionid', '=', unionid)
-        .compile()
-      anchoredTo = (anchor[0] as { user_id: string } | undefined)?.user_id
-    }
+    const anchoredTo = unionid ? yield* anchorOf(context, provider, unionid) : undefined
     if (anchoredTo !== undefined) {
       // One person has one openid per app: a second one in an app the user already has is not
       // theirs to join (never a silent merge), it starts a user of its own.
@@ -75,38 +107,13 @@ export function* loginSteps({ db, now }: StepContext, identity: ExchangedIdentit
     if (userId === undefined) {
       userId = randomUUID()
       yield db.insertInto('users').values({ id: userId, phone: null, created_at: now }).compile()
-      if (unionid && anchoredTo === undefined) {
-        const anchored = yield db
-          .insertInto('identity_unions')
-          .values({ provider, unionid, user_id: userId })
-          .onConflict((conflict) => conflict.columns(['provider', 'unionid']).doNothing())
-          .returning('user_id')
-          .compile()
-        if (anchored.length === 0) return RETRY
-      }
+      if (unionid && anchoredTo === undefined && !(yield* anchorUnion(context, provider, unionid, userId))) return RETRY
     }
-    const inserted = yield db
-      .insertInto('identities')
-      .values({
-        ...key,
-        user_id: userId,
-        platform: identity.platform,
-        unionid: unionid ?? null,
-        session_key: identity.sessionKey ?? null,
-        created_at: now,
-      })
-      .onConflict((conflict) => conflict.columns(['provider', 'app_id', 'subject']).doNothing())
-      .returning('user_id')
-      .compile()
-    if (inserted.length === 0) return RETRY
+    if (!(yield* insertIdentity(context, userId, identity))) return RETRY
   } else if (unionid) {
     // A known identity reporting a unionid (its app was bound to an open platform since): the first
     // user seen with a unionid keeps it, so new identities of the person join that user.
-    yield db
-      .insertInto('identity_unions')
-      .values({ provider, unionid, user_id: userId })
-      .onConflict((conflict) => conflict.columns(['provider', 'unionid']).doNothing())
-      .compile()
+    yield* anchorUnion(context, provider, unionid, userId)
   }
   yield db.insertInto('refresh_families').values({ id: login.familyId, user_id: userId, created_at: now, revoked_at: null }).compile()
   yield db
@@ -128,7 +135,7 @@ const conflict = (message: string) => new HttpAuthError('IDENTITY_CONFLICT', mes
 
 /** Adds an identity to a user, or refuses (409) when it, or the person behind its unionid, is someone else's. */
 export function* linkSteps(context: StepContext, userId: string, identity: ExchangedIdentity): Steps<IdentityRow | typeof RETRY> {
-  const { db, now } = context
+  const { db } = context
   const { provider, unionid } = identity
   const key = byKey(identity)
   if (!(yield* lockUser(context, userId))) throw new HttpAuthError('AUTH_USER_NOT_FOUND', 'User no longer exists')
@@ -157,38 +164,11 @@ export function* linkSteps(context: StepContext, userId: string, identity: Excha
   }
   if (rows.length > 0) throw conflict('This account already has another identity in that app; unlink it first')
   if (unionid) {
-    const anchor = yield db
-      .selectFrom('identity_unions')
-      .select('user_id')
-      .where('provider', '=', provider)
-      .where('unionid', '=', unionid)
-      .compile()
-    const owner = (anchor[0] as { user_id: string } | undefined)?.user_id
+    const owner = yield* anchorOf(context, provider, unionid)
     if (owner !== undefined && owner !== userId) throw conflict('The person behind this identity already has another account')
-    if (owner === undefined) {
-      const anchored = yield db
-        .insertInto('identity_unions')
-        .values({ provider, unionid, user_id: userId })
-        .onConflict((c) => c.columns(['provider', 'unionid']).doNothing())
-        .returning('user_id')
-        .compile()
-      if (anchored.length === 0) return RETRY
-    }
+    if (owner === undefined && !(yield* anchorUnion(context, provider, unionid, userId))) return RETRY
   }
-  const inserted = yield db
-    .insertInto('identities')
-    .values({
-      ...key,
-      user_id: userId,
-      platform: identity.platform,
-      unionid: unionid ?? null,
-      session_key: identity.sessionKey ?? null,
-      created_at: now,
-    })
-    .onConflict((c) => c.columns(['provider', 'app_id', 'subject']).doNothing())
-    .returningAll()
-    .compile()
-  return (inserted[0] as IdentityRow | undefined) ?? RETRY
+  return (yield* insertIdentity(context, userId, identity)) ?? RETRY
 }
 
 /** Removes the user's identity in one app, never the last one; drops its unionid anchor when no identity carries it any more. */

@@ -17,17 +17,18 @@ export interface RedisTokenCacheOptions {
 }
 
 /**
- * The WeChat access_token and its refresh lock in Redis: data that may be lost (a restart costs
+ * The WeChat access_tokens and their refresh locks in Redis: data that may be lost (a restart costs
  * one upstream token request). Lock leases are Redis's own `PX` timers.
  */
 export class RedisTokenCache implements AccessTokenCache {
   private readonly redis: Redis
-  private readonly tokenKey: string
+  private readonly tokenPrefix: string
   private readonly lockPrefix: string
 
   constructor({ redis, keyPrefix = 'uma:' }: RedisTokenCacheOptions) {
     this.redis = redis
-    this.tokenKey = `${keyPrefix}wx:access_token`
+    // One token per mini-program AppID.
+    this.tokenPrefix = `${keyPrefix}wx:access_token:`
     this.lockPrefix = `${keyPrefix}lock:`
   }
 
@@ -35,16 +36,16 @@ export class RedisTokenCache implements AccessTokenCache {
     return guardStore('Redis', work)
   }
 
-  getAccessToken(): Promise<CachedAccessToken | null> {
+  getAccessToken(appId: string): Promise<CachedAccessToken | null> {
     return this.guard(async () => {
-      const raw = await this.redis.get(this.tokenKey)
+      const raw = await this.redis.get(this.tokenPrefix + appId)
       return raw ? (JSON.parse(raw) as CachedAccessToken) : null
     })
   }
 
-  setAccessToken(value: CachedAccessToken): Promise<void> {
+  setAccessToken(appId: string, value: CachedAccessToken): Promise<void> {
     return this.guard(async () => {
-      await this.redis.set(this.tokenKey, JSON.stringify(value))
+      await this.redis.set(this.tokenPrefix + appId, JSON.stringify(value))
     })
   }
 

@@ -24,7 +24,11 @@ import type {
 } from './types.js'
 import { UserCache } from './user-cache.js'
 
-const ACCESS_TOKEN_KEY = 'wx_access_token'
+/**
+ * One access_token per mini-program AppID. Releases before 0.3 kept their one token under the bare
+ * `wx_access_token`; that row is left alone (a cache: losing it costs one token request).
+ */
+const accessTokenKey = (appId: string) => `wx_access_token:${appId}`
 
 // better-sqlite3 waits for a SQLite write lock by blocking the thread (the busy timeout). Two
 // connections to one file in one process would deadlock until that timeout: one holds the lock
@@ -524,19 +528,19 @@ export class SqlStore implements AuthStore {
     })
   }
 
-  getAccessToken(): Promise<CachedAccessToken | null> {
+  getAccessToken(appId: string): Promise<CachedAccessToken | null> {
     return this.guard(async () => {
-      const row = await this.db.selectFrom('cache_entries').select('value').where('key', '=', ACCESS_TOKEN_KEY).executeTakeFirst()
+      const row = await this.db.selectFrom('cache_entries').select('value').where('key', '=', accessTokenKey(appId)).executeTakeFirst()
       return row ? (JSON.parse(row.value) as CachedAccessToken) : null
     })
   }
 
-  setAccessToken(value: CachedAccessToken): Promise<void> {
+  setAccessToken(appId: string, value: CachedAccessToken): Promise<void> {
     return this.guard(async () => {
       const json = JSON.stringify(value)
       await this.db
         .insertInto('cache_entries')
-        .values({ key: ACCESS_TOKEN_KEY, value: json })
+        .values({ key: accessTokenKey(appId), value: json })
         .onConflict((conflict) => conflict.column('key').doUpdateSet({ value: json }))
         .execute()
     })

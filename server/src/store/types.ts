@@ -78,12 +78,13 @@ export interface CachedAccessToken {
 }
 
 /**
- * What may be lost: the WeChat access_token cache and the lock that makes its refresh
- * single-flight across instances. Redis when `REDIS_URL` is set, otherwise the SQL store.
+ * What may be lost: the WeChat access_tokens (one per mini-program AppID) and the lock that makes
+ * each refresh single-flight across instances. Redis when `REDIS_URL` is set, otherwise the SQL store.
  */
 export interface AccessTokenCache {
-  getAccessToken(): Promise<CachedAccessToken | null>
-  setAccessToken(value: CachedAccessToken): Promise<void>
+  /** The cached access_token of the mini-program `appId`; each AppID has its own. */
+  getAccessToken(appId: string): Promise<CachedAccessToken | null>
+  setAccessToken(appId: string, value: CachedAccessToken): Promise<void>
 
   /** Tries to take a named lock; resolves an owner id on success, `null` when someone else holds it. */
   acquireLock(name: string, ttlMs: number): Promise<string | null>

@@ -11,6 +11,8 @@ export interface FetchedAccessToken {
 }
 
 export interface AccessTokenProviderOptions {
+  /** The mini-program whose token this is: the key in the cache and the name of the refresh lock. */
+  appId: string
   /** Shared by every instance: Redis when configured, otherwise the SQL store. */
   cache: AccessTokenCache
   fetchToken: (forceRefresh: boolean) => Promise<FetchedAccessToken>
@@ -25,15 +27,16 @@ export interface AccessTokenProviderOptions {
   waitTimeoutMs?: number
 }
 
-const LOCK_NAME = 'wx_access_token'
-
 /**
- * WeChat's access_token is shared by the whole app and fetching a new one invalidates
+ * WeChat's access_token (one per mini-program AppID) is shared by the whole app and fetching a new one invalidates
  * nothing but counts against a daily quota, so it is cached (Redis or the SQL store) and refreshed
  * single-flight: one in-process promise for concurrent callers, plus a lock in that cache so
  * only one instance of the backend fetches at a time.
  */
 export class AccessTokenProvider {
+  /** The mini-program AppID whose token this provides. */
+  readonly appId: string
+  private readonly lockName: string
   private readonly cache: AccessTokenCache
   private readonly fetchToken: (forceRefresh: boolean) => Promise<FetchedAccessToken>
   private readonly now: Clock
@@ -44,6 +47,8 @@ export class AccessTokenProvider {
   private inflight: Promise<string> | null = null
 
   constructor(options: AccessTokenProviderOptions) {
+    this.appId = options.appId
+    this.lockName = `wx_access_token:${options.appId}`
     this.cache = options.cache
     this.fetchToken = options.fetchToken
     this.now = options.now ?? systemClock
@@ -66,7 +71,7 @@ export class AccessTokenProvider {
   }
 
   private async freshCached(rejected?: string): Promise<string | null> {
-    const cached = await this.cache.getAccessToken()
+    const cached = await this.cache.getAccessToken(this.appId)
     if (!cached || cached.token === rejected) return null
     return cached.expiresAt - this.refreshAheadMs > this.now() ? cached.token : null
   }
@@ -83,17 +88,17 @@ export class AccessTokenProvider {
     // Waiting is measured on the real monotonic clock: an injected test clock may stand still.
     const deadline = performance.now() + this.waitTimeoutMs
     for (;;) {
-      const owner = await this.cache.acquireLock(LOCK_NAME, this.lockTtlMs)
+      const owner = await this.cache.acquireLock(this.lockName, this.lockTtlMs)
       if (owner) {
         try {
           // Another instance may have refreshed between our cache read and taking the lock.
           const already = await this.freshCached(rejected)
           if (already) return already
           const fetched = await this.fetchToken(rejected !== undefined)
-          await this.cache.setAccessToken({ token: fetched.accessToken, expiresAt: this.now() + fetched.expiresIn * 1000 })
+          await this.cache.setAccessToken(this.appId, { token: fetched.accessToken, expiresAt: this.now() + fetched.expiresIn * 1000 })
           return fetched.accessToken
         } finally {
-          await this.cache.releaseLock(LOCK_NAME, owner)
+          await this.cache.releaseLock(this.lockName, owner)
         }
       }
       await sleep(this.pollIntervalMs)

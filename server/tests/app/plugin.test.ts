@@ -67,7 +67,7 @@ describe('uniMpAuth mounted in a team’s own fastify app', () => {
     const echo = await app.inject({ method: 'POST', url: '/echo', payload: { a: 1 } })
     expect(echo.json()).toEqual({ body: { a: 1 } })
     expect(app.uniMpAuth.store).toBe(store)
-    expect(typeof app.uniMpAuth.wechat.code2Session).toBe('function')
+    expect(typeof app.uniMpAuth.wechat?.code2Session).toBe('function')
     expect(await app.uniMpAuth.readiness()).toEqual({ ready: true, failing: [] })
   })
 })
@@ -78,7 +78,17 @@ describe('uniMpAuth options are checked when registered', async () => {
   const valid: UniMpAuthOptions = { wx: { appId: 'wx1', secret: 's' }, jwt: { secret: TEST_JWT_SECRET }, store }
 
   it.each([
-    ['missing wx', { ...valid, wx: undefined }, /wx\.appId and wx\.secret are required/],
+    [
+      'no login target at all',
+      { ...valid, wx: undefined },
+      /^uniMpAuth: No login target is configured; set the credentials of at least one: mp-weixin: WX_APPID and WX_SECRET \(plugin option wx or providers\['mp-weixin'\]\);.* mp-alipay: ALIPAY_APPID, ALIPAY_PRIVATE_KEY and ALIPAY_PUBLIC_KEY \(plugin option providers\['mp-alipay'\]\)/,
+    ],
+    [
+      'an AppID without its secret',
+      { ...valid, wx: { appId: 'wx1' } },
+      /^uniMpAuth: wx\.appId and wx\.secret go together .*set both, or neither$/,
+    ],
+    ['a secret without its AppID', { ...valid, wx: { secret: 's' } }, /wx\.appId and wx\.secret go together/],
     ['short jwt secret', { ...valid, jwt: { secret: 'short' } }, /jwt\.secret must be at least 32 bytes/],
     ['not a store', { ...valid, store: {} }, /store must implement AuthStore \(missing claimCode/],
     ['a store not awaited', { ...valid, store: Promise.resolve(store) }, /store is a Promise.*await createStore\(url\)/],

@@ -114,6 +114,9 @@ describe('loadConfig', () => {
       /^AUTH_DEV_ENDPOINTS lets anyone expire tokens and is refused when NODE_ENV is production$/,
     )
     expect(() => loadConfig({ ...productionEnv, WX_SECRET: '' })).toThrow(
+      new ConfigError('WX_APPID set but WX_SECRET not: set all of WX_APPID, WX_SECRET to enable mp-weixin, or none to leave it off'),
+    )
+    expect(() => loadConfig({ ...productionEnv, WX_SECRET: SERVER_DEFAULTS.development.secret })).toThrow(
       new ConfigError('Refusing to start in production: WX_SECRET is the development default'),
     )
   })

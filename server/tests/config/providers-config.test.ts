@@ -58,6 +58,7 @@ describe('resolveProviders', () => {
       {
         'h5-weixin': { apps: [{ appId: 'wx-h5', secret: 'h5' }], timeoutMs: 900 },
         'mp-toutiao': { apps: [{ appId: 'tt1', secret: 'tt' }] },
+        'mp-qq': { apps: [{ appId: '1101', secret: 'qq' }] },
         'mp-alipay': {
           apps: [{ appId: '2021', privateKey: privateBarePkcs8, alipayPublicKey: publicBare }],
           apiBase: 'http://127.0.0.1:9/gateway.do/',
@@ -68,6 +69,7 @@ describe('resolveProviders', () => {
     )
     expect(resolved['h5-weixin']).toMatchObject({ apiBase: wx.apiBase, timeoutMs: 900 })
     expect(resolved['mp-toutiao']).toMatchObject({ apiBase: 'https://developer.toutiao.com', timeoutMs: 5000 })
+    expect(resolved['mp-qq']).toEqual({ apps: [{ appId: '1101', secret: 'qq' }], apiBase: 'https://api.q.qq.com', timeoutMs: 5000 })
     expect(resolved['mp-alipay']?.apiBase).toBe('http://127.0.0.1:9/gateway.do')
     expect(resolved['mp-alipay']?.apps[0]?.privateKey).toBe(privateBarePkcs8)
     // A resolved configuration resolves to itself (buildApp hands the resolved settings to the plugin).
@@ -128,6 +130,9 @@ describe('the standalone server: providers from the environment', () => {
       DOUYIN_SECRET: 'st',
       DOUYIN_API_BASE: 'http://127.0.0.1:1',
       DOUYIN_TIMEOUT_MS: '800',
+      QQ_APPID: '1101,1102',
+      QQ_SECRET: 'q1,q2',
+      QQ_API_BASE: 'http://127.0.0.1:3/qq',
     })
     expect(providers).toEqual({
       'h5-weixin': {
@@ -138,6 +143,13 @@ describe('the standalone server: providers from the environment', () => {
       },
       'app-weixin': { apps: [{ appId: 'wx-app', secret: 'sapp' }] },
       'mp-toutiao': { apps: [{ appId: 'tt1', secret: 'st' }], apiBase: 'http://127.0.0.1:1', timeoutMs: 800 },
+      'mp-qq': {
+        apps: [
+          { appId: '1101', secret: 'q1' },
+          { appId: '1102', secret: 'q2' },
+        ],
+        apiBase: 'http://127.0.0.1:3/qq',
+      },
     })
     expect(providersFrom({})).toEqual({})
   })
@@ -183,3 +195,63 @@ describe('the standalone server: providers from the environment', () => {
     expect(() => loadConfig(env)).toThrow(message)
   })
 })
+
+describe('a backend without a WeChat mini-program', () => {
+  const production = { NODE_ENV: 'production', JWT_SECRET: 'a-production-secret-of-at-least-32-bytes!' }
+  const transport = { apiBase: wx.apiBase, timeoutMs: wx.timeoutMs }
+
+  it('resolves the targets given and no mp-weixin when wx names no app', () => {
+    const resolved = resolveProviders({ 'mp-toutiao': { apps: [{ appId: 'tt1', secret: 'st' }] } }, transport, pluginSource())
+    expect(Object.keys(resolved)).toEqual(['mp-toutiao'])
+    // More mini-programs without `wx`: the first listed leads.
+    const only = resolveProviders({ 'mp-weixin': { apps: [{ appId: 'wx-b', secret: 'sb' }] } }, transport, pluginSource())
+    expect(only['mp-weixin']?.apps).toEqual([{ appId: 'wx-b', secret: 'sb' }])
+  })
+
+  it('refuses a backend nobody can log in to, naming every setting that would fix it', () => {
+    refusedWith(undefined, transport)
+    expect(() => loadConfig(production)).toThrow(
+      /^No login target is configured; set the credentials of at least one: mp-weixin: WX_APPID and WX_SECRET .*h5-weixin: WX_H5_APPID and WX_H5_SECRET .*mp-alipay: ALIPAY_APPID, ALIPAY_PRIVATE_KEY and ALIPAY_PUBLIC_KEY .*mp-toutiao: DOUYIN_APPID and DOUYIN_SECRET/,
+    )
+  })
+
+  it('starts in production with Douyin only, or Alipay only: no WX_APPID / WX_SECRET needed', () => {
+    const douyin = loadConfig({ ...production, DOUYIN_APPID: 'tt1', DOUYIN_SECRET: 'st' })
+    expect(Object.keys(douyin.auth.providers)).toEqual(['mp-toutiao'])
+    expect(douyin.auth.wx.appId).toBeUndefined()
+    expect(douyin.auth.wx.secret).toBeUndefined()
+    const alipay = loadConfig({ ...production, ALIPAY_APPID: '2021', ALIPAY_PRIVATE_KEY: privatePem, ALIPAY_PUBLIC_KEY: publicPem })
+    expect(Object.keys(alipay.auth.providers)).toEqual(['mp-alipay'])
+  })
+
+  it('keeps the mock mini-program in development, where `npm start` must work with no settings', () => {
+    expect(loadConfig({}).auth.providers['mp-weixin']?.apps).toEqual([
+      { appId: 'wx0000000000mock01', secret: 'mock-app-secret-not-for-production' },
+    ])
+  })
+
+  it('reads several mini-programs from WX_APPID / WX_SECRET lists, the first being wx', () => {
+    const config = loadConfig({ WX_APPID: 'wx-a, wx-b', WX_SECRET: 'sa,sb' })
+    expect(config.auth.wx).toMatchObject({ appId: 'wx-a', secret: 'sa' })
+    expect(config.auth.providers['mp-weixin']?.apps).toEqual([
+      { appId: 'wx-a', secret: 'sa' },
+      { appId: 'wx-b', secret: 'sb' },
+    ])
+    expect(() => loadConfig({ WX_APPID: 'wx-a' })).toThrow(/^WX_APPID set but WX_SECRET not/)
+  })
+})
+
+function refusedWith(options: ProvidersOptions | undefined, defaults: { apiBase: string; timeoutMs: number }): void {
+  expect(() => resolveProviders(options, defaults, pluginSource())).toThrow(
+    new ConfigError(
+      'uniMpAuth: No login target is configured; set the credentials of at least one: ' +
+        "mp-weixin: WX_APPID and WX_SECRET (plugin option wx or providers['mp-weixin']); " +
+        "h5-weixin: WX_H5_APPID and WX_H5_SECRET (plugin option providers['h5-weixin']); " +
+        "web-weixin: WX_WEB_APPID and WX_WEB_SECRET (plugin option providers['web-weixin']); " +
+        "app-weixin: WX_APP_APPID and WX_APP_SECRET (plugin option providers['app-weixin']); " +
+        "mp-alipay: ALIPAY_APPID, ALIPAY_PRIVATE_KEY and ALIPAY_PUBLIC_KEY (plugin option providers['mp-alipay']); " +
+        "mp-toutiao: DOUYIN_APPID and DOUYIN_SECRET (plugin option providers['mp-toutiao']); " +
+        "mp-qq: QQ_APPID and QQ_SECRET (plugin option providers['mp-qq'])",
+    ),
+  )
+}

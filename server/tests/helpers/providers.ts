@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto'
 import type { LightMyRequestResponse } from 'fastify'
 import { afterAll, expect } from 'vitest'
+import { MOCK_QQ_PREFIX } from '../../mock-wechat/qq-routes.js'
 import { type Harness, type HarnessOptions, useHarness } from './harness.js'
 
 export const H5_APPID = 'wx00000000000h5app'
@@ -16,6 +17,8 @@ export const MP2_SECRET = 'mp2-secret-0123456789abcdef'
 export const DOUYIN_APPID = 'tt00000000000test1'
 export const DOUYIN_SECRET = 'douyin-secret-0123456789abcdef'
 export const ALIPAY_APPID = '2021000000000042'
+export const QQ_APPID = '1109000000'
+export const QQ_SECRET = 'qq-secret-0123456789abcdef'
 
 /** The test Alipay app's key pair: the backend signs with the private key, the mock verifies with the public one. */
 export const alipayAppKeys = generateKeyPairSync('rsa', { modulusLength: 2048 })
@@ -43,12 +46,16 @@ export function allTargets(extra: Partial<HarnessOptions> = {}): HarnessOptions 
       ALIPAY_APPID,
       ALIPAY_PRIVATE_KEY: alipayAppPrivatePem,
       ALIPAY_TIMEOUT_MS: '1500',
+      QQ_APPID,
+      QQ_SECRET,
+      QQ_TIMEOUT_MS: '1500',
       ...extra.env,
     },
     envFromMock: (mock, mockUrl) => ({
       ALIPAY_PUBLIC_KEY: mock.alipay.alipayPublicKey,
       ALIPAY_GATEWAY: `${mockUrl}/gateway.do`,
       DOUYIN_API_BASE: mockUrl,
+      QQ_API_BASE: `${mockUrl}${MOCK_QQ_PREFIX}`,
       ...extra.envFromMock?.(mock, mockUrl),
     }),
     mock: {
@@ -60,6 +67,7 @@ export function allTargets(extra: Partial<HarnessOptions> = {}): HarnessOptions 
         { appId: MP2_APPID, secret: MP2_SECRET },
       ],
       douyinApps: [{ appId: DOUYIN_APPID, secret: DOUYIN_SECRET }],
+      qqApps: [{ appId: QQ_APPID, secret: QQ_SECRET }],
       alipayApps: [{ appId: ALIPAY_APPID, appPublicKey: alipayAppPublicPem }],
       ...extra.mock,
     },
@@ -81,7 +89,7 @@ export function expectError(response: LightMyRequestResponse, status: number, co
 /** The secrets of the other targets: like the mini-program's, they must never reach a response or a log line. */
 function targetSecrets(): string[] {
   const keyBody = alipayAppPrivatePem.split('\n').filter((line) => line && !line.startsWith('-----'))
-  return [H5_SECRET, H5_SECRET_2, APP_SECRET, WEB_SECRET, DOUYIN_SECRET, ...keyBody]
+  return [H5_SECRET, H5_SECRET_2, APP_SECRET, WEB_SECRET, DOUYIN_SECRET, QQ_SECRET, ...keyBody]
 }
 
 /** `useHarness(allTargets(extra))`, checking at the end that no other target's secret leaked either. */

@@ -90,7 +90,8 @@ describe('identities: GET /me/identities, POST /auth/link, DELETE /auth/identiti
     expect([last.statusCode, last.json().code]).toEqual([409, 'LAST_IDENTITY'])
     const none = await unlink(session.token, 'alipay', STORE_ALIPAY_APPID)
     expect([none.statusCode, none.json().code]).toEqual([404, 'IDENTITY_NOT_FOUND'])
-    expect((await unlink(session.token, 'qq', TEST_APPID)).statusCode).toBe(400)
+    expect((await unlink(session.token, 'line', TEST_APPID)).statusCode).toBe(400)
+    expect((await unlink(session.token, 'qq', TEST_APPID)).statusCode).toBe(404)
 
     await harness().app.uniMpAuth.store.linkIdentity(session.user.id, alipay('2088-unlink-http'))
     const removed = await unlink(session.token, 'weixin', TEST_APPID)

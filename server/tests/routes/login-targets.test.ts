@@ -52,6 +52,7 @@ describe('POST /auth/login with only the mini-program configured', () => {
     ['web-weixin', /WX_WEB_APPID/],
     ['mp-alipay', /ALIPAY_APPID, ALIPAY_PRIVATE_KEY and ALIPAY_PUBLIC_KEY/],
     ['mp-toutiao', /DOUYIN_APPID and DOUYIN_SECRET \(plugin option providers\['mp-toutiao'\]\)/],
+    ['mp-qq', /QQ_APPID and QQ_SECRET \(plugin option providers\['mp-qq'\]\)/],
   ])('%s is PLATFORM_NOT_CONFIGURED, naming the settings', async (platform, setting) => {
     const message = expectError(await login(harness(), { code: 'mock-nobody.1', platform }), 400, 'PLATFORM_NOT_CONFIGURED')
     expect(message).toMatch(setting)

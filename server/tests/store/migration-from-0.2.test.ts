@@ -3,6 +3,8 @@ import BetterSqlite3 from 'better-sqlite3'
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely'
 import pg from 'pg'
 import { afterEach, describe, expect, inject, it } from 'vitest'
+import { buildApp } from '../../src/app.js'
+import { loadConfig } from '../../src/config/environment.js'
 import { createStore } from '../../src/store/create-store.js'
 import { initial } from '../../src/store/migrations/001-initial.js'
 import type { AuthStore } from '../../src/store/types.js'
@@ -116,4 +118,42 @@ it('a 0.2 database without users needs no AppID', async () => {
   } finally {
     await store.close()
   }
+})
+
+describe('the standalone server for Douyin only, on a database written by 0.2', () => {
+  const douyinOnly = (url: string) =>
+    loadConfig({
+      NODE_ENV: 'production',
+      JWT_SECRET: 'a-production-secret-of-at-least-32-bytes!',
+      DOUYIN_APPID: 'tt-only',
+      DOUYIN_SECRET: 'tt-secret',
+      STORE_URL: url,
+    })
+  const written02 = async (withUsers: boolean) => {
+    const url = sqliteFileUrl(randomUUID())
+    const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: new BetterSqlite3(url.slice('sqlite:'.length)) }) })
+    if (withUsers) await writeAs02(db)
+    else
+      expect(
+        (await new Migrator({ db, provider: { getMigrations: async () => ({ '001-initial': initial }) } }).migrateToLatest()).error,
+      ).toBeUndefined()
+    await db.destroy()
+    return url
+  }
+
+  it('refuses to start when there are 0.2 users to carry over, naming WX_APPID and legacyWxAppId', async () => {
+    await expect(buildApp(douyinOnly(await written02(true)), { logger: false })).rejects.toMatchObject({
+      name: 'ConfigError',
+      message: expect.stringMatching(/legacyWxAppId.*WX_APPID/),
+    })
+  })
+
+  it('starts without any WeChat setting when the 0.2 database has no users', async () => {
+    const app = await buildApp(douyinOnly(await written02(false)), { logger: false })
+    try {
+      expect(Object.keys(app.uniMpAuth.config.providers)).toEqual(['mp-toutiao'])
+    } finally {
+      await app.close()
+    }
+  })
 })

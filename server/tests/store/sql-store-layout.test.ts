@@ -80,19 +80,20 @@ describe.each(SQL_ENGINES)('SqlStore statements per call: $name', (engine) => {
 })
 
 describe('SqlStore rows other instances and releases read', () => {
-  it('keeps the WeChat access_token under the key wx_access_token, as earlier releases did', async () => {
+  it('keeps one WeChat access_token per AppID under wx_access_token:<appId>, leaving the bare key of earlier releases alone', async () => {
     const db = await SQL_ENGINES[0]!.open()
     try {
       const store = new SqlStore({ db, engine: 'sqlite', userCacheTtlMs: 0 })
       expect(() => new SqlStore({ db: db.withPlugin(new StatementSpy()), engine: 'sqlite', userCacheTtlMs: 0 })).toThrow(
         /opened by openSqlite/,
       )
-      // Written by an instance of an earlier release sharing the database.
+      // Written by an instance of a release before 0.3 sharing the database: whose app it was, it did not say.
       await db.insertInto('cache_entries').values({ key: 'wx_access_token', value: '{"token":"t-old","expiresAt":1}' }).execute()
-      expect(await store.getAccessToken()).toEqual({ token: 't-old', expiresAt: 1 })
-      await store.setAccessToken({ token: 't-new', expiresAt: 2 })
-      expect(await db.selectFrom('cache_entries').selectAll().execute()).toEqual([
-        { key: 'wx_access_token', value: '{"token":"t-new","expiresAt":2}' },
+      expect(await store.getAccessToken('wxA')).toBeNull()
+      await store.setAccessToken('wxA', { token: 't-new', expiresAt: 2 })
+      expect(await db.selectFrom('cache_entries').selectAll().orderBy('key').execute()).toEqual([
+        { key: 'wx_access_token', value: '{"token":"t-old","expiresAt":1}' },
+        { key: 'wx_access_token:wxA', value: '{"token":"t-new","expiresAt":2}' },
       ])
     } finally {
       await db.destroy()

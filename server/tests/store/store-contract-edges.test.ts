@@ -55,6 +55,59 @@ describe.each(STORE_KINDS)('AuthStore contract edges: $name', (kind) => {
     expect((await loginAs(store, mpWeixin('o-a', { unionid: 'u-two' }))).id).toBe(user.id)
   })
 
+  it('links an identity carrying the unionid the user already holds, without a conflict', async () => {
+    const store = await open()
+    const user = await loginAs(store, mpWeixin('o-holder', { unionid: 'u-held' }))
+    expect(await store.linkIdentity(user.id, h5Weixin('o-holder-h5', { unionid: 'u-held' }))).toMatchObject({ appId: expect.any(String) })
+    expect((await store.listIdentities(user.id)).map((identity) => identity.subject).sort()).toEqual(['o-holder', 'o-holder-h5'])
+  })
+
+  it('linking an identity the user already has refreshes its session key only', async () => {
+    const store = await open()
+    const user = await loginAs(store, mpWeixin('o-relink', { sessionKey: 'sk-first' }))
+    await store.linkIdentity(user.id, mpWeixin('o-relink', { sessionKey: 'sk-second' }))
+    expect(await store.getSessionKey({ provider: 'weixin', appId: MP_APPID, subject: 'o-relink' })).toBe('sk-second')
+    expect(await store.listIdentities(user.id)).toHaveLength(1)
+  })
+
+  it('link and unlink answer for a user that does not exist, and refuse the last identity with a message saying what to do', async () => {
+    const store = await open()
+    await expect(store.linkIdentity(randomUUID(), mpWeixin('o-nobody'))).rejects.toMatchObject({
+      code: 'AUTH_USER_NOT_FOUND',
+      message: 'User no longer exists',
+    })
+    expect(await store.unlinkIdentity(randomUUID(), 'weixin', MP_APPID)).toBe(false)
+    const user = await loginAs(store, mpWeixin('o-only'))
+    await expect(store.unlinkIdentity(user.id, 'weixin', MP_APPID)).rejects.toMatchObject({
+      code: 'LAST_IDENTITY',
+      message: 'This is the only way this account can log in; link another identity before removing it',
+    })
+  })
+
+  it("unlinking a unionid's last WeChat identity frees the unionid, though another vendor's identity has the same string", async () => {
+    const store = await open()
+    const user = await loginAs(store, mpWeixin('o-leaving', { unionid: 'u-same-string' }))
+    await store.linkIdentity(user.id, { provider: 'qq', platform: 'mp-qq', appId: '1101', subject: 'qq-stays', unionid: 'u-same-string' })
+    expect(await store.unlinkIdentity(user.id, 'weixin', MP_APPID)).toBe(true)
+    // The person's next WeChat identity no longer joins this user: the anchor went with the identity.
+    expect((await loginAs(store, h5Weixin('o-next', { unionid: 'u-same-string' }))).id).not.toBe(user.id)
+  })
+
+  it("two unlinks of a user's only two identities at once leave one: the user's identities are locked in turn", async () => {
+    const store = await open()
+    for (let round = 0; round < 10; round += 1) {
+      const user = await loginAs(store, mpWeixin(`o-race-${round}`))
+      await store.linkIdentity(user.id, h5Weixin(`o-race-h5-${round}`))
+      const results = await Promise.allSettled([
+        store.unlinkIdentity(user.id, 'weixin', MP_APPID),
+        store.unlinkIdentity(user.id, 'weixin', h5Weixin('x').appId),
+      ])
+      expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1)
+      expect(results.find((result) => result.status === 'rejected')).toMatchObject({ reason: { code: 'LAST_IDENTITY' } })
+      expect(await store.listIdentities(user.id)).toHaveLength(1)
+    }
+  })
+
   it('several first logins of one unionid at once, each on its own app, agree on one user', async () => {
     const store = await open()
     const users = await Promise.all(

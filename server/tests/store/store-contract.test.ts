@@ -265,11 +265,16 @@ describe.each(CACHE_KINDS)('AccessTokenCache contract: $name', (kind) => {
     await Promise.all(opened.splice(0).map((cache) => cache.close()))
   })
 
-  it('caches the access token', async () => {
+  it('caches one access token per mini-program AppID', async () => {
     const cache = await open()
-    expect(await cache.getAccessToken()).toBeNull()
-    await cache.setAccessToken({ token: 't1', expiresAt: now + 7_200_000 })
-    expect(await cache.getAccessToken()).toEqual({ token: 't1', expiresAt: now + 7_200_000 })
+    expect(await cache.getAccessToken('wxA')).toBeNull()
+    await cache.setAccessToken('wxA', { token: 't1', expiresAt: now + 7_200_000 })
+    expect(await cache.getAccessToken('wxA')).toEqual({ token: 't1', expiresAt: now + 7_200_000 })
+    expect(await cache.getAccessToken('wxB')).toBeNull()
+    await cache.setAccessToken('wxB', { token: 't2', expiresAt: now + 1 })
+    await cache.setAccessToken('wxA', { token: 't3', expiresAt: now + 2 })
+    expect(await cache.getAccessToken('wxA')).toEqual({ token: 't3', expiresAt: now + 2 })
+    expect(await cache.getAccessToken('wxB')).toEqual({ token: 't2', expiresAt: now + 1 })
   })
 
   it('locks: one holder, owner-checked release, expiry frees it', async () => {

@@ -77,7 +77,7 @@ describe('Redis (access_token cache) unreachable', () => {
     redis.on('error', () => {})
     try {
       const cache = new RedisTokenCache({ redis })
-      await expect(cache.getAccessToken()).rejects.toMatchObject({ ...UNAVAILABLE, message: expect.stringMatching(/Redis/) })
+      await expect(cache.getAccessToken('wxA')).rejects.toMatchObject({ ...UNAVAILABLE, message: expect.stringMatching(/Redis/) })
       await expect(cache.acquireLock('l', 1000)).rejects.toMatchObject(UNAVAILABLE)
     } finally {
       redis.disconnect()

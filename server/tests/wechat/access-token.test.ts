@@ -38,7 +38,7 @@ describe('AccessTokenProvider', () => {
     await resetStats()
     const store = await createStore('sqlite::memory:')
     const wechat = client()
-    const provider = new AccessTokenProvider({ cache: store, fetchToken: (force) => wechat.fetchAccessToken(force) })
+    const provider = new AccessTokenProvider({ appId: TEST_APPID, cache: store, fetchToken: (force) => wechat.fetchAccessToken(force) })
     const tokens = await Promise.all(Array.from({ length: 50 }, () => provider.get()))
     expect(new Set(tokens).size).toBe(1)
     expect(await upstreamTokenCalls()).toBe(1)
@@ -53,6 +53,7 @@ describe('AccessTokenProvider', () => {
     let now = Date.now()
     const store = await createStore('sqlite::memory:', { now: () => now })
     const provider = new AccessTokenProvider({
+      appId: TEST_APPID,
       cache: store,
       now: () => now,
       refreshAheadMs: 5 * 60_000,
@@ -72,7 +73,7 @@ describe('AccessTokenProvider', () => {
     await resetStats()
     const store = await createStore('sqlite::memory:')
     const wechat = client('legacy')
-    const provider = new AccessTokenProvider({ cache: store, fetchToken: (force) => wechat.fetchAccessToken(force) })
+    const provider = new AccessTokenProvider({ appId: TEST_APPID, cache: store, fetchToken: (force) => wechat.fetchAccessToken(force) })
     await Promise.all(Array.from({ length: 10 }, () => provider.get()))
     const calls = ((await (await fetch(`${mockUrl}/__stats`)).json()) as { calls: Record<string, number> }).calls
     expect(calls).toMatchObject({ token: 1, stable_token: 0 })
@@ -83,7 +84,7 @@ describe('AccessTokenProvider', () => {
     await resetStats()
     const store = await createStore('sqlite::memory:')
     const wechat = client()
-    const provider = new AccessTokenProvider({ cache: store, fetchToken: (force) => wechat.fetchAccessToken(force) })
+    const provider = new AccessTokenProvider({ appId: TEST_APPID, cache: store, fetchToken: (force) => wechat.fetchAccessToken(force) })
     const stale = await provider.get()
     const replaced = await Promise.all(Array.from({ length: 5 }, () => provider.invalidate(stale)))
     expect(new Set(replaced).size).toBe(1)
@@ -96,7 +97,7 @@ describe('AccessTokenProvider', () => {
     await resetStats()
     const store = await createStore('sqlite::memory:')
     const wechat = client()
-    const provider = new AccessTokenProvider({ cache: store, fetchToken: (force) => wechat.fetchAccessToken(force) })
+    const provider = new AccessTokenProvider({ appId: TEST_APPID, cache: store, fetchToken: (force) => wechat.fetchAccessToken(force) })
     await fetch(`${mockUrl}/__faults`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -121,7 +122,7 @@ describe.each(SHARED_CACHE_KINDS)('AccessTokenProvider across instances: $name',
         await new Promise((resolve) => setTimeout(resolve, 100))
         return wechat.fetchAccessToken(force)
       }
-      const providers = stores.map((store) => new AccessTokenProvider({ cache: store, fetchToken, pollIntervalMs: 20 }))
+      const providers = stores.map((store) => new AccessTokenProvider({ appId: TEST_APPID, cache: store, fetchToken, pollIntervalMs: 20 }))
       const tokens = await Promise.all(providers.flatMap((p) => Array.from({ length: 20 }, () => p.get())))
       expect(new Set(tokens).size).toBe(1)
       expect(await upstreamTokenCalls()).toBe(1)

@@ -15,7 +15,7 @@ export function memoryStore(): AuthStore {
   const refresh = new Map<string, RefreshEntry>()
   const revokedFamilies = new Set<string>()
   const locks = new Map<string, string>()
-  let accessToken: CachedAccessToken | null = null
+  const accessTokens = new Map<string, CachedAccessToken>()
 
   return {
     async loginWithIdentity(identity, login) {
@@ -96,11 +96,11 @@ export function memoryStore(): AuthStore {
     async revokeAllFamiliesOfUser(userId) {
       for (const entry of refresh.values()) if (entry.userId === userId) revokedFamilies.add(entry.familyId)
     },
-    async getAccessToken() {
-      return accessToken
+    async getAccessToken(appId) {
+      return accessTokens.get(appId) ?? null
     },
-    async setAccessToken(value) {
-      accessToken = value
+    async setAccessToken(appId, value) {
+      accessTokens.set(appId, value)
     },
     async acquireLock(name) {
       if (locks.has(name)) return null
