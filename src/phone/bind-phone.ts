@@ -6,7 +6,11 @@ import { resolveUrl } from '../uni/url.js'
 import { authContext } from '../vue/auth-context.js'
 
 export interface BindPhoneOptions {
-  /** Your backend's phone endpoint, relative to `baseUrl`: POST `{ code }` with the token → `{ user }`. @default '/auth/phone' */
+  /**
+   * Your backend's phone endpoint, relative to `baseUrl`: POST `{ code, appId? }` with the token → `{ user }`.
+   * `appId` is the `target.appId` the login names, so a backend with several mini-programs binds
+   * through the one this app is. @default '/auth/phone'
+   */
   url?: string
 }
 
@@ -28,7 +32,7 @@ export async function bindPhone(code: string, { url = '/auth/phone' }: BindPhone
   const endpoint = resolveUrl(config.baseUrl, url)
   let response: UniResponse
   try {
-    response = await postJson(config.uni, endpoint, { code }, config.header(session.token))
+    response = await postJson(config.uni, endpoint, { code, appId: config.target?.appId }, config.header(session.token))
   } catch (error) {
     throw toAuthError(error, 'PHONE_BIND_FAILED', 'the phone binding request failed')
   }

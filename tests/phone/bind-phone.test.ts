@@ -22,6 +22,13 @@ describe('bindPhone(code): never logs in between the button and the bind', () =>
     expect(h.count('login')).toBe(logins)
   })
 
+  it('names the AppID the login names, so a backend with several mini-programs binds through this one', async () => {
+    const h = active(await setupUni({ target: { appId: 'wx-second-app' } }))
+    await h.auth.engine.ensureSession()
+    await bindPhone('phone-code-2')
+    expect(sentOptions(h.wx.calls.of('request').at(-1)!).data).toEqual({ code: 'phone-code-2', appId: 'wx-second-app' })
+  })
+
   it('after a restart it uses the stored token as is: no checkSession, no login', async () => {
     const first = active(await setupUni())
     await first.auth.engine.ensureSession()
