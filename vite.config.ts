@@ -113,9 +113,6 @@ export default defineConfig({
           name: 'package',
           include: ['tests/package/**/*.test.ts'],
           environment: 'node',
-          // Every file runs `npm pack`, whose prepack rebuilds dist/lib: two at once could pack a half-built tree.
-          pool: 'forks',
-          poolOptions: { forks: { singleFork: true } },
           testTimeout: 180_000,
           hookTimeout: 180_000,
         },
