@@ -9,6 +9,7 @@ import { type Browser, chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CHROMIUM_ARGS, ensureChromium } from '../e2e/ensure-chromium'
 import { timelineAppFiles, writeScratchApp } from './scratch-app'
+import { packInTurn } from './pack-in-turn'
 
 /**
  * The packed package under the H5 dev server (`uni`, i.e. Vite serving modules one by one): Vite
@@ -86,7 +87,9 @@ async function startDevServer(app: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  const packed = spawnSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8', env: cleanEnv({}) })
+  const packed = await packInTurn(() =>
+    spawnSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8', env: cleanEnv({}) }),
+  )
   if (packed.status !== 0) throw new Error(`npm pack failed:\n${packed.stderr}`)
   const { filename } = (JSON.parse(packed.stdout) as Array<{ filename: string }>)[0]!
   api = await startApi()

@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { packInTurn } from './pack-in-turn'
 
 /**
  * `npm run pack:all`, the READMEs' way to get both packages until they are published: one folder
@@ -45,10 +46,12 @@ const listing = (tarball: string) =>
 
 let printed: string[]
 
-beforeAll(() => {
+beforeAll(async () => {
   // The test runner's own variables would switch the builds' modes.
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('VITEST')))
-  printed = execFileSync(process.execPath, ['scripts/pack.mjs', out], { cwd: root, env, encoding: 'utf8' }).trim().split('\n')
+  printed = (await packInTurn(() => execFileSync(process.execPath, ['scripts/pack.mjs', out], { cwd: root, env, encoding: 'utf8' })))
+    .trim()
+    .split('\n')
 }, 300_000)
 
 afterAll(() => rmSync(out, { recursive: true, force: true }))

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createFakeBackend, createMpHost } from '../../testkit/mp-host'
 import { SCRATCH_API, writeScratchApp } from './scratch-app'
+import { packInTurn } from './pack-in-turn'
 
 const root = join(import.meta.dirname, '../..')
 const work = mkdtempSync(join(tmpdir(), 'uni-mp-auth-pack-'))
@@ -26,9 +27,9 @@ let packed: PackResult
 let manifest: Record<string, unknown>
 let dist: string
 
-beforeAll(() => {
+beforeAll(async () => {
   // `npm pack` runs `prepack`, i.e. the library build.
-  const [result] = JSON.parse(sh('npm', ['pack', '--json', '--pack-destination', work])) as PackResult[]
+  const [result] = JSON.parse(await packInTurn(() => sh('npm', ['pack', '--json', '--pack-destination', work]))) as PackResult[]
   packed = result!
   const app = join(work, 'app')
   const pluginDir = writeScratchApp(app, join(root, 'node_modules'))

@@ -10,6 +10,7 @@ import { serveStatic } from '../../scripts/static-server.mjs'
 import { CHROMIUM_ARGS, ensureChromium } from '../e2e/ensure-chromium'
 import { createFakeBackend, createMpHost } from '../../testkit/mp-host'
 import { runH5DevPath } from './readme-h5-dev'
+import { packInTurn } from './pack-in-turn'
 
 /**
  * The README is tested: its code blocks marked `<!-- readme-test: <file> -->` (in both languages)
@@ -86,7 +87,9 @@ const apps: ReadmeApp[] = [
 
 beforeAll(async () => {
   const [en, zh] = apps as [ReadmeApp, ReadmeApp]
-  const packed = JSON.parse((await sh(root, `npm pack --json --pack-destination ${work}`)).stdout) as [{ filename: string }]
+  const packed = JSON.parse((await packInTurn(() => sh(root, `npm pack --json --pack-destination ${work}`))).stdout) as [
+    { filename: string },
+  ]
   const tarball = join(work, packed[0].filename)
   for (const app of apps) {
     for (const [file, code] of app.blocks) if (!file.startsWith('install')) write(app.dir, file, code)
