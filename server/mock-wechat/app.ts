@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import cors from '@fastify/cors'
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify'
 import { type KeyPairs, registerAlipayGateway } from './alipay-gateway.js'
-import { type MockApp, type MockContext, wechatCredentialError, wxError } from './context.js'
+import { type MockApp, type MockContext, spendLoginCode, wechatCredentialError, wxError } from './context.js'
 import { registerDouyin } from './douyin-routes.js'
 import { registerQq } from './qq-routes.js'
 import { type Fault, FaultQueue, MOCK_ENDPOINTS, type MockEndpoint } from './faults.js'
@@ -125,15 +125,10 @@ export function buildMockWechat(options: MockWechatOptions = {}): MockWechat {
 
   app.get<{ Querystring: Record<string, string | undefined> }>('/sns/jscode2session', async (request, reply) => {
     if (await playFault('jscode2session', reply)) return reply
-    const { appid, secret: givenSecret, js_code: code, grant_type: grantType } = request.query
-    const bad = credentialError(appid, givenSecret)
-    if (bad) return bad
-    if (grantType !== 'authorization_code') return wxError(40002, 'invalid grant_type')
-    const entry = state.usableLoginCode('weixin', code, appid ?? '')
-    if (!entry) return wxError(40029, 'invalid code')
-    if (entry.used) return wxError(40163, 'code been used')
-    entry.used = true
-    const identity = state.identityOf(entry, appid ?? '')
+    const { appid, secret, js_code: code, grant_type: grantType } = request.query
+    const spent = spendLoginCode(context, 'weixin', context.wechatApps, { appid, secret, code, grantType })
+    if ('error' in spent) return spent.error
+    const { identity } = spent
     return {
       openid: identity.subject,
       session_key: state.newSessionKey(),

@@ -1,6 +1,6 @@
 import type { FastifyReply } from 'fastify'
 import type { Fault, MockEndpoint } from './faults.js'
-import type { MockWechatState } from './state.js'
+import type { MockIdentity, MockVendor, MockWechatState } from './state.js'
 
 export interface MockApp {
   appId: string
@@ -29,4 +29,33 @@ export function wechatCredentialError(context: MockContext, appId: unknown, secr
   if (expected === undefined) return wxError(40013, 'invalid appid')
   if (secret !== expected) return wxError(40125, 'invalid appsecret')
   return undefined
+}
+
+/** A `jscode2session`-shaped query: WeChat's, and QQ's, which copies it. */
+export interface CodeQuery {
+  appid?: string
+  secret?: string
+  code?: string
+  grantType?: string
+}
+
+/**
+ * The checks of a `jscode2session`-shaped exchange, in WeChat's order (credentials, grant type, the
+ * code unknown or used); a usable code is spent. Answers the code's identity or the vendor's error body.
+ */
+export function spendLoginCode(
+  context: MockContext,
+  vendor: MockVendor,
+  secrets: ReadonlyMap<string, string>,
+  { appid, secret, code, grantType }: CodeQuery,
+): { identity: MockIdentity } | { error: ReturnType<typeof wxError> } {
+  const expected = appid === undefined ? undefined : secrets.get(appid)
+  if (appid === undefined || expected === undefined) return { error: wxError(40013, 'invalid appid') }
+  if (secret !== expected) return { error: wxError(40125, 'invalid appsecret') }
+  if (grantType !== 'authorization_code') return { error: wxError(40002, 'invalid grant_type') }
+  const entry = context.state.usableLoginCode(vendor, code, appid)
+  if (!entry) return { error: wxError(40029, 'invalid code') }
+  if (entry.used) return { error: wxError(40163, 'code been used') }
+  entry.used = true
+  return { identity: context.state.identityOf(entry, appid) }
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { type MockApp, type MockContext, wxError } from './context.js'
+import { type MockApp, type MockContext, spendLoginCode, wxError } from './context.js'
 
 /** Where the QQ routes live on the mock: QQ's path equals WeChat's, so the backend's QQ_API_BASE is `<mock>/qq`. */
 export const MOCK_QQ_PREFIX = '/qq'
@@ -14,15 +14,9 @@ export function registerQq(app: FastifyInstance, context: MockContext, apps: rea
     if (fault === true) return reply
     if (typeof fault === 'object' && fault.errcode !== undefined) return wxError(fault.errcode, `mock fault ${fault.errcode}`)
     const { appid, secret, js_code: code, grant_type: grantType } = request.query
-    const expected = appid === undefined ? undefined : secrets.get(appid)
-    if (expected === undefined) return wxError(40013, 'invalid appid')
-    if (secret !== expected) return wxError(40125, 'invalid appsecret')
-    if (grantType !== 'authorization_code') return wxError(40002, 'invalid grant_type')
-    const entry = state.usableLoginCode('qq', code, appid ?? '')
-    if (!entry) return wxError(40029, 'invalid code')
-    if (entry.used) return wxError(40163, 'code been used')
-    entry.used = true
-    const identity = state.identityOf(entry, appid ?? '')
+    const spent = spendLoginCode(context, 'qq', secrets, { appid, secret, code, grantType })
+    if ('error' in spent) return spent.error
+    const { identity } = spent
     return {
       errcode: 0,
       errmsg: 'ok',

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { FastifyInstance, FastifyReply } from 'fastify'
-import { type MockContext, wechatCredentialError, wxError } from './context.js'
+import { type MockContext, spendLoginCode } from './context.js'
 
 type Query = Record<string, string | undefined>
 
@@ -81,14 +81,9 @@ export function registerWechatOAuth(app: FastifyInstance, context: MockContext, 
   app.get<{ Querystring: Query }>('/sns/oauth2/access_token', async (request, reply) => {
     if (await context.playFault('oauth2_access_token', reply)) return reply
     const { appid, secret, code, grant_type: grantType } = request.query
-    const bad = wechatCredentialError(context, appid, secret)
-    if (bad) return bad
-    if (grantType !== 'authorization_code') return wxError(40002, 'invalid grant_type')
-    const entry = state.usableLoginCode('weixin', code, appid ?? '')
-    if (!entry) return wxError(40029, 'invalid code')
-    if (entry.used) return wxError(40163, 'code been used')
-    entry.used = true
-    const identity = state.identityOf(entry, appid ?? '')
+    const spent = spendLoginCode(context, 'weixin', context.wechatApps, { appid, secret, code, grantType })
+    if ('error' in spent) return spent.error
+    const { identity } = spent
     return {
       access_token: `mock-user-at-${randomBytes(12).toString('hex')}`,
       expires_in: 7200,
